@@ -1,0 +1,5 @@
+"""`python -m generator` runs the apigen command line."""
+
+from generator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,186 @@
+"""The intermediate representation: what templates see of a spec.
+
+`load` builds these from a validated OpenAPI document; `render` turns them into files.
+Every value is frozen so a stage can never change what an earlier stage produced.
+Names in the IR come in two forms: the spec's own (``name``/``json_name``, untrusted
+text) and the Python identifier made from it once in `generator.naming`
+(``python_name``), which is safe to print as code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+PrimitiveKind = Literal["string", "integer", "number", "boolean", "any"]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """A JSON scalar; ``format`` is the OpenAPI format (int32, date-time, ...) or None."""
+
+    kind: PrimitiveKind
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A reference to a model by its spec schema name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class EnumRef:
+    """A reference to an enum by its spec schema name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ArrayOf:
+    item: TypeRef
+
+
+@dataclass(frozen=True)
+class MapOf:
+    """A JSON object with free keys (``additionalProperties`` schema)."""
+
+    value: TypeRef
+
+
+TypeRef = Union[Primitive, ModelRef, EnumRef, ArrayOf, MapOf]
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Validation keywords carried over from the schema (None when absent)."""
+
+    minimum: float | int | None = None
+    maximum: float | int | None = None
+    exclusive_minimum: bool = False
+    exclusive_maximum: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+
+    def is_empty(self) -> bool:
+        return self == Constraints()
+
+
+@dataclass(frozen=True)
+class Field:
+    json_name: str
+    python_name: str
+    type: TypeRef
+    required: bool = False
+    nullable: bool = False
+    read_only: bool = False
+    description: str = ""
+    constraints: Constraints = Constraints()
+
+
+@dataclass(frozen=True)
+class Model:
+    """An object schema. ``fields`` are its own; inherited ones live on ``base``."""
+
+    name: str
+    python_name: str
+    base: str | None = None
+    fields: tuple[Field, ...] = ()
+    discriminator_value: str | None = None
+    description: str = ""
+    abstract: bool = False
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    value: str
+    python_name: str
+
+
+@dataclass(frozen=True)
+class EnumType:
+    """A string enum; ``evolvable`` when the spec lists ``unknownFutureValue``."""
+
+    name: str
+    python_name: str
+    members: tuple[EnumMember, ...]
+    evolvable: bool = True
+    description: str = ""
+
+
+ParameterLocation = Literal["path", "query", "header"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    python_name: str
+    location: ParameterLocation
+    type: TypeRef
+    required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    type: TypeRef
+    required: bool = True
+    content_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class Response:
+    """One documented response; ``type`` is None for an empty body (204)."""
+
+    status: str
+    type: TypeRef | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    python_name: str
+    method: str
+    path: str
+    summary: str = ""
+    description: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    request_body: RequestBody | None = None
+    responses: tuple[Response, ...] = ()
+    permissions: tuple[str, ...] = ()
+    # Set when the success body is a Graph collection page (``value`` + ``@odata.nextLink``):
+    # the element type of ``value``.
+    page_item: TypeRef | None = None
+    deprecated: bool = False
+
+    @property
+    def success(self) -> Response | None:
+        """The first 2xx response, which the client returns to the caller."""
+        for response in self.responses:
+            if response.status.startswith("2"):
+                return response
+        return None
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    description: str = ""
+    servers: tuple[str, ...] = ()
+    models: tuple[Model, ...] = ()
+    enums: tuple[EnumType, ...] = ()
+    operations: tuple[Operation, ...] = ()
+    # Names of bearer/oauth2 security schemes the spec declares; empty means no auth.
+    security: tuple[str, ...] = field(default=())
+
+    def model(self, name: str) -> Model:
+        for model in self.models:
+            if model.name == name:
+                return model
+        raise KeyError(name)
