@@ -88,6 +88,8 @@ class Model:
 
     name: str
     python_name: str
+    # snake_case of python_name, unique among models: `validate_<snake_name>`.
+    snake_name: str
     base: str | None = None
     fields: tuple[Field, ...] = ()
     discriminator_value: str | None = None

@@ -1,0 +1,154 @@
+"""The `apigen` command line: a thin layer over `generator.pipeline`, lint and diff.
+
+Exit codes: 0 ok; 1 findings, stale output or breaking changes; 2 bad input or usage
+(one line on stderr naming the file, line or JSON pointer; never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.config import BuildConfig, find_config, seed_build
+from generator.errors import InputError
+from generator.naming import module_name
+from generator.pipeline import generate_files, load_spec_text, run_build, spec_text_from_pages
+from generator.render import PackageInfo
+from generator.spec_io import read_text
+from generator.write import diff_tree, write_file, write_tree
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors exit 2 with one line (as all bad input does)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"apigen: {message} (see `apigen {self.prog.split()[-1]} --help`)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="apigen", description="Graph-style API pages to OpenAPI specs and typed Python SDKs.")
+    parser.add_argument("--version", action="version", version=f"apigen {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+
+    spec = verbs.add_parser(
+        "spec",
+        help="build one OpenAPI spec from pages",
+        description="Build one OpenAPI spec from API/resource pages (files or folders).",
+        epilog="example: apigen spec specs/pages/learningselfinitiatedcourse-update.md -o specs/seed.yaml",
+    )
+    spec.add_argument("pages", nargs="+", type=Path, help="pages or folders of pages")
+    spec.add_argument("-o", "--output", type=Path, required=True, help="the spec file to write (YAML)")
+    spec.add_argument("--overlay", type=Path, help="an OpenAPI Overlay 1.0 file applied to the built spec")
+    spec.add_argument("--check", action="store_true", help="write nothing; exit 1 if the spec file is stale")
+
+    gen = verbs.add_parser(
+        "generate",
+        help="generate the SDK project for a spec",
+        description="Generate a typed Python SDK project from an OpenAPI 3.0 spec.",
+        epilog="example: apigen generate specs/seed.yaml -o generated/seed --package seed_sdk",
+    )
+    gen.add_argument("spec", type=Path, help="the OpenAPI spec (YAML or JSON)")
+    gen.add_argument("-o", "--output", type=Path, required=True, help="the SDK project folder")
+    gen.add_argument("--package", help="the Python package name (default: from the folder name)")
+    gen.add_argument("--distribution", help="the distribution name (default: the package name with -)")
+    gen.add_argument("--version", dest="package_version", default="1.0.0", help="the package version")
+    gen.add_argument("--templates", type=Path, help="a folder of template overrides")
+    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if stale")
+
+    build = verbs.add_parser(
+        "build",
+        help="run the configured builds (default: the bundled seed page)",
+        description="Run every build of [tool.apigen] in ./pyproject.toml (or apigen.toml); "
+        "with no config, build the bundled seed page into specs/seed.yaml and generated/seed.",
+        epilog="example: apigen build --check",
+    )
+    build.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if stale")
+    build.add_argument("--only", action="append", default=[], help="run only the build of this name")
+    return parser
+
+
+def _cmd_spec(args: argparse.Namespace) -> int:
+    text = spec_text_from_pages(args.pages, args.overlay)
+    if args.check:
+        old = read_text(args.output) if args.output.is_file() else ""
+        if old != text:
+            print(f"{args.output}: stale; run `apigen spec` to refresh it", file=sys.stderr)
+            return EXIT_FINDINGS
+        return EXIT_OK
+    load_spec_text(text, str(args.output))  # never write a spec the generator would refuse
+    write_file(args.output, text)
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    api = load_spec_text(read_text(args.spec), str(args.spec))
+    package = args.package or module_name(args.output.resolve().name)
+    info = PackageInfo(package, args.distribution or package.replace("_", "-"), args.package_version)
+    files = generate_files(api, info, args.templates)
+    if args.check:
+        stale = diff_tree(args.output, files)
+        if stale:
+            sys.stdout.write(stale)
+            print(f"{args.output}: stale; run `apigen generate` to refresh it", file=sys.stderr)
+            return EXIT_FINDINGS
+        return EXIT_OK
+    write_tree(args.output, files)
+    print(f"wrote {len(files)} files to {args.output}")
+    return EXIT_OK
+
+
+def _builds(only: Sequence[str]) -> list[BuildConfig]:
+    config = find_config(Path.cwd())
+    builds = list(config.builds) if config is not None else [seed_build(Path.cwd())]
+    if only:
+        unknown = sorted(set(only) - {b.name for b in builds})
+        if unknown:
+            raise InputError(f"no build named {', '.join(unknown)}; known: {', '.join(b.name for b in builds)}")
+        builds = [b for b in builds if b.name in only]
+    return builds
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for build in _builds(args.only):
+        outcome = run_build(build, check=args.check)
+        if args.check:
+            if outcome.stale:
+                sys.stdout.write(outcome.stale)
+                print(f"{build.name}: stale; run `apigen build` to refresh it", file=sys.stderr)
+                status = EXIT_FINDINGS
+            else:
+                print(f"{build.name}: up to date ({outcome.files} files)")
+        else:
+            print(f"{build.name}: wrote {_shown(outcome.spec_path)} and {outcome.files} files to {_shown(outcome.output)}")
+    return status
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+_COMMANDS = {"spec": _cmd_spec, "generate": _cmd_generate, "build": _cmd_build}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.verb](args)
+    except InputError as exc:
+        print(f"apigen: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("apigen: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,150 @@
+"""Configuration: `[tool.apigen]` in pyproject.toml (or `apigen.toml`), checked strictly.
+
+A config lists builds; each names its pages (or a spec), the spec file to write, the
+output folder and the package names. Unknown keys and wrong types are errors naming the
+key. With no config at all, `apigen build` builds the bundled seed page.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import naming
+from generator.errors import InputError
+
+_BUILD_KEYS = {
+    "name": str,
+    "pages": list,
+    "spec": str,
+    "overlay": str,
+    "output": str,
+    "package": str,
+    "distribution": str,
+    "version": str,
+    "templates": str,
+}
+_TOP_KEYS = {"build", "lint"}
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """One configured build; paths are absolute, resolved against the config's folder."""
+
+    name: str
+    spec: Path
+    output: Path
+    package: str
+    distribution: str
+    version: str
+    pages: tuple[Path, ...] = ()
+    overlay: Path | None = None
+    templates: Path | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str
+    root: Path
+    builds: tuple[BuildConfig, ...]
+    lint: dict[str, Any] = field(default_factory=dict)
+
+
+def bundled_seed_page() -> Path:
+    """The seed page shipped with apigen (inside the wheel, or specs/pages/ in a checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (
+        here / "bundled" / "learningselfinitiatedcourse-update.md",
+        here.parent / "specs" / "pages" / "learningselfinitiatedcourse-update.md",
+    ):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("the bundled seed page is missing from this installation")
+
+
+def seed_build(root: Path) -> BuildConfig:
+    """The build `apigen build` runs with no config: the seed page into specs/ and generated/."""
+    return BuildConfig(
+        name="seed",
+        pages=(bundled_seed_page(),),
+        spec=root / "specs" / "seed.yaml",
+        output=root / "generated" / "seed",
+        package="seed_sdk",
+        distribution="seed-sdk",
+        version="1.0.0",
+    )
+
+
+def _fail(source: str, key: str, message: str) -> InputError:
+    return InputError(f"[{key}] {message}", file=source)
+
+
+def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
+    where = f"tool.apigen.build[{index}]"
+    if not isinstance(raw, dict):
+        raise _fail(source, where, "must be a table")
+    for key, value in raw.items():
+        if key not in _BUILD_KEYS:
+            raise _fail(source, f"{where}.{key}", f"unknown key; known: {', '.join(sorted(_BUILD_KEYS))}")
+        if not isinstance(value, _BUILD_KEYS[key]):
+            raise _fail(source, f"{where}.{key}", f"must be a {_BUILD_KEYS[key].__name__}")
+    for key in ("name", "spec", "output", "package"):
+        if key not in raw:
+            raise _fail(source, f"{where}.{key}", "is required")
+    pages = raw.get("pages", [])
+    if not all(isinstance(p, str) for p in pages):
+        raise _fail(source, f"{where}.pages", "must be a list of paths")
+    package = raw["package"]
+    if not naming.is_safe_identifier(package) or naming.module_name(package) != package:
+        raise _fail(source, f"{where}.package", f"{package!r} is not a valid lower-case package name")
+    return BuildConfig(
+        name=raw["name"],
+        pages=tuple(root / p for p in pages),
+        spec=root / raw["spec"],
+        overlay=root / raw["overlay"] if "overlay" in raw else None,
+        output=root / raw["output"],
+        package=package,
+        distribution=raw.get("distribution", package.replace("_", "-")),
+        version=raw.get("version", "1.0.0"),
+        templates=root / raw["templates"] if "templates" in raw else None,
+    )
+
+
+def parse_config(data: dict[str, Any], source: str, root: Path) -> Config:
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise _fail(source, f"tool.apigen.{key}", f"unknown key; known: {', '.join(sorted(_TOP_KEYS))}")
+    raw_builds = data.get("build", [])
+    if not isinstance(raw_builds, list) or not raw_builds:
+        raise _fail(source, "tool.apigen.build", "must be a non-empty array of tables ([[tool.apigen.build]])")
+    builds = tuple(_build(raw, i, source, root) for i, raw in enumerate(raw_builds))
+    names = [b.name for b in builds]
+    if len(set(names)) != len(names):
+        raise _fail(source, "tool.apigen.build", "build names must be unique")
+    lint = data.get("lint", {})
+    if not isinstance(lint, dict):
+        raise _fail(source, "tool.apigen.lint", "must be a table")
+    return Config(source, root, builds, lint)
+
+
+def find_config(start: Path) -> Config | None:
+    """`[tool.apigen]` from pyproject.toml or apigen.toml in ``start``; None if neither."""
+    for name, nested in (("apigen.toml", False), ("pyproject.toml", True)):
+        path = start / name
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"invalid TOML: {exc}", file=str(path)) from None
+        except UnicodeDecodeError:
+            raise InputError("not UTF-8", file=str(path)) from None
+        section = data.get("tool", {}).get("apigen") if nested else data
+        if section is None:
+            continue
+        if not isinstance(section, dict):
+            raise InputError("[tool.apigen] must be a table", file=str(path))
+        return parse_config(section, str(path), start)
+    return None

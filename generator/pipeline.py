@@ -1,0 +1,96 @@
+"""The stages put together: pages -> spec -> IR -> files, as plain functions.
+
+Everything here returns values; only `write_*` touches the disk, and only at the end.
+The CLI and the Python API (`generator.api`) are thin layers over these functions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import build as build_stage
+from generator import parse as parse_stage
+from generator.config import BuildConfig
+from generator.errors import InputError
+from generator.format import format_files
+from generator.ir import Api
+from generator.load import load_api
+from generator.render import PackageInfo, render_package
+from generator.spec_io import parse_spec_text, read_spec, read_text
+from generator.write import diff_tree, write_file, write_tree
+
+
+def page_paths(paths: Sequence[Path]) -> list[Path]:
+    """Pages named directly, plus the `.md` files of any folder named (sorted)."""
+    result: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.md") if p.is_file())
+            if not found:
+                raise InputError("the folder holds no .md pages", file=str(path))
+            result.extend(found)
+        else:
+            result.append(path)
+    return result
+
+
+def spec_text_from_pages(pages: Sequence[Path], overlay: Path | None = None) -> str:
+    """parse + build: pages to the spec's YAML text."""
+    parsed = [parse_stage.parse_page(path) for path in page_paths(pages)]
+    overlay_doc = read_spec(overlay).data if overlay is not None else None
+    spec = build_stage.build_spec(parsed, overlay=overlay_doc)
+    return build_stage.dump_yaml(spec)
+
+
+def load_spec_text(text: str, source: str) -> Api:
+    """load: spec text to the IR (validated)."""
+    return load_api(parse_spec_text(text, source))
+
+
+def generate_files(api: Api, info: PackageInfo, templates: Path | None = None) -> dict[str, str]:
+    """render + format: the IR to the SDK project's files."""
+    return format_files(render_package(api, info, templates))
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """What one build produced, or (in check mode) how the disk differs from it."""
+
+    name: str
+    spec_path: Path
+    output: Path
+    files: int
+    stale: str = ""  # a unified diff; empty when nothing is stale
+
+
+def run_build(build: BuildConfig, *, check: bool) -> BuildOutcome:
+    """The configured pipeline for one build; with ``check`` nothing is written."""
+    if build.pages:
+        spec_text = spec_text_from_pages(build.pages, build.overlay)
+    else:
+        spec_text = read_text(build.spec)
+    api = load_spec_text(spec_text, str(build.spec))
+    info = PackageInfo(package=build.package, distribution=build.distribution, version=build.version)
+    files = generate_files(api, info, build.templates)
+    if check:
+        stale = ""
+        if build.pages:
+            old = build.spec.read_text(encoding="utf-8") if build.spec.is_file() else ""
+            if old != spec_text:
+                stale += "".join(
+                    difflib.unified_diff(
+                        old.splitlines(keepends=True),
+                        spec_text.splitlines(keepends=True),
+                        fromfile=f"a/{build.spec.name}",
+                        tofile=f"b/{build.spec.name}",
+                    )
+                )
+        stale += diff_tree(build.output, files)
+        return BuildOutcome(build.name, build.spec, build.output, len(files), stale)
+    if build.pages:
+        write_file(build.spec, spec_text)
+    write_tree(build.output, files)
+    return BuildOutcome(build.name, build.spec, build.output, len(files))

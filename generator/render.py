@@ -1,0 +1,457 @@
+"""render: the IR to files, through the Jinja2 templates in templates/package/.
+
+Decisions are made here, in Python: type annotations, codecs, validator checks, import
+lists. Templates get them as ready `Code` values plus raw text that they must pass
+through an escaping filter (see `generator.escape`). Templates hold layout only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import escape
+from generator.escape import Code, pyliteral, pystr
+from generator.ir import (
+    Api,
+    ArrayOf,
+    Constraints,
+    EnumRef,
+    EnumType,
+    Field,
+    MapOf,
+    Model,
+    ModelRef,
+    Operation,
+    Primitive,
+    TypeRef,
+)
+
+PACKAGE_TEMPLATES = "package"
+
+
+def bundled_templates() -> Path:
+    """templates/ of a source checkout, or generator/templates inside an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / PACKAGE_TEMPLATES).is_dir():
+            return candidate
+    raise FileNotFoundError("apigen's templates are missing from this installation")
+
+
+def environment(overrides: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment: StrictUndefined, no autoescape (not HTML), finalize guard.
+
+    A user's override folder comes first, so its files replace bundled ones by name and
+    can still `{% extends "package/..." %}` the bundled ones through the `bundled/` prefix.
+    """
+    bundled = jinja2.FileSystemLoader(str(bundled_templates()))
+    loaders: list[jinja2.BaseLoader] = []
+    if overrides is not None:
+        loaders.append(jinja2.FileSystemLoader(str(overrides)))
+    loaders.append(bundled)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([*loaders, jinja2.PrefixLoader({"bundled": bundled})]),
+        undefined=jinja2.StrictUndefined,
+        finalize=escape.finalize,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(escape.FILTERS)
+    return env
+
+
+# -- types --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Schema name -> class name, for models and enums."""
+
+    classes: Mapping[str, str]
+    enums: frozenset[str]
+
+
+_PRIMITIVE_ANNOTATIONS = {
+    ("string", "date-time"): "datetime",
+    ("string", "date"): "date",
+    ("integer", None): "int",
+    ("number", None): "float",
+    ("boolean", None): "bool",
+    ("any", None): "Any",
+}
+
+
+def annotation(type_ref: TypeRef, names: _Names) -> str:
+    if isinstance(type_ref, Primitive):
+        key = (type_ref.kind, type_ref.format if type_ref.kind == "string" else None)
+        return _PRIMITIVE_ANNOTATIONS.get(key, "str" if type_ref.kind == "string" else "Any")
+    if isinstance(type_ref, (ModelRef, EnumRef)):
+        return names.classes[type_ref.name]
+    if isinstance(type_ref, ArrayOf):
+        return f"list[{annotation(type_ref.item, names)}]"
+    return f"dict[str, {annotation(type_ref.value, names)}]"
+
+
+def codec(type_ref: TypeRef, names: _Names) -> tuple[str | None, str | None]:
+    """(decoder, encoder) expressions for a field table; None where JSON is the value."""
+    if isinstance(type_ref, Primitive):
+        if type_ref.kind == "string" and type_ref.format == "date-time":
+            return "_rt.parse_datetime", "_rt.encode_datetime"
+        if type_ref.kind == "string" and type_ref.format == "date":
+            return "_rt.parse_date", "_rt.encode_date"
+        return None, None
+    if isinstance(type_ref, EnumRef):
+        return f"_rt.enum_decoder({names.classes[type_ref.name]})", "_rt.encode_enum"
+    if isinstance(type_ref, ModelRef):
+        return f"{names.classes[type_ref.name]}.from_dict", "_rt.encode_model"
+    inner_type = type_ref.item if isinstance(type_ref, ArrayOf) else type_ref.value
+    decode, encode = codec(inner_type, names)
+    kind = "list" if isinstance(type_ref, ArrayOf) else "map"
+    return f"_rt.{kind}_decoder({decode or 'None'})", (f"_rt.{kind}_encoder({encode})" if encode else None)
+
+
+def check(type_ref: TypeRef, constraints: Constraints, names: _Names, enums: Mapping[str, EnumType]) -> str:
+    """A validator check expression for a value of ``type_ref``."""
+    c = constraints
+    if isinstance(type_ref, Primitive):
+        if type_ref.kind == "string":
+            args = _kwargs(
+                fmt=type_ref.format if type_ref.format in ("date-time", "date", "uuid") else None,
+                min_length=c.min_length,
+                max_length=c.max_length,
+                pattern=c.pattern,
+            )
+            return f"_v.string({args})"
+        if type_ref.kind in ("integer", "number"):
+            args = _kwargs(
+                minimum=c.minimum,
+                maximum=c.maximum,
+                exclusive_minimum=c.exclusive_minimum or None,
+                exclusive_maximum=c.exclusive_maximum or None,
+            )
+            return f"_v.{type_ref.kind}({args})"
+        if type_ref.kind == "boolean":
+            return "_v.boolean()"
+        return "_v.anything()"
+    if isinstance(type_ref, EnumRef):
+        values = tuple(m.value for m in enums[type_ref.name].members)
+        return f"_v.string(enum={pyliteral(values)})"
+    if isinstance(type_ref, ModelRef):
+        return f"_v.Lazy(_CHECKS, {pystr(names.classes[type_ref.name])})"
+    if isinstance(type_ref, ArrayOf):
+        items = check(type_ref.item, Constraints(), names, enums)
+        args = _kwargs(min_items=c.min_items, max_items=c.max_items)
+        return f"_v.array({items}{', ' + args if args else ''})"
+    return f"_v.mapping({check(type_ref.value, Constraints(), names, enums)})"
+
+
+def _kwargs(**values: Any) -> str:
+    return ", ".join(f"{k}={pyliteral(v)}" for k, v in values.items() if v is not None)
+
+
+# -- views ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldView:
+    field: Field
+    annotation: Code
+    decode: Code
+    encode: Code
+    check: Code
+
+
+@dataclass(frozen=True)
+class ModelView:
+    model: Model
+    base_class: Code
+    odata_type: Code
+    own: tuple[FieldView, ...]
+    all_fields: tuple[FieldView, ...]
+    required: Code
+    subtypes: tuple[tuple[Code, Code], ...]
+
+
+@dataclass(frozen=True)
+class ParamView:
+    name: str
+    python_name: str
+    location: str
+    annotation: Code
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class OperationView:
+    op: Operation
+    path: Code
+    params: tuple[ParamView, ...]
+    body_annotation: Code | None
+    body_expr: Code | None
+    body_check: Code | None
+    returns: Code
+    decode: Code | None
+    response_check: Code | None
+    page_item: Code | None
+    page_decode: Code | None
+    page_check: Code | None
+
+
+def export_order(names: Iterable[str]) -> list[str]:
+    """Names sorted as linters expect `__all__`: CONSTANTS, then Classes, then the rest."""
+
+    def key(name: str) -> tuple[int, list[int | str]]:
+        group = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+        return group, [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+    return sorted(names, key=key)
+
+
+def _models_base_first(models: Sequence[Model]) -> list[Model]:
+    by_name = {m.name: m for m in models}
+    ordered: list[Model] = []
+    placed: set[str] = set()
+
+    def place(model: Model) -> None:
+        if model.name in placed:
+            return
+        if model.base is not None:
+            place(by_name[model.base])
+        placed.add(model.name)
+        ordered.append(model)
+
+    for model in models:
+        place(model)
+    return ordered
+
+
+class _Builder:
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.names = _Names(
+            classes={**{m.name: m.python_name for m in api.models}, **{e.name: e.python_name for e in api.enums}},
+            enums=frozenset(e.name for e in api.enums),
+        )
+        self.enums = {e.name: e for e in api.enums}
+        self.models = {m.name: m for m in api.models}
+
+    def field_view(self, field: Field) -> FieldView:
+        text = annotation(field.type, self.names)
+        if field.nullable:
+            text += " | None"
+        decode, encode = codec(field.type, self.names)
+        value_check = check(field.type, field.constraints, self.names, self.enums)
+        if field.nullable:
+            value_check = f"_v.nullable({value_check})"
+        return FieldView(
+            field, Code(text + " | UnsetType"), Code(decode or "None"), Code(encode or "None"), Code(value_check)
+        )
+
+    def chain(self, model: Model) -> list[Model]:
+        chain = [model]
+        while chain[-1].base is not None:
+            chain.append(self.models[chain[-1].base])
+        return list(reversed(chain))
+
+    def model_view(self, model: Model) -> ModelView:
+        own = tuple(self.field_view(f) for f in model.fields)
+        all_fields: list[FieldView] = []
+        required: list[str] = []
+        for ancestor in self.chain(model):
+            for field in ancestor.fields:
+                all_fields.append(self.field_view(field))
+                if field.required:
+                    required.append(field.json_name)
+        subtypes = sorted(
+            (m.discriminator_value.lstrip("#").lower(), m.python_name)
+            for m in self.api.models
+            if m is not model and m.discriminator_value and model in self.chain(m)
+        )
+        base = self.names.classes[model.base] if model.base else "_rt.Model"
+        return ModelView(
+            model=model,
+            base_class=Code(base),
+            odata_type=pyliteral(model.discriminator_value),
+            own=own,
+            all_fields=tuple(all_fields),
+            required=pyliteral(tuple(required)),
+            subtypes=tuple((pystr(key), pystr(name)) for key, name in subtypes),
+        )
+
+    def value_decode(self, type_ref: TypeRef) -> str:
+        decode, _ = codec(type_ref, self.names)
+        return decode or "None"
+
+    def operation_view(self, op: Operation) -> OperationView:
+        params = tuple(
+            ParamView(
+                name=p.name,
+                python_name=p.python_name,
+                location=p.location,
+                annotation=Code(annotation(p.type, self.names) + ("" if p.required else " | UnsetType")),
+                required=p.required,
+                description=p.description,
+            )
+            for p in op.parameters
+        )
+        body_annotation = body_expr = body_check = None
+        if op.request_body is not None:
+            body_type = op.request_body.type
+            text = annotation(body_type, self.names)
+            if isinstance(body_type, ModelRef):
+                body_annotation = Code(f"{text} | Mapping[str, Any]")
+                body_expr = Code(f"request_body(body, partial={op.method == 'PATCH'})")
+            else:
+                body_annotation = Code(text)
+                body_expr = Code("to_json_value(body)")
+            body_check = Code(check(body_type, Constraints(), self.names, self.enums))
+        success = op.success
+        decode = response_check = page_item = page_decode = page_check = None
+        returns = Code("None")
+        if op.page_item is not None:
+            page_item = Code(annotation(op.page_item, self.names))
+            page_decode = Code(self.value_decode(op.page_item))
+            page_check = Code(check(op.page_item, Constraints(), self.names, self.enums))
+        elif success is not None and success.type is not None:
+            returns = Code(annotation(success.type, self.names))
+            decode = Code(self.value_decode(success.type))
+            response_check = Code(check(success.type, Constraints(), self.names, self.enums))
+        return OperationView(
+            op=op,
+            path=pystr(op.path),
+            params=params,
+            body_annotation=body_annotation,
+            body_expr=body_expr,
+            body_check=body_check,
+            returns=returns,
+            decode=decode,
+            response_check=response_check,
+            page_item=page_item,
+            page_decode=page_decode,
+            page_check=page_check,
+        )
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """What the generated project is called and versioned as (from config or CLI)."""
+
+    package: str
+    distribution: str
+    version: str
+
+
+# What a generated package exports besides its models and enums (see __init__.py.j2).
+_PACKAGE_NAMES = (
+    "UNSET",
+    "ApiError",
+    "AsyncClient",
+    "AuthError",
+    "BadRequestError",
+    "Client",
+    "ConflictError",
+    "DecodeError",
+    "NotFoundError",
+    "RequestTimeoutError",
+    "RequestValidationError",
+    "ResponseDecodeError",
+    "ResponseValidationError",
+    "RetryPolicy",
+    "SdkError",
+    "ServerError",
+    "ThrottledError",
+    "TransportError",
+    "UnsetType",
+    "ValidationError",
+    "validators",
+)
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _words(texts: Iterable[str]) -> set[str]:
+    """The identifiers used in code fragments apigen made, to import only what is used."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(_WORD.findall(text))
+    return found
+
+
+def _model_words(models: Sequence[ModelView]) -> set[str]:
+    return _words(t for view in models for f in view.all_fields for t in (f.annotation, f.decode))
+
+
+def _client_words(operations: Sequence[OperationView]) -> set[str]:
+    texts: list[str] = []
+    for view in operations:
+        texts.extend(p.annotation for p in view.params)
+        for value in (
+            view.body_annotation,
+            view.body_expr,
+            view.body_check,
+            view.returns,
+            view.decode,
+            view.response_check,
+            view.page_item,
+            view.page_decode,
+            view.page_check,
+        ):
+            if value is not None:
+                texts.append(value)
+    return _words(texts)
+
+
+def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -> dict[str, str]:
+    """The generated SDK project as {relative path: text}, before formatting."""
+    env = environment(overrides)
+    builder = _Builder(api)
+    models = [builder.model_view(m) for m in _models_base_first(api.models)]
+    operations = [builder.operation_view(op) for op in api.operations]
+    class_names = sorted({*(e.python_name for e in api.enums), *(m.python_name for m in api.models)})
+    model_words = _model_words(models)
+    client_words = _client_words(operations)
+    context: dict[str, Any] = {
+        "model_exports": [Code(n) for n in export_order(class_names)],
+        "model_imports": [Code(n) for n in class_names],
+        "validator_exports": [Code(n) for n in export_order(["ValidationError", *(f"validate_{m.snake_name}" for m in api.models)])],
+        "package_exports": [Code(n) for n in export_order([*_PACKAGE_NAMES, *class_names])],
+        "model_uses": model_words,
+        "client_uses": client_words,
+        "client_classes": [Code(name) for name in class_names if name in client_words],
+        "has_pages": any(view.page_item is not None for view in operations),
+        "client_needs_rt": any(
+            v.body_expr is not None or v.decode is not None or v.page_item is not None for v in operations
+        ),
+        "has_optional_params": any(not p.required for view in operations for p in view.params),
+        "api": api,
+        "info": info,
+        "package": escape.ident(info.package),
+        "models": models,
+        "enums": list(api.enums),
+        "operations": operations,
+        "base_url": pystr(api.servers[0] if api.servers else ""),
+        "has_base_url": bool(api.servers),
+    }
+    files: dict[str, str] = {}
+    root = bundled_templates() / PACKAGE_TEMPLATES
+    names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    for name in names:
+        target = name[: -len(".j2")] if name.endswith(".j2") else name
+        target = target.replace("__package__", info.package)
+        if name.endswith(".j2"):
+            text = env.get_template(f"{PACKAGE_TEMPLATES}/{name}").render(context)
+        elif overrides is not None and (overrides / PACKAGE_TEMPLATES / name).is_file():
+            text = (overrides / PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
+        else:
+            text = (root / name).read_text(encoding="utf-8")
+        files[target] = text
+    return files

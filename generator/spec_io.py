@@ -1,0 +1,205 @@
+"""Reading spec files safely, keeping where each value stood.
+
+Specs are untrusted: YAML aliases (the "billion laughs" shape), duplicate keys, deep
+nesting, tags that construct objects and non-UTF-8 bytes are refused with an `InputError`
+naming the file and line. Each JSON pointer is mapped to its (line, column) so validation
+errors and lint findings can point into the file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.errors import InputError
+
+MAX_DEPTH = 256
+MAX_BYTES = 256 * 1024 * 1024
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def escape_pointer_token(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer(*tokens: str | int) -> str:
+    """Tokens to a JSON pointer (`("paths", "/a")` -> `/paths/~1a`)."""
+    return "".join("/" + escape_pointer_token(token) for token in tokens)
+
+
+@dataclass(frozen=True)
+class SpecFile:
+    """A spec read from disk: its data and, per JSON pointer, its 1-based line and column."""
+
+    path: str
+    data: Any
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def line_of(self, ptr: str) -> int | None:
+        """The line of the value at ``ptr``, or of its nearest ancestor that has one."""
+        while True:
+            if ptr in self.positions:
+                return self.positions[ptr][0]
+            if not ptr:
+                return None
+            ptr = ptr.rsplit("/", 1)[0]
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The safe loader (libyaml's when present); no tags beyond plain JSON-like data."""
+
+
+def _check_node(node: Node, source: str) -> None:
+    """Refuse aliases, duplicate keys, non-string keys and deep nesting.
+
+    Iterative, so a hostile depth cannot overflow the stack, and it stops at the first
+    alias: an alias is a node met twice, which is how "billion laughs" documents grow.
+    """
+    seen_nodes: set[int] = set()
+    stack: list[tuple[Node, int]] = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if id(current) in seen_nodes:
+            raise InputError(
+                "YAML aliases (*name) are not allowed in specs",
+                file=source,
+                line=current.start_mark.line + 1,
+            )
+        seen_nodes.add(id(current))
+        if depth > MAX_DEPTH:
+            raise InputError(
+                f"nesting deeper than {MAX_DEPTH} levels", file=source, line=current.start_mark.line + 1
+            )
+        if isinstance(current, MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in current.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise InputError(
+                        "mapping keys must be plain strings",
+                        file=source,
+                        line=key_node.start_mark.line + 1,
+                    )
+                if key_node.value in seen:
+                    raise InputError(
+                        f"duplicate key {key_node.value!r}",
+                        file=source,
+                        line=key_node.start_mark.line + 1,
+                    )
+                seen.add(key_node.value)
+                stack.append((value_node, depth + 1))
+        elif isinstance(current, SequenceNode):
+            stack.extend((item, depth + 1) for item in current.value)
+
+
+def _index_positions(node: Node) -> dict[str, tuple[int, int]]:
+    positions: dict[str, tuple[int, int]] = {}
+    stack: list[tuple[Node, str]] = [(node, "")]
+    while stack:
+        current, ptr = stack.pop()
+        positions[ptr] = (current.start_mark.line + 1, current.start_mark.column + 1)
+        if isinstance(current, MappingNode):
+            for key_node, value_node in current.value:
+                stack.append((value_node, ptr + "/" + escape_pointer_token(key_node.value)))
+        elif isinstance(current, SequenceNode):
+            for index, item in enumerate(current.value):
+                stack.append((item, f"{ptr}/{index}"))
+    return positions
+
+
+def _stringify_keys(value: Any) -> Any:
+    """YAML 1.1 reads `200:` as an int and `on:` as a bool; OpenAPI keys are strings."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            for key in [k for k in current if not isinstance(k, str)]:
+                text = str(key).lower() if isinstance(key, bool) else str(key)
+                current[text] = current.pop(key)
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return value
+
+
+def read_text(path: Path) -> str:
+    """A file's text as UTF-8; an unreadable or undecodable file is an InputError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"file is {size} bytes, over the {MAX_BYTES} byte limit", file=str(path))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 (byte {exc.start})", file=str(path), line=line) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError("NUL byte in text", file=str(path), line=line)
+    return text
+
+
+def parse_spec_text(text: str, source: str) -> SpecFile:
+    """Parse YAML or JSON spec text into plain data with positions."""
+    if not text.strip():
+        raise InputError("the spec is empty", file=source, line=1)
+    if source.endswith(".json"):
+        return _parse_json(text, source)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError("the spec is empty", file=source, line=1)
+        _check_node(node, source)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(f"invalid YAML: {problem}", file=source, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", file=source) from None
+    except RecursionError:
+        raise InputError("nesting too deep", file=source) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise InputError("a spec must be a mapping at the top level", file=source, line=1)
+    return SpecFile(source, _stringify_keys(data), _index_positions(node))
+
+
+def _parse_json(text: str, source: str) -> SpecFile:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                raise InputError(f"duplicate key {key!r}", file=source)
+            result[key] = value
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", file=source, line=exc.lineno) from None
+    except RecursionError:
+        raise InputError("nesting too deep", file=source) from None
+    if not isinstance(data, dict):
+        raise InputError("a spec must be an object at the top level", file=source, line=1)
+    return SpecFile(source, data, {})
+
+
+def read_spec(path: Path) -> SpecFile:
+    """Read a spec file from disk (YAML or JSON)."""
+    return parse_spec_text(read_text(path), str(path))
