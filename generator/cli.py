@@ -128,7 +128,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
             else:
                 print(f"{build.name}: up to date ({outcome.files} files)")
         else:
-            print(f"{build.name}: wrote {_shown(outcome.spec_path)} and {outcome.files} files to {_shown(outcome.output)}")
+            spec_note = f"{_shown(outcome.spec_path)} and " if build.pages else ""
+            print(f"{build.name}: wrote {spec_note}{outcome.files} files to {_shown(outcome.output)}")
     return status
 
 

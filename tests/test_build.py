@@ -1,0 +1,410 @@
+"""The spec builder: pages in, one valid OpenAPI 3.0.3 document out, in Graph's conventions."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from generator.build import apply_overlay, build, build_spec, dump_yaml
+from generator.errors import InputError
+from generator.parse import parse_page, parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"
+PAGES = Path(__file__).resolve().parent / "pages"
+S = "#/components/schemas/"
+LEARNING = [
+    "api__learningcourseactivity-update",
+    "api__learningcourseactivity-get",
+    "api__learningcourseactivity-list",
+    "api__learningcourseactivity-delete",
+    "api__employeeexperienceuser-post-learningcourseactivities",
+    "resources__learningcourseactivity",
+    "resources__learningselfinitiatedcourse",
+    "resources__learningassignment",
+    "resources__learningprovider",
+    "resources__learningcontent",
+    "resources__enums",
+    "resources__datetimetimezone",
+    "resources__itembody",
+]
+
+
+def seed_spec() -> dict[str, Any]:
+    return build_spec([parse_page(SEED)])
+
+
+def learning_spec() -> dict[str, Any]:
+    return build_spec(
+        [parse_page(PAGES / f"api-reference__v1.0__{n}.md") for n in LEARNING]
+    )
+
+
+def _absolute_refs(node: Any) -> Any:
+    """A schema whose local ``#/...`` refs point into the registered spec document."""
+    if isinstance(node, dict):
+        return {
+            k: ("urn:spec" + v if k == "$ref" else _absolute_refs(v))
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_absolute_refs(v) for v in node]
+    return node
+
+
+def example_errors(spec: dict[str, Any]) -> list[str]:
+    """Every media-type example checked against its schema with the OpenAPI 3.0 validator."""
+    registry = Registry().with_resource(
+        "urn:spec", Resource.from_contents(spec, default_specification=DRAFT4)
+    )
+    errors: list[str] = []
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            medias = (
+                [op["requestBody"]["content"]["application/json"]]
+                if "requestBody" in op
+                else []
+            )
+            medias += [
+                r["content"]["application/json"]
+                for r in op["responses"].values()
+                if "content" in r
+            ]
+            for media in medias:
+                if "example" not in media:
+                    continue
+                schema = _absolute_refs(media["schema"])
+                for e in OAS30Validator(schema, registry=registry).iter_errors(
+                    media["example"]
+                ):
+                    errors.append(f"{method} {path}: {e.message}")
+    return errors
+
+
+def test_seed_page_becomes_valid_spec() -> None:
+    spec = seed_spec()
+    validate(spec)
+    assert spec["openapi"] == "3.0.3"
+    assert spec["info"] == {
+        "title": "Update learningSelfInitiatedCourse",
+        "description": "Update the properties of a learningSelfInitiatedCourse object.",
+        "version": "v1.0",
+    }
+    assert spec["servers"] == [{"url": "https://graph.microsoft.com/v1.0"}]
+    assert spec["security"] == [{"bearerAuth": []}]
+    assert spec["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+
+
+def test_seed_operation_shape() -> None:
+    op = seed_spec()["paths"]["/learningSelfInitiatedCourse"]["patch"]
+    assert op["operationId"] == "updateLearningSelfInitiatedCourse"
+    assert op["summary"] == "Update learningSelfInitiatedCourse"
+    assert op["tags"] == ["learningSelfInitiatedCourse"]
+    ref = {"$ref": S + "microsoft.graph.learningSelfInitiatedCourse"}
+    assert op["requestBody"]["required"] is True
+    assert op["requestBody"]["content"]["application/json"]["schema"] == ref
+    assert op["responses"]["200"]["description"] == "OK"
+    assert op["responses"]["200"]["content"]["application/json"]["schema"] == ref
+    assert op["responses"]["default"] == {"$ref": "#/components/responses/error"}
+    assert op["x-ms-permissions"][2] == {
+        "type": "Application",
+        "permissions": ["**TODO: Provide applicable permissions.**"],
+    }
+
+
+def test_seed_family_base_named_as_page_names_it_with_discriminator() -> None:
+    schemas = seed_spec()["components"]["schemas"]
+    base = schemas["microsoft.vivaLearning.learningCourseActivity"]
+    assert list(base["properties"]) == [
+        "externalcourseActivityId",
+        "learningProviderId",
+        "learningContentId",
+        "learnerUserId",
+        "status",
+        "completedDateTime",
+        "completionPercentage",
+        "@odata.type",
+    ]
+    assert base["required"] == ["learningContentId", "learnerUserId"]
+    assert base["discriminator"] == {
+        "propertyName": "@odata.type",
+        "mapping": {
+            "#microsoft.graph.learningSelfInitiatedCourse": S
+            + "microsoft.graph.learningSelfInitiatedCourse"
+        },
+    }
+    sub = schemas["microsoft.graph.learningSelfInitiatedCourse"]
+    assert sub["allOf"][0] == {
+        "$ref": S + "microsoft.vivaLearning.learningCourseActivity"
+    }
+    assert list(sub["allOf"][1]["properties"]) == ["startedDateTime"]
+
+
+def test_seed_types_follow_graph_mapping() -> None:
+    schemas = seed_spec()["components"]["schemas"]
+    props = schemas["microsoft.vivaLearning.learningCourseActivity"]["properties"]
+    assert props["completionPercentage"] == {
+        "type": "integer",
+        "format": "int32",
+        "minimum": -2147483648,
+        "maximum": 2147483647,
+        "nullable": True,
+    }
+    assert props["completedDateTime"] == {
+        "type": "string",
+        "format": "date-time",
+        "nullable": True,
+    }
+    assert props["learningContentId"] == {"type": "string"}
+    assert props["status"]["anyOf"] == [
+        {"$ref": S + "microsoft.graph.courseStatus"},
+        {"type": "object", "nullable": True},
+    ]
+    assert schemas["microsoft.graph.courseStatus"] == {
+        "type": "string",
+        "enum": ["notStarted", "inProgress", "completed", "unknownFutureValue"],
+    }
+
+
+def test_descriptions_lose_todo_inherited_and_required_markers() -> None:
+    props = seed_spec()["components"]["schemas"][
+        "microsoft.vivaLearning.learningCourseActivity"
+    ]["properties"]
+    assert "description" not in props["learningContentId"]
+    assert (
+        props["status"]["description"]
+        == "The possible values are: `notStarted`, `inProgress`, `completed`, `unknownFutureValue`."
+    )
+
+
+def test_graph_error_shape() -> None:
+    spec = seed_spec()
+    assert spec["components"]["responses"]["error"]["content"]["application/json"][
+        "schema"
+    ] == {"$ref": S + "microsoft.graph.ODataErrors.ODataError"}
+    main = spec["components"]["schemas"]["microsoft.graph.ODataErrors.MainError"]
+    assert main["required"] == ["code", "message"]
+    assert set(main["properties"]) == {
+        "code",
+        "message",
+        "target",
+        "details",
+        "innerError",
+    }
+    inner = spec["components"]["schemas"]["microsoft.graph.ODataErrors.InnerError"]
+    assert list(inner["properties"]) == ["request-id", "client-request-id", "date"]
+
+
+def test_placeholders_become_typed_samples_that_fit_the_schema() -> None:
+    spec = seed_spec()
+    example = spec["paths"]["/learningSelfInitiatedCourse"]["patch"]["requestBody"][
+        "content"
+    ]["application/json"]["example"]
+    assert example == {
+        "@odata.type": "#microsoft.graph.learningSelfInitiatedCourse",
+        "externalcourseActivityId": "string",
+        "learningProviderId": "string",
+        "learningContentId": "string",
+        "learnerUserId": "string",
+        "status": "notStarted",
+        "completedDateTime": "2024-01-01T00:00:00Z",
+        "completionPercentage": 0,
+        "startedDateTime": "2024-01-01T00:00:00Z",
+    }
+    assert example_errors(spec) == []
+
+
+def test_example_check_would_catch_a_bad_example() -> None:
+    spec = copy.deepcopy(seed_spec())
+    media = spec["paths"]["/learningSelfInitiatedCourse"]["patch"]["requestBody"][
+        "content"
+    ]["application/json"]
+    media["example"]["completionPercentage"] = 2**31
+    assert len(example_errors(spec)) == 1
+
+
+def test_same_page_gives_byte_identical_yaml() -> None:
+    first = dump_yaml(seed_spec())
+    assert first == dump_yaml(seed_spec())
+    assert yaml.safe_load(first) == seed_spec()
+    assert "&id" not in first and "\n? " not in first
+
+
+def test_unknown_type_is_a_diagnostic_and_a_minimal_object() -> None:
+    text = (
+        '---\ntitle: "Update widget"\ndoc_type: apiPageType\n---\n\n# Update widget\nNamespace: microsoft.graph\n\n'
+        "Update a widget.\n\n## HTTP request\n```http\nPATCH /widgets/{id}\n```\n\n## Request body\n"
+        "|Property|Type|Description|\n|:---|:---|:---|\n|shape|widgetShape|The shape. Optional.|\n\n"
+        "## Response\nIf successful, this method returns a `204 No Content` response code.\n"
+    )
+    result = build([parse_text(text, "w.md")])
+    validate(result.spec)
+    assert result.spec["components"]["schemas"]["microsoft.graph.widgetShape"] == {
+        "type": "object",
+        "properties": {},
+    }
+    assert [(d.source, d.line, d.code) for d in result.diagnostics] == [
+        ("w.md", 19, "type-stub")
+    ]
+    op = result.spec["paths"]["/widgets/{widgetId}"]["patch"]
+    assert op["responses"]["204"] == {"description": "No Content"}
+    assert op["parameters"][0] == {
+        "name": "widgetId",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+
+
+def test_learning_page_set_gives_one_valid_spec_with_real_paths() -> None:
+    spec = learning_spec()
+    validate(spec)
+    key = "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}"
+    assert sorted(spec["paths"][key]) == ["delete", "patch"]
+    assert spec["paths"][key]["patch"]["responses"]["204"] == {
+        "description": "No Content"
+    }
+    assert [p["name"] for p in spec["paths"][key]["delete"]["parameters"]] == [
+        "registrationId",
+        "learningCourseActivityId",
+    ]
+    create = spec["paths"][
+        "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities"
+    ]["post"]
+    assert create["operationId"] == "createLearningCourseActivity"
+    assert "201" in create["responses"]
+    assert example_errors(spec) == []
+
+
+def test_learning_family_is_discriminated_from_entity_down() -> None:
+    schemas = learning_spec()["components"]["schemas"]
+    activity = schemas["microsoft.graph.learningCourseActivity"]
+    assert activity["allOf"][0] == {"$ref": S + "microsoft.graph.entity"}
+    assert activity["allOf"][1]["discriminator"]["mapping"] == {
+        "#microsoft.graph.learningAssignment": S + "microsoft.graph.learningAssignment",
+        "#microsoft.graph.learningSelfInitiatedCourse": S
+        + "microsoft.graph.learningSelfInitiatedCourse",
+    }
+    assert "id" not in activity["allOf"][1]["properties"]
+    assert schemas["microsoft.graph.entity"]["properties"]["@odata.type"] == {
+        "type": "string"
+    }
+    assert schemas["microsoft.graph.learningAssignment"]["allOf"][0] == {
+        "$ref": S + "microsoft.graph.learningCourseActivity"
+    }
+    # The enums page lists 144 enums; only those the set uses are kept.
+    assert "microsoft.graph.lifecycleEventType" not in schemas
+    assert schemas["microsoft.graph.bodyType"]["enum"] == ["text", "html"]
+
+
+def test_list_operation_is_pageable_with_collection_response() -> None:
+    spec = learning_spec()
+    op = spec["paths"]["/users/{userId}/employeeExperience/learningCourseActivities"][
+        "get"
+    ]
+    assert op["operationId"] == "listLearningCourseActivitiesForUser"
+    assert op["x-ms-pageable"] == {
+        "nextLinkName": "@odata.nextLink",
+        "itemName": "value",
+    }
+    ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert spec["components"]["schemas"][ref[len(S) :]] == {
+        "type": "object",
+        "properties": {
+            "value": {
+                "type": "array",
+                "items": {"$ref": S + "microsoft.graph.learningCourseActivity"},
+            },
+            "@odata.nextLink": {"type": "string", "nullable": True},
+        },
+    }
+    names = [p["name"] for p in op["parameters"]]
+    assert names == ["userId", "$skip", "$top", "$count", "$select"]
+
+
+def test_alternate_key_and_function_paths() -> None:
+    spec = learning_spec()
+    alt = "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities(externalCourseActivityId='{externalCourseActivityId}')"
+    assert (
+        spec["paths"][alt]["get"]["operationId"]
+        == "getLearningCourseActivityByExternalCourseActivityId"
+    )
+    report = build_spec(
+        [
+            parse_page(
+                PAGES
+                / "api-reference__v1.0__api__reportroot-getemailactivityuserdetail.md"
+            )
+        ]
+    )
+    validate(report)
+    assert sorted(report["paths"]) == [
+        "/reports/getEmailActivityUserDetail(date={date})",
+        "/reports/getEmailActivityUserDetail(period='{period}')",
+    ]
+
+
+def test_every_corpus_api_page_builds_a_valid_spec_alone() -> None:
+    for path in sorted(PAGES.glob("api-reference__*__api__*.md")):
+        spec = build_spec([parse_page(path)])
+        validate(spec)
+        assert example_errors(spec) == [], path.name
+
+
+def test_overlay_adds_the_bound_the_page_states_in_prose() -> None:
+    overlay = {
+        "overlay": "1.0.0",
+        "info": {"title": "learning fixes", "version": "1.0.0"},
+        "actions": [
+            {
+                "target": "$.components.schemas['microsoft.graph.learningCourseActivity'].allOf[1].properties.completionPercentage",
+                "update": {"minimum": 0, "maximum": 100},
+            },
+            {
+                "target": "$.paths.*[?(@.operationId == 'listLearningCourseActivities')]",
+                "update": {"x-note": "me"},
+            },
+            {
+                "target": "$.components.schemas['microsoft.graph.itemBody']",
+                "remove": True,
+            },
+        ],
+    }
+    pages = [parse_page(PAGES / f"api-reference__v1.0__{n}.md") for n in LEARNING]
+    spec = build_spec(pages, overlay=overlay)
+    prop = spec["components"]["schemas"]["microsoft.graph.learningCourseActivity"][
+        "allOf"
+    ][1]["properties"]["completionPercentage"]
+    assert (prop["minimum"], prop["maximum"]) == (0, 100)
+    assert (
+        spec["paths"]["/me/employeeExperience/learningCourseActivities"]["get"][
+            "x-note"
+        ]
+        == "me"
+    )
+    assert "microsoft.graph.itemBody" not in spec["components"]["schemas"]
+    plain = learning_spec()
+    assert apply_overlay(plain, {"overlay": "1.0.0", "actions": []}) == plain
+
+
+def test_bad_overlay_is_input_error_with_pointer() -> None:
+    with pytest.raises(InputError) as err:
+        apply_overlay(
+            seed_spec(),
+            {"overlay": "1.0.0", "actions": [{"target": "components", "update": {}}]},
+        )
+    assert err.value.pointer == "/actions/0/target"
+    with pytest.raises(InputError):
+        apply_overlay(seed_spec(), {"actions": []})

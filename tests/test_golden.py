@@ -1,0 +1,55 @@
+"""Golden records: a fresh build of every configured build matches what is committed.
+
+`apigen build` refreshes them; a mismatch prints the unified diff of what changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from generator.config import find_config
+from generator.pipeline import run_build
+from generator.write import MANIFEST
+
+from helpers import ROOT
+
+BUILDS = find_config(ROOT)
+assert BUILDS is not None, "the repository's pyproject.toml must configure its builds"
+
+
+@pytest.mark.parametrize("build", BUILDS.builds, ids=lambda b: b.name)
+def test_fresh_build_matches_committed_golden_files(build, tmp_path: Path) -> None:
+    fresh = dataclasses.replace(build, spec=tmp_path / build.spec.name, output=tmp_path / "out")
+    if not build.pages:
+        fresh = dataclasses.replace(fresh, spec=build.spec)
+    run_build(fresh, check=False)
+    if build.pages:
+        assert fresh.spec.read_bytes() == build.spec.read_bytes(), "spec differs; run `apigen build`"
+    outcome = run_build(dataclasses.replace(fresh, output=build.output, spec=build.spec), check=True)
+    assert outcome.stale == "", f"golden files are stale; run `apigen build`:\n{outcome.stale}"
+    written = sorted(p.relative_to(fresh.output).as_posix() for p in fresh.output.rglob("*") if p.is_file())
+    committed = sorted(
+        p.relative_to(build.output).as_posix()
+        for p in build.output.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+    assert written == committed
+    for name in written:
+        assert (fresh.output / name).read_bytes() == (build.output / name).read_bytes(), name
+    assert MANIFEST in written
+
+
+def test_check_mode_reports_a_stale_file_as_a_unified_diff(tmp_path: Path) -> None:
+    build = next(b for b in BUILDS.builds if b.name == "edge")
+    out = tmp_path / "sdk"
+    run_build(dataclasses.replace(build, output=out), check=False)
+    models = out / "edge_sdk" / "models.py"
+    models.write_text(models.read_text().replace("class Thing(", "class Thingy("), encoding="utf-8")
+    outcome = run_build(dataclasses.replace(build, output=out), check=True)
+    assert "--- a/sdk/edge_sdk/models.py" in outcome.stale
+    assert "-class Thingy(" in outcome.stale and "+class Thing(" in outcome.stale
+    # check mode wrote nothing
+    assert "class Thingy(" in models.read_text()
