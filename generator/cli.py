@@ -15,7 +15,13 @@ from generator import __version__
 from generator.config import BuildConfig, find_config, seed_build
 from generator.errors import InputError
 from generator.naming import module_name
-from generator.pipeline import generate_files, load_spec_text, run_build, spec_text_from_pages
+from generator.pipeline import (
+    generate_files,
+    load_spec_text,
+    read_spec_or_pages,
+    run_build,
+    spec_text_from_pages,
+)
 from generator.render import PackageInfo
 from generator.spec_io import read_text
 from generator.write import diff_tree, write_file, write_tree
@@ -71,6 +77,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if stale")
     build.add_argument("--only", action="append", default=[], help="run only the build of this name")
+
+    diff = verbs.add_parser(
+        "diff",
+        help="classify the changes between two specs (or two page versions)",
+        description="Compare two OpenAPI specs, or two versions of pages (.md files or folders), "
+        "and classify every change for SDK users as breaking, non-breaking or info.",
+        epilog="example: apigen diff old/seed.yaml specs/seed.yaml --format markdown --fail-on breaking",
+    )
+    diff.add_argument("old", type=Path, help="the old spec, page or folder of pages")
+    diff.add_argument("new", type=Path, help="the new spec, page or folder of pages")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument(
+        "--fail-on",
+        choices=("breaking", "any", "none"),
+        default="breaking",
+        help="exit 1 on breaking changes (default), on any change, or never",
+    )
     return parser
 
 
@@ -140,7 +163,16 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-_COMMANDS = {"spec": _cmd_spec, "generate": _cmd_generate, "build": _cmd_build}
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from generator import diff
+
+    report = diff.diff_specs(read_spec_or_pages(args.old).data, read_spec_or_pages(args.new).data)
+    renderers = {"text": diff.render_text, "json": diff.render_json, "markdown": diff.render_markdown}
+    sys.stdout.write(renderers[args.format](report))
+    return EXIT_FINDINGS if diff.should_fail(report, args.fail_on) else EXIT_OK
+
+
+_COMMANDS = {"spec": _cmd_spec, "generate": _cmd_generate, "build": _cmd_build, "diff": _cmd_diff}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,9 +17,9 @@ from generator.config import BuildConfig
 from generator.errors import InputError
 from generator.format import format_files
 from generator.ir import Api
-from generator.load import load_api
+from generator.load import load_api, validate_spec
 from generator.render import PackageInfo, render_package
-from generator.spec_io import parse_spec_text, read_spec, read_text
+from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
 from generator.write import diff_tree, write_file, write_tree
 
 
@@ -43,6 +43,17 @@ def spec_text_from_pages(pages: Sequence[Path], overlay: Path | None = None) -> 
     overlay_doc = read_spec(overlay).data if overlay is not None else None
     spec = build_stage.build_spec(parsed, overlay=overlay_doc)
     return build_stage.dump_yaml(spec)
+
+
+def read_spec_or_pages(path: Path) -> SpecFile:
+    """A spec to compare or lint: a spec file as it is, or pages (a `.md` file or a folder
+    of them) built into one; either way validated."""
+    if path.is_dir() or path.suffix.lower() == ".md":
+        spec = parse_spec_text(spec_text_from_pages([path]), str(path))
+    else:
+        spec = read_spec(path)
+    validate_spec(spec)
+    return spec
 
 
 def load_spec_text(text: str, source: str) -> Api:

@@ -333,7 +333,7 @@ class Model:
 
     def to_dict(self, *, include_read_only: bool = True) -> dict[str, Any]:
         """The model as JSON data: every field that is set, then `additional_data`."""
-        result: dict[str, Any] = {}
+        result = self._odata_first()
         for spec in self._FIELDS:
             if spec.read_only and not include_read_only:
                 continue
@@ -345,8 +345,6 @@ class Model:
                 if value is None or spec.encode is None
                 else spec.encode(value, include_read_only)
             )
-        if self._ODATA_TYPE and "@odata.type" in self._JSON_NAMES and "@odata.type" not in result:
-            result["@odata.type"] = self._ODATA_TYPE
         for key, value in self.additional_data.items():
             result.setdefault(key, value)
         return result
@@ -357,7 +355,7 @@ class Model:
         A nested model changed in place is sent whole (Graph replaces complex values).
         `@odata.type` is always sent for a subtype so the service knows what it patches.
         """
-        result: dict[str, Any] = {}
+        result = self._odata_first()
         changed = self._changed
         for spec in self._FIELDS:
             if spec.read_only:
@@ -371,10 +369,26 @@ class Model:
         if "additional_data" in changed:
             for key, value in self.additional_data.items():
                 result.setdefault(key, value)
-        if self._ODATA_TYPE and "@odata.type" in self._JSON_NAMES and "@odata.type" not in result:
-            odata = getattr(self, _odata_attr(self), UNSET)
-            result["@odata.type"] = odata if isinstance(odata, str) else self._ODATA_TYPE
         return result
+
+    def _odata_first(self) -> dict[str, Any]:
+        """Start a JSON object with `@odata.type` when the model has one: Graph reads it
+        first to know the type, and a subtype must always say which it is."""
+        if not self._ODATA_TYPE or "@odata.type" not in self._JSON_NAMES:
+            return {}
+        value = getattr(self, _odata_attr(self), UNSET)
+        return {"@odata.type": value if isinstance(value, str) else self._ODATA_TYPE}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {spec.attr: getattr(self, spec.attr) for spec in self._FIELDS}
+        state["additional_data"] = self.additional_data
+        state["_changed"] = set(self._changed)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # copy and pickle restore through here, not __setattr__, so no change is recorded.
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     @property
     def changed_fields(self) -> frozenset[str]:

@@ -1,0 +1,144 @@
+"""The command line as users meet it: verbs, exit codes, one-line errors, nothing lost."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, run_cli
+
+SEED_PAGE = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"
+
+
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def built_sdk(tmp_path: Path) -> Path:
+    """A copy of the committed seed SDK that a bad run must leave alone."""
+    out = tmp_path / "sdk"
+    shutil.copytree(ROOT / "generated" / "seed", out, ignore=shutil.ignore_patterns("__pycache__"))
+    return out
+
+
+def _assert_bad_input(result, *fragments: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_build_with_no_config_builds_the_bundled_seed_page(tmp_path: Path) -> None:
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "specs" / "seed.yaml").read_bytes() == (ROOT / "specs" / "seed.yaml").read_bytes()
+    assert _tree_digest(tmp_path / "generated" / "seed") == _tree_digest(ROOT / "generated" / "seed")
+    again = run_cli("build", "--check", cwd=tmp_path)
+    assert again.returncode == 0 and "up to date" in again.stdout
+
+
+def test_spec_then_generate_gives_the_same_sdk_as_build(tmp_path: Path) -> None:
+    spec = tmp_path / "seed.yaml"
+    assert run_cli("spec", str(SEED_PAGE), "-o", str(spec)).returncode == 0
+    result = run_cli("generate", str(spec), "-o", str(tmp_path / "seed"), "--package", "seed_sdk", "--distribution", "seed-sdk")
+    assert result.returncode == 0, result.stderr
+    assert _tree_digest(tmp_path / "seed") == _tree_digest(ROOT / "generated" / "seed")
+
+
+def test_generate_check_exits_1_with_a_diff_when_stale(built_sdk: Path) -> None:
+    (built_sdk / "seed_sdk" / "client.py").write_text("# edited\n", encoding="utf-8")
+    result = run_cli("generate", str(ROOT / "specs" / "seed.yaml"), "-o", str(built_sdk), "--package", "seed_sdk", "--distribution", "seed-sdk", "--check")
+    assert result.returncode == 1
+    assert "-# edited" in result.stdout and "+++ b/sdk/seed_sdk/client.py" in result.stdout
+    assert (built_sdk / "seed_sdk" / "client.py").read_text() == "# edited\n"
+
+
+def test_missing_page_is_exit_2_naming_the_file(tmp_path: Path, built_sdk: Path) -> None:
+    result = run_cli("spec", str(tmp_path / "nope.md"), "-o", str(tmp_path / "x.yaml"))
+    _assert_bad_input(result, "nope.md", "not found")
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_page_without_http_block_is_exit_2_with_a_line(tmp_path: Path) -> None:
+    page = tmp_path / "broken.md"
+    text = SEED_PAGE.read_text(encoding="utf-8")
+    start = text.index("## HTTP request")
+    end = text.index("## Request headers")
+    page.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = run_cli("spec", str(page), "-o", str(tmp_path / "x.yaml"))
+    _assert_bad_input(result, "broken.md:")
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_malformed_property_table_is_reported_with_its_line(tmp_path: Path) -> None:
+    page = tmp_path / "table.md"
+    text = SEED_PAGE.read_text(encoding="utf-8")
+    page.write_text(text.replace("|startedDateTime|DateTimeOffset|", "|startedDateTime|", 1), encoding="utf-8")
+    result = run_cli("spec", str(page), "-o", str(tmp_path / "x.yaml"))
+    if result.returncode == 0:
+        # A ragged row is tolerated as real pages need; the builder must still say so.
+        assert "startedDateTime" in (tmp_path / "x.yaml").read_text()
+    else:
+        _assert_bad_input(result, "table.md:")
+
+
+def test_invalid_yaml_is_exit_2_naming_file_and_line(tmp_path: Path, built_sdk: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: {title: x, version: '1'\npaths: {}\n", encoding="utf-8")
+    before = _tree_digest(built_sdk)
+    result = run_cli("generate", str(spec), "-o", str(built_sdk), "--package", "seed_sdk")
+    _assert_bad_input(result, "bad.yaml:", "invalid YAML")
+    assert _tree_digest(built_sdk) == before
+
+
+def test_spec_failing_validation_is_exit_2_with_pointer_and_line(tmp_path: Path, built_sdk: Path) -> None:
+    text = (ROOT / "specs" / "seed.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "invalid.yaml"
+    spec.write_text(text.replace("operationId: updateLearningSelfInitiatedCourse", "operationId: [not, a, string]"), encoding="utf-8")
+    before = _tree_digest(built_sdk)
+    result = run_cli("generate", str(spec), "-o", str(built_sdk), "--package", "seed_sdk")
+    _assert_bad_input(result, "invalid.yaml:", "/paths/~1learningSelfInitiatedCourse/patch", "invalid OpenAPI")
+    assert _tree_digest(built_sdk) == before
+
+
+def test_unknown_verb_and_missing_argument_are_usage_errors() -> None:
+    _assert_bad_input(run_cli("frobnicate"), "invalid choice")
+    _assert_bad_input(run_cli("generate", "specs/seed.yaml"), "-o/--output")
+
+
+@pytest.mark.parametrize("verb", ["spec", "generate", "build", "diff"])
+def test_every_verb_has_help_with_an_example(verb: str) -> None:
+    result = run_cli(verb, "--help")
+    assert result.returncode == 0
+    assert "example: apigen" in result.stdout
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("apigen ")
+
+
+def test_diff_of_a_page_and_its_own_spec_reports_no_change() -> None:
+    result = run_cli("diff", str(SEED_PAGE), "specs/seed.yaml")
+    assert result.returncode == 0, result.stderr
+    assert "No changes" in result.stdout
+
+
+def test_diff_fails_on_a_breaking_change(tmp_path: Path) -> None:
+    text = (ROOT / "specs" / "seed.yaml").read_text(encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(text.replace("      - completed\n", "", 1), encoding="utf-8")
+    result = run_cli("diff", "specs/seed.yaml", str(new), "--format", "json")
+    assert result.returncode == 1
+    assert '"bump": "major"' in result.stdout
+    assert run_cli("diff", "specs/seed.yaml", str(new), "--fail-on", "none").returncode == 0
