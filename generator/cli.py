@@ -78,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if stale")
     build.add_argument("--only", action="append", default=[], help="run only the build of this name")
 
+    init = verbs.add_parser(
+        "init",
+        help="write a commented starting config for a folder of pages",
+        description="Write apigen.toml with one build for a folder of pages.",
+        epilog="example: apigen init docs/pages",
+    )
+    init.add_argument("pages", type=Path, help="the folder of pages")
+    init.add_argument("-o", "--output", type=Path, default=Path("apigen.toml"), help="the config file to write")
+
     diff = verbs.add_parser(
         "diff",
         help="classify the changes between two specs (or two page versions)",
@@ -172,7 +181,21 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if diff.should_fail(report, args.fail_on) else EXIT_OK
 
 
-_COMMANDS = {"spec": _cmd_spec, "generate": _cmd_generate, "build": _cmd_build, "diff": _cmd_diff}
+def _cmd_init(args: argparse.Namespace) -> int:
+    from generator.init import init_config
+
+    init_config(args.pages, args.output)
+    print(f"wrote {args.output}; run `apigen build` to build {args.pages}")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "spec": _cmd_spec,
+    "generate": _cmd_generate,
+    "build": _cmd_build,
+    "diff": _cmd_diff,
+    "init": _cmd_init,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

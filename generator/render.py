@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from generator import escape
+from generator.errors import InputError
 from generator.escape import Code, pyliteral, pystr
 from generator.ir import (
     Api,
@@ -33,6 +34,9 @@ from generator.ir import (
 )
 
 PACKAGE_TEMPLATES = "package"
+# The most generated code (characters, before black) one spec may produce. Black formats
+# about 80 kB/s here, so this bounds a run at minutes, whatever the spec.
+MAX_CODE_CHARS = 32_000_000
 
 
 def bundled_templates() -> Path:
@@ -243,6 +247,23 @@ class _Builder:
         )
         self.enums = {e.name: e for e in api.enums}
         self.models = {m.name: m for m in api.models}
+        # Each model's discriminated descendants, found once: O(models x depth), not squared.
+        self.descendants: dict[str, list[Model]] = {}
+        for m in api.models:
+            if m.discriminator_value:
+                for ancestor in self.chain(m)[:-1]:
+                    self.descendants.setdefault(ancestor.name, []).append(m)
+        self.budget = MAX_CODE_CHARS
+
+    def spend(self, *texts: str) -> None:
+        """Charge generated code against `MAX_CODE_CHARS`, so a small spec that expands a
+        lot (enum values inlined per use, fields repeated per subclass) fails early."""
+        self.budget -= sum(len(text) for text in texts)
+        if self.budget < 0:
+            raise InputError(
+                f"the spec would generate more than {MAX_CODE_CHARS // 1_000_000} MB of code; "
+                "split it or trim its enums and inheritance"
+            )
 
     def field_view(self, field: Field) -> FieldView:
         text = annotation(field.type, self.names)
@@ -252,6 +273,7 @@ class _Builder:
         value_check = check(field.type, field.constraints, self.names, self.enums)
         if field.nullable:
             value_check = f"_v.nullable({value_check})"
+        self.spend(text, value_check, field.json_name, field.description)
         return FieldView(
             field, Code(text + " | UnsetType"), Code(decode or "None"), Code(encode or "None"), Code(value_check)
         )
@@ -273,8 +295,7 @@ class _Builder:
                     required.append(field.json_name)
         subtypes = sorted(
             (m.discriminator_value.lstrip("#").lower(), m.python_name)
-            for m in self.api.models
-            if m is not model and m.discriminator_value and model in self.chain(m)
+            for m in self.descendants.get(model.name, ())
         )
         base = self.names.classes[model.base] if model.base else "_rt.Model"
         return ModelView(
@@ -325,6 +346,8 @@ class _Builder:
             returns = Code(annotation(success.type, self.names))
             decode = Code(self.value_decode(success.type))
             response_check = Code(check(success.type, Constraints(), self.names, self.enums))
+        self.spend(op.path, op.summary, op.description, *(p.description for p in params))
+        self.spend(*(text for text in (body_check, response_check, page_check) if text is not None))
         return OperationView(
             op=op,
             path=pystr(op.path),
@@ -339,6 +362,39 @@ class _Builder:
             page_decode=page_decode,
             page_check=page_check,
         )
+
+
+# The template contract: every value each template receives, in one place. The README's
+# table is generated from this, and render_package checks it against what it passes.
+TEMPLATE_CONTEXT: dict[str, str] = {
+    "api": "`ir.Api`: title, version, description, servers, models, enums, operations (raw text: filter it)",
+    "info": "`PackageInfo`: package, distribution, version (raw text: filter it)",
+    "package": "the package name as `Code` (an identifier)",
+    "models": "`ModelView`s, bases first: `.model` (`ir.Model`), `.base_class`, `.odata_type`, `.own` and "
+    "`.all_fields` (`FieldView`: `.field`, `.annotation`, `.decode`, `.encode`, `.check`), `.required`, `.subtypes`",
+    "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
+    "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`), `.body_annotation`, "
+    "`.body_expr`, `.body_check`, `.returns`, `.decode`, `.response_check`, `.page_item`, `.page_decode`, `.page_check`",
+    "base_url": "the spec's first server as a Python string literal (`Code`)",
+    "has_base_url": "whether the spec names a server (bool)",
+    "model_exports": "class names for `models.__all__`, in linter order (`Code`)",
+    "model_imports": "class names sorted for an import list (`Code`)",
+    "validator_exports": "names for `validators.__all__` (`Code`)",
+    "package_exports": "names for the package's `__all__` (`Code`)",
+    "model_uses": "identifiers used by model annotations and codecs (set of str, for conditional imports)",
+    "client_uses": "identifiers used by client annotations and codecs (set of str)",
+    "client_classes": "model and enum classes the client needs to import (`Code`)",
+    "has_pages": "whether any operation is a pageable list (bool)",
+    "client_needs_rt": "whether client methods use the runtime module (bool)",
+    "has_optional_params": "whether any operation has an optional parameter (bool)",
+}
+
+
+def template_contract_markdown() -> str:
+    """The template contract as a Markdown table, for the README."""
+    rows = ["| name | what templates get |", "|---|---|"]
+    rows.extend(f"| `{name}` | {text} |" for name, text in TEMPLATE_CONTEXT.items())
+    return "\n".join(rows) + "\n"
 
 
 @dataclass(frozen=True)
@@ -420,9 +476,19 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
     model_words = _model_words(models)
     client_words = _client_words(operations)
     context: dict[str, Any] = {
+        "api": api,
+        "info": info,
+        "package": escape.ident(info.package),
+        "models": models,
+        "enums": list(api.enums),
+        "operations": operations,
+        "base_url": pystr(api.servers[0] if api.servers else ""),
+        "has_base_url": bool(api.servers),
         "model_exports": [Code(n) for n in export_order(class_names)],
         "model_imports": [Code(n) for n in class_names],
-        "validator_exports": [Code(n) for n in export_order(["ValidationError", *(f"validate_{m.snake_name}" for m in api.models)])],
+        "validator_exports": [
+            Code(n) for n in export_order(["ValidationError", *(f"validate_{m.snake_name}" for m in api.models)])
+        ],
         "package_exports": [Code(n) for n in export_order([*_PACKAGE_NAMES, *class_names])],
         "model_uses": model_words,
         "client_uses": client_words,
@@ -432,15 +498,8 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
             v.body_expr is not None or v.decode is not None or v.page_item is not None for v in operations
         ),
         "has_optional_params": any(not p.required for view in operations for p in view.params),
-        "api": api,
-        "info": info,
-        "package": escape.ident(info.package),
-        "models": models,
-        "enums": list(api.enums),
-        "operations": operations,
-        "base_url": pystr(api.servers[0] if api.servers else ""),
-        "has_base_url": bool(api.servers),
     }
+    assert context.keys() == TEMPLATE_CONTEXT.keys(), "update TEMPLATE_CONTEXT with the context"
     files: dict[str, str] = {}
     root = bundled_templates() / PACKAGE_TEMPLATES
     names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT
+from support.http_server import http_server_fixture, other_origin_server_fixture  # noqa: F401
 
 
 @pytest.fixture
