@@ -181,6 +181,8 @@ class ModelView:
     own: tuple[FieldView, ...]
     all_fields: tuple[FieldView, ...]
     required: Code
+    own_required: Code
+    base_key: Code | None
     subtypes: tuple[tuple[Code, Code], ...]
 
 
@@ -305,6 +307,8 @@ class _Builder:
             own=own,
             all_fields=tuple(all_fields),
             required=pyliteral(tuple(required)),
+            own_required=pyliteral(tuple(f.json_name for f in model.fields if f.required)),
+            base_key=pystr(self.names.classes[model.base]) if model.base else None,
             subtypes=tuple((pystr(key), pystr(name)) for key, name in subtypes),
         )
 
@@ -370,8 +374,9 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "api": "`ir.Api`: title, version, description, servers, models, enums, operations (raw text: filter it)",
     "info": "`PackageInfo`: package, distribution, version (raw text: filter it)",
     "package": "the package name as `Code` (an identifier)",
-    "models": "`ModelView`s, bases first: `.model` (`ir.Model`), `.base_class`, `.odata_type`, `.own` and "
-    "`.all_fields` (`FieldView`: `.field`, `.annotation`, `.decode`, `.encode`, `.check`), `.required`, `.subtypes`",
+    "models": "`ModelView`s, bases first: `.model` (`ir.Model`), `.base_class`, `.base_key`, `.odata_type`, `.own` "
+    "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.decode`, `.encode`, `.check`), `.required`, "
+    "`.own_required`, `.subtypes`",
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
     "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`), `.body_annotation`, "
     "`.body_expr`, `.body_check`, `.returns`, `.decode`, `.response_check`, `.page_item`, `.page_decode`, `.page_check`",

@@ -31,7 +31,8 @@ SEED_BODY: dict[str, Any] = {
 
 def test_subtype_is_a_real_subclass_of_its_base(seed_sdk: Any) -> None:
     assert issubclass(seed_sdk.LearningSelfInitiatedCourse, seed_sdk.LearningCourseActivity)
-    assert "started_date_time" not in seed_sdk.LearningCourseActivity.__slots__
+    assert "started_date_time" not in seed_sdk.LearningCourseActivity._BY_ATTR
+    assert "started_date_time" in seed_sdk.LearningSelfInitiatedCourse._BY_ATTR
 
 
 @pytest.mark.parametrize(

@@ -23,14 +23,19 @@ __all__ = [
 ]
 
 _CHECKS: dict[str, _v.Check] = {}
+# Each model's property checks and required names, a subtype's built on its base's.
+_PROPS: dict[str, dict[str, _v.Check]] = {}
+_REQUIRED: dict[str, tuple[str, ...]] = {}
 
+_PROPS["ErrorDetails"] = {
+    "code": _v.string(),
+    "message": _v.string(),
+    "target": _v.nullable(_v.string()),
+}
+_REQUIRED["ErrorDetails"] = ("code", "message")
 _CHECKS["ErrorDetails"] = _v.obj(
-    {
-        "code": _v.string(),
-        "message": _v.string(),
-        "target": _v.nullable(_v.string()),
-    },
-    ("code", "message"),
+    _PROPS["ErrorDetails"],
+    _REQUIRED["ErrorDetails"],
 )
 
 
@@ -41,13 +46,15 @@ def validate_error_details(data: Any) -> list[ValidationError]:
     return errors
 
 
+_PROPS["InnerError"] = {
+    "request-id": _v.nullable(_v.string()),
+    "client-request-id": _v.nullable(_v.string()),
+    "date": _v.nullable(_v.string(fmt="date-time")),
+}
+_REQUIRED["InnerError"] = ()
 _CHECKS["InnerError"] = _v.obj(
-    {
-        "request-id": _v.nullable(_v.string()),
-        "client-request-id": _v.nullable(_v.string()),
-        "date": _v.nullable(_v.string(fmt="date-time")),
-    },
-    (),
+    _PROPS["InnerError"],
+    _REQUIRED["InnerError"],
 )
 
 
@@ -58,15 +65,17 @@ def validate_inner_error(data: Any) -> list[ValidationError]:
     return errors
 
 
+_PROPS["MainError"] = {
+    "code": _v.string(),
+    "message": _v.string(),
+    "target": _v.nullable(_v.string()),
+    "details": _v.array(_v.Lazy(_CHECKS, "ErrorDetails")),
+    "innerError": _v.nullable(_v.Lazy(_CHECKS, "InnerError")),
+}
+_REQUIRED["MainError"] = ("code", "message")
 _CHECKS["MainError"] = _v.obj(
-    {
-        "code": _v.string(),
-        "message": _v.string(),
-        "target": _v.nullable(_v.string()),
-        "details": _v.array(_v.Lazy(_CHECKS, "ErrorDetails")),
-        "innerError": _v.nullable(_v.Lazy(_CHECKS, "InnerError")),
-    },
-    ("code", "message"),
+    _PROPS["MainError"],
+    _REQUIRED["MainError"],
 )
 
 
@@ -77,11 +86,13 @@ def validate_main_error(data: Any) -> list[ValidationError]:
     return errors
 
 
+_PROPS["ODataError"] = {
+    "error": _v.Lazy(_CHECKS, "MainError"),
+}
+_REQUIRED["ODataError"] = ("error",)
 _CHECKS["ODataError"] = _v.obj(
-    {
-        "error": _v.Lazy(_CHECKS, "MainError"),
-    },
-    ("error",),
+    _PROPS["ODataError"],
+    _REQUIRED["ODataError"],
 )
 
 
@@ -92,20 +103,22 @@ def validate_o_data_error(data: Any) -> list[ValidationError]:
     return errors
 
 
+_PROPS["LearningCourseActivity"] = {
+    "externalcourseActivityId": _v.nullable(_v.string()),
+    "learningProviderId": _v.nullable(_v.string()),
+    "learningContentId": _v.string(),
+    "learnerUserId": _v.string(),
+    "status": _v.nullable(
+        _v.string(enum=("notStarted", "inProgress", "completed", "unknownFutureValue"))
+    ),
+    "completedDateTime": _v.nullable(_v.string(fmt="date-time")),
+    "completionPercentage": _v.nullable(_v.integer(minimum=-2147483648, maximum=2147483647)),
+    "@odata.type": _v.string(),
+}
+_REQUIRED["LearningCourseActivity"] = ("learningContentId", "learnerUserId")
 _CHECKS["LearningCourseActivity"] = _v.obj(
-    {
-        "externalcourseActivityId": _v.nullable(_v.string()),
-        "learningProviderId": _v.nullable(_v.string()),
-        "learningContentId": _v.string(),
-        "learnerUserId": _v.string(),
-        "status": _v.nullable(
-            _v.string(enum=("notStarted", "inProgress", "completed", "unknownFutureValue"))
-        ),
-        "completedDateTime": _v.nullable(_v.string(fmt="date-time")),
-        "completionPercentage": _v.nullable(_v.integer(minimum=-2147483648, maximum=2147483647)),
-        "@odata.type": _v.string(),
-    },
-    ("learningContentId", "learnerUserId"),
+    _PROPS["LearningCourseActivity"],
+    _REQUIRED["LearningCourseActivity"],
     subtypes={
         "microsoft.graph.learningselfinitiatedcourse": _v.Lazy(
             _CHECKS, "LearningSelfInitiatedCourse"
@@ -121,21 +134,14 @@ def validate_learning_course_activity(data: Any) -> list[ValidationError]:
     return errors
 
 
+_PROPS["LearningSelfInitiatedCourse"] = {
+    **_PROPS["LearningCourseActivity"],
+    "startedDateTime": _v.nullable(_v.string(fmt="date-time")),
+}
+_REQUIRED["LearningSelfInitiatedCourse"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningSelfInitiatedCourse"] = _v.obj(
-    {
-        "externalcourseActivityId": _v.nullable(_v.string()),
-        "learningProviderId": _v.nullable(_v.string()),
-        "learningContentId": _v.string(),
-        "learnerUserId": _v.string(),
-        "status": _v.nullable(
-            _v.string(enum=("notStarted", "inProgress", "completed", "unknownFutureValue"))
-        ),
-        "completedDateTime": _v.nullable(_v.string(fmt="date-time")),
-        "completionPercentage": _v.nullable(_v.integer(minimum=-2147483648, maximum=2147483647)),
-        "@odata.type": _v.string(),
-        "startedDateTime": _v.nullable(_v.string(fmt="date-time")),
-    },
-    ("learningContentId", "learnerUserId"),
+    _PROPS["LearningSelfInitiatedCourse"],
+    _REQUIRED["LearningSelfInitiatedCourse"],
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Final, Self
+from typing import Any, ClassVar, Final, Self, dataclass_transform
 
 __all__ = [
     "UNSET",
@@ -232,8 +232,8 @@ def map_encoder(item: Encoder | None) -> Encoder:
 
 def _has_changes(value: Any) -> bool:
     if isinstance(value, Model):
-        return bool(value._changed) or any(
-            _has_changes(getattr(value, f.attr)) for f in value._FIELDS
+        return bool(value.__dict__["_changed"]) or any(
+            _has_changes(v) for v in value.__dict__.values()
         )
     if isinstance(value, list):
         return any(_has_changes(item) for item in value)
@@ -244,6 +244,7 @@ def _odata_key(value: str) -> str:
     return value.lstrip("#").lower()
 
 
+@dataclass_transform(kw_only_default=True)
 class Model:
     """Base of every generated model.
 
@@ -254,16 +255,19 @@ class Model:
       request should carry. Read-only fields are never part of a request body.
     - JSON properties the model does not declare are kept in `additional_data` and
       written back by `to_dict()`, so an object read and written again loses nothing.
+
+    Values live in the instance `__dict__` only when set (unset fields fall back to the
+    class default `UNSET`), so reading and writing JSON is one pass over what is there.
+    Type checkers see a keyword-only `__init__` per model, made from its annotations.
     """
 
-    __slots__ = ("_changed", "additional_data")
-
     _FIELDS: ClassVar[tuple[FieldSpec, ...]] = ()
-    _JSON_NAMES: ClassVar[frozenset[str]] = frozenset()
+    _BY_JSON: ClassVar[dict[str, FieldSpec]] = {}
+    _BY_ATTR: ClassVar[dict[str, FieldSpec]] = {}
     _ODATA_TYPE: ClassVar[str | None] = None
+    _ODATA_ATTR: ClassVar[str | None] = None
     _SUBTYPES: ClassVar[dict[str, type[Model]]] = {}
 
-    _changed: set[str]
     additional_data: dict[str, Any]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -274,13 +278,12 @@ class Model:
     def _bind(cls, odata_type: str | None, fields: tuple[FieldSpec, ...]) -> None:
         """Attach the field table (own fields after the inherited ones) and register the
         class under its `@odata.type` with every ancestor, for dispatch in `from_dict`."""
-        base_fields: tuple[FieldSpec, ...] = ()
-        for base in cls.__mro__[1:]:
-            if isinstance(base, type) and issubclass(base, Model):
-                base_fields = base._FIELDS
-                break
-        cls._FIELDS = base_fields + fields
-        cls._JSON_NAMES = frozenset(f.json for f in cls._FIELDS)
+        base = next(b for b in cls.__mro__[1:] if isinstance(b, type) and issubclass(b, Model))
+        cls._FIELDS = base._FIELDS + fields
+        cls._BY_JSON = {spec.json: spec for spec in cls._FIELDS}
+        cls._BY_ATTR = {spec.attr: spec for spec in cls._FIELDS}
+        odata_field = cls._BY_JSON.get("@odata.type")
+        cls._ODATA_ATTR = odata_field.attr if odata_field is not None else None
         cls._ODATA_TYPE = odata_type
         if odata_type:
             for ancestor in cls.__mro__:
@@ -291,20 +294,35 @@ class Model:
                 ):
                     ancestor._SUBTYPES[_odata_key(odata_type)] = cls
 
-    def _init(self, values: tuple[Any, ...], additional_data: Mapping[str, Any] | None) -> None:
-        setter = object.__setattr__
-        changed = set()
-        for spec, value in zip(self._FIELDS, values):
-            setter(self, spec.attr, value)
+    def __init__(self, **values: Any) -> None:
+        known = self._BY_ATTR
+        state: dict[str, Any] = {}
+        for name, value in values.items():
+            if name not in known:
+                if name == "additional_data":
+                    continue
+                raise TypeError(
+                    f"{type(self).__name__}() got an unexpected keyword argument {name!r}"
+                )
             if value is not UNSET:
-                changed.add(spec.attr)
-        setter(self, "additional_data", dict(additional_data) if additional_data else {})
-        setter(self, "_changed", changed)
+                state[name] = value
+        state["additional_data"] = dict(values.get("additional_data") or {})
+        state["_changed"] = set(state) - {"additional_data"}
+        object.__setattr__(self, "__dict__", state)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        object.__setattr__(self, name, value)
-        if name[0] != "_":
-            self._changed.add(name)
+        if name not in self._BY_ATTR and name != "additional_data":
+            raise AttributeError(f"{type(self).__name__!r} has no field {name!r}")
+        state = self.__dict__
+        if value is UNSET:
+            state.pop(name, None)
+            state["_changed"].discard(name)
+        else:
+            state[name] = value
+            state["_changed"].add(name)
+
+    def __delattr__(self, name: str) -> None:
+        self.__setattr__(name, UNSET)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
@@ -312,40 +330,44 @@ class Model:
         if not isinstance(data, Mapping):
             raise DecodeError("", f"expected an object, got {type(data).__name__}")
         target: type[Self] = cls
-        odata_type = data.get("@odata.type")
-        if isinstance(odata_type, str) and cls._SUBTYPES:
-            target = cls._SUBTYPES.get(_odata_key(odata_type), cls)  # type: ignore[assignment]
-        obj = target.__new__(target)
-        setter = object.__setattr__
-        missing = UNSET
-        for spec in target._FIELDS:
-            value = data.get(spec.json, missing)
-            if spec.decode is not None and value is not missing and value is not None:
+        if cls._SUBTYPES:
+            odata_type = data.get("@odata.type")
+            if isinstance(odata_type, str):
+                target = cls._SUBTYPES.get(_odata_key(odata_type), cls)  # type: ignore[assignment]
+        by_json = target._BY_JSON
+        state: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for key, value in data.items():
+            spec = by_json.get(key)
+            if spec is None:
+                extra[key] = value
+            elif spec.decode is None or value is None:
+                state[spec.attr] = value
+            else:
                 try:
-                    value = spec.decode(value)
+                    state[spec.attr] = spec.decode(value)
                 except DecodeError as exc:
-                    raise DecodeError(f"/{_escape(spec.json)}{exc.path}", exc.message) from None
-            setter(obj, spec.attr, value)
-        names = target._JSON_NAMES
-        setter(obj, "additional_data", {k: v for k, v in data.items() if k not in names})
-        setter(obj, "_changed", set())
+                    raise DecodeError(f"/{_escape(key)}{exc.path}", exc.message) from None
+        state["additional_data"] = extra
+        state["_changed"] = set()
+        obj = object.__new__(target)
+        object.__setattr__(obj, "__dict__", state)
         return obj
 
     def to_dict(self, *, include_read_only: bool = True) -> dict[str, Any]:
         """The model as JSON data: every field that is set, then `additional_data`."""
         result = self._odata_first()
-        for spec in self._FIELDS:
-            if spec.read_only and not include_read_only:
-                continue
-            value = getattr(self, spec.attr)
-            if value is UNSET:
+        by_attr = self._BY_ATTR
+        for attr, value in self.__dict__.items():
+            spec = by_attr.get(attr)
+            if spec is None or (spec.read_only and not include_read_only):
                 continue
             result[spec.json] = (
                 value
                 if value is None or spec.encode is None
                 else spec.encode(value, include_read_only)
             )
-        for key, value in self.additional_data.items():
+        for key, value in self.__dict__["additional_data"].items():
             result.setdefault(key, value)
         return result
 
@@ -356,74 +378,53 @@ class Model:
         `@odata.type` is always sent for a subtype so the service knows what it patches.
         """
         result = self._odata_first()
-        changed = self._changed
-        for spec in self._FIELDS:
-            if spec.read_only:
-                continue
-            value = getattr(self, spec.attr)
-            if value is UNSET or (spec.attr not in changed and not _has_changes(value)):
+        state = self.__dict__
+        changed = state["_changed"]
+        by_attr = self._BY_ATTR
+        for attr, value in state.items():
+            spec = by_attr.get(attr)
+            if spec is None or spec.read_only or (attr not in changed and not _has_changes(value)):
                 continue
             result[spec.json] = (
                 value if value is None or spec.encode is None else spec.encode(value, False)
             )
         if "additional_data" in changed:
-            for key, value in self.additional_data.items():
+            for key, value in state["additional_data"].items():
                 result.setdefault(key, value)
         return result
 
     def _odata_first(self) -> dict[str, Any]:
         """Start a JSON object with `@odata.type` when the model has one: Graph reads it
         first to know the type, and a subtype must always say which it is."""
-        if not self._ODATA_TYPE or "@odata.type" not in self._JSON_NAMES:
+        if not self._ODATA_TYPE or self._ODATA_ATTR is None:
             return {}
-        value = getattr(self, _odata_attr(self), UNSET)
+        value = self.__dict__.get(self._ODATA_ATTR)
         return {"@odata.type": value if isinstance(value, str) else self._ODATA_TYPE}
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = {spec.attr: getattr(self, spec.attr) for spec in self._FIELDS}
-        state["additional_data"] = self.additional_data
-        state["_changed"] = set(self._changed)
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # copy and pickle restore through here, not __setattr__, so no change is recorded.
-        for name, value in state.items():
-            object.__setattr__(self, name, value)
 
     @property
     def changed_fields(self) -> frozenset[str]:
         """Attribute names set or changed since the model was built or read."""
-        return frozenset(self._changed)
+        return frozenset(self.__dict__["_changed"])
 
     def mark_unchanged(self) -> None:
         """Forget recorded changes, e.g. after a successful PATCH."""
-        object.__setattr__(self, "_changed", set())
+        self.__dict__["_changed"] = set()
+
+    def _values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_changed"}
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, f.attr) == getattr(other, f.attr) for f in self._FIELDS) and (
-            self.additional_data == other.additional_data
-        )
+        return self._values() == other._values()
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        parts = [
-            f"{f.attr}={getattr(self, f.attr)!r}"
-            for f in self._FIELDS
-            if getattr(self, f.attr) is not UNSET
-        ]
-        if self.additional_data:
-            parts.append(f"additional_data={self.additional_data!r}")
+        parts = [f"{k}={v!r}" for k, v in self._values().items() if k != "additional_data"]
+        if self.__dict__["additional_data"]:
+            parts.append(f"additional_data={self.__dict__['additional_data']!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
-
-
-def _odata_attr(model: Model) -> str:
-    for spec in model._FIELDS:
-        if spec.json == "@odata.type":
-            return spec.attr
-    return "odata_type"
 
 
 def to_json_value(value: Any) -> Any:

@@ -7,7 +7,9 @@ the body could not be read). None of them ever holds the access token.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -144,10 +146,20 @@ _BY_STATUS: dict[int, type[ApiError]] = {
 }
 
 _MAX_BODY = 64 * 1024
+_HIDDEN_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _gist(body: str, is_html: bool) -> str:
+    """A one-line gist of a non-JSON body; an HTML page (a proxy's or gateway's) is cut
+    down to its text, so the message says what the page says instead of showing markup."""
+    if is_html:
+        body = html.unescape(_TAG.sub(" ", _HIDDEN_HTML.sub(" ", body)))
+    return " ".join(body.split())[:200]
 
 
 def error_for_status(
@@ -184,9 +196,16 @@ def error_for_status(
             client_request_id = _text(inner.get("client-request-id")) or client_request_id
             date = _text(inner.get("date")) or date
     elif body.strip():
-        kind = "non-JSON" if data is None else "unexpected JSON"
-        snippet = " ".join(body.split())[:200]
-        message = f"{kind} error body: {snippet}"
+        is_html = data is None and (
+            "html" in (headers.get("content-type") or "").lower() or body.lstrip().startswith("<")
+        )
+        if data is not None:
+            kind = "JSON error body not in Graph's error shape"
+        elif is_html:
+            kind = "HTML error page instead of JSON"
+        else:
+            kind = "non-JSON error body"
+        message = f"{kind}: {_gist(body, is_html)}"
     else:
         message = "empty error body"
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else ApiError)

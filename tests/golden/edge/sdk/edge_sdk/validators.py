@@ -22,14 +22,19 @@ __all__ = [
 ]
 
 _CHECKS: dict[str, _v.Check] = {}
+# Each model's property checks and required names, a subtype's built on its base's.
+_PROPS: dict[str, dict[str, _v.Check]] = {}
+_REQUIRED: dict[str, tuple[str, ...]] = {}
 
+_PROPS["Dimensions"] = {
+    "width": _v.number(),
+    "height": _v.number(),
+    "inner": _v.nullable(_v.Lazy(_CHECKS, "Dimensions")),
+}
+_REQUIRED["Dimensions"] = ()
 _CHECKS["Dimensions"] = _v.obj(
-    {
-        "width": _v.number(),
-        "height": _v.number(),
-        "inner": _v.nullable(_v.Lazy(_CHECKS, "Dimensions")),
-    },
-    (),
+    _PROPS["Dimensions"],
+    _REQUIRED["Dimensions"],
 )
 
 
@@ -40,12 +45,14 @@ def validate_dimensions(data: Any) -> list[ValidationError]:
     return errors
 
 
+_PROPS["Entity"] = {
+    "id": _v.string(),
+    "@odata.type": _v.string(),
+}
+_REQUIRED["Entity"] = ()
 _CHECKS["Entity"] = _v.obj(
-    {
-        "id": _v.string(),
-        "@odata.type": _v.string(),
-    },
-    (),
+    _PROPS["Entity"],
+    _REQUIRED["Entity"],
     subtypes={
         "example.gadget": _v.Lazy(_CHECKS, "Gadget"),
         "example.thing": _v.Lazy(_CHECKS, "Thing"),
@@ -60,25 +67,26 @@ def validate_entity(data: Any) -> list[ValidationError]:
     return errors
 
 
+_PROPS["Thing"] = {
+    **_PROPS["Entity"],
+    "displayName": _v.string(min_length=1, max_length=64),
+    "code": _v.nullable(_v.string(pattern="^[A-Z]{3}-[0-9]+$")),
+    "score": _v.number(minimum=0, maximum=1, exclusive_maximum=True),
+    "count": _v.integer(minimum=-9223372036854775808, maximum=9223372036854775807),
+    "size": _v.string(enum=("small", "medium", "large")),
+    "color": _v.nullable(_v.string(enum=("red", "green", "unknownFutureValue"))),
+    "createdDateTime": _v.string(fmt="date-time"),
+    "birthday": _v.nullable(_v.string(fmt="date")),
+    "labels": _v.array(_v.string(), max_items=3),
+    "parts": _v.array(_v.Lazy(_CHECKS, "Thing")),
+    "dimensions": _v.Lazy(_CHECKS, "Dimensions"),
+    "extra": _v.mapping(_v.string()),
+    "class": _v.boolean(),
+}
+_REQUIRED["Thing"] = (*_REQUIRED["Entity"], *("displayName",))
 _CHECKS["Thing"] = _v.obj(
-    {
-        "id": _v.string(),
-        "@odata.type": _v.string(),
-        "displayName": _v.string(min_length=1, max_length=64),
-        "code": _v.nullable(_v.string(pattern="^[A-Z]{3}-[0-9]+$")),
-        "score": _v.number(minimum=0, maximum=1, exclusive_maximum=True),
-        "count": _v.integer(minimum=-9223372036854775808, maximum=9223372036854775807),
-        "size": _v.string(enum=("small", "medium", "large")),
-        "color": _v.nullable(_v.string(enum=("red", "green", "unknownFutureValue"))),
-        "createdDateTime": _v.string(fmt="date-time"),
-        "birthday": _v.nullable(_v.string(fmt="date")),
-        "labels": _v.array(_v.string(), max_items=3),
-        "parts": _v.array(_v.Lazy(_CHECKS, "Thing")),
-        "dimensions": _v.Lazy(_CHECKS, "Dimensions"),
-        "extra": _v.mapping(_v.string()),
-        "class": _v.boolean(),
-    },
-    ("displayName",),
+    _PROPS["Thing"],
+    _REQUIRED["Thing"],
     subtypes={
         "example.gadget": _v.Lazy(_CHECKS, "Gadget"),
     },
@@ -92,26 +100,14 @@ def validate_thing(data: Any) -> list[ValidationError]:
     return errors
 
 
+_PROPS["Gadget"] = {
+    **_PROPS["Thing"],
+    "voltage": _v.integer(minimum=0, maximum=240),
+}
+_REQUIRED["Gadget"] = (*_REQUIRED["Thing"], *())
 _CHECKS["Gadget"] = _v.obj(
-    {
-        "id": _v.string(),
-        "@odata.type": _v.string(),
-        "displayName": _v.string(min_length=1, max_length=64),
-        "code": _v.nullable(_v.string(pattern="^[A-Z]{3}-[0-9]+$")),
-        "score": _v.number(minimum=0, maximum=1, exclusive_maximum=True),
-        "count": _v.integer(minimum=-9223372036854775808, maximum=9223372036854775807),
-        "size": _v.string(enum=("small", "medium", "large")),
-        "color": _v.nullable(_v.string(enum=("red", "green", "unknownFutureValue"))),
-        "createdDateTime": _v.string(fmt="date-time"),
-        "birthday": _v.nullable(_v.string(fmt="date")),
-        "labels": _v.array(_v.string(), max_items=3),
-        "parts": _v.array(_v.Lazy(_CHECKS, "Thing")),
-        "dimensions": _v.Lazy(_CHECKS, "Dimensions"),
-        "extra": _v.mapping(_v.string()),
-        "class": _v.boolean(),
-        "voltage": _v.integer(minimum=0, maximum=240),
-    },
-    ("displayName",),
+    _PROPS["Gadget"],
+    _REQUIRED["Gadget"],
 )
 
 
@@ -122,12 +118,14 @@ def validate_gadget(data: Any) -> list[ValidationError]:
     return errors
 
 
+_PROPS["ThingCollectionResponse"] = {
+    "value": _v.array(_v.Lazy(_CHECKS, "Thing")),
+    "@odata.nextLink": _v.nullable(_v.string()),
+}
+_REQUIRED["ThingCollectionResponse"] = ()
 _CHECKS["ThingCollectionResponse"] = _v.obj(
-    {
-        "value": _v.array(_v.Lazy(_CHECKS, "Thing")),
-        "@odata.nextLink": _v.nullable(_v.string()),
-    },
-    (),
+    _PROPS["ThingCollectionResponse"],
+    _REQUIRED["ThingCollectionResponse"],
 )
 
 

@@ -213,19 +213,19 @@ class _Core:
     def headers_for(
         self, url: httpx.URL, token: str | None, request_id: str, extra: Mapping[str, str]
     ) -> dict[str, str]:
-        headers = {
+        merged = {
             "Accept": "application/json",
             "client-request-id": request_id,
             **self.headers,
             **extra,
         }
-        if self.may_send_token(url):
-            if token:
-                headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
-                headers["Authorization"] = f"Bearer {token}"
-        else:
-            # A caller's own Authorization header obeys the same origin rule as the token.
-            headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        allowed = self.may_send_token(url)
+        # A caller's own Authorization header obeys the same origin rule as the token, and
+        # the token replaces it (whatever its spelling) where both may go.
+        drop = not allowed or bool(token)
+        headers = {k: v for k, v in merged.items() if not (drop and k.lower() == "authorization")}
+        if allowed and token:
+            headers["Authorization"] = f"Bearer {token}"
         return headers
 
     def redirect(

@@ -83,7 +83,12 @@ class Client(_Base):
             (or plain http to a loopback host).
         timeout: seconds for connect, read, write and pool waits (never unbounded).
         retry: how 429/503/504 answers and failed connections are retried.
-        strict: validate request bodies before sending and responses after reading.
+        headers: sent with every request; an ``Authorization`` among them obeys the
+            same origin rule as the token.
+        strict: validate request bodies before sending and responses after reading
+            (a PATCH body is checked as partial: required properties may be absent).
+        http_client: an ``httpx.Client`` to send through (proxies, TLS settings); it is
+            not closed by ``close()``, and ``timeout`` still applies to every request.
     """
 
     def __init__(
@@ -363,7 +368,8 @@ class Client(_Base):
 class AsyncClient(_Base):
     """Asynchronous client; the same operations as `Client`, awaited. Use `async with`.
 
-    ``token`` may also be an async function returning the token.
+    Takes the same arguments as `Client`; ``token`` may also be an async function
+    returning the token, and ``http_client`` is an ``httpx.AsyncClient``.
     """
 
     def __init__(
