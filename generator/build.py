@@ -204,6 +204,8 @@ class _Type:
     from_resource_page: bool = False
     from_enum_page: bool = False
     stub: bool = False
+    abstract: bool = False  # the resource block says "abstract": true
+    open_type: bool = False  # "openType": true: instances may carry undeclared properties
 
 
 class _Model:
@@ -297,6 +299,9 @@ def _collect_resource_page(model: _Model, page: Page) -> None:
         base = str(page.resource.annotation["baseType"]).strip("#")
     if base:
         t.base = base
+    if page.resource is not None:
+        t.abstract = page.resource.annotation.get("abstract") is True
+        t.open_type = page.resource.annotation.get("openType") is True
     for row in page.properties:
         if row.name == "@odata.type":
             continue
@@ -313,10 +318,19 @@ def _collect_resource_page(model: _Model, page: Page) -> None:
         model.add_prop(t, _row_prop(row, ns, page.source, navigation=True))
 
 
-def _body_type_name(page: Page) -> str | None:
-    """The resource an API page works on: the title noun, else the response body type."""
+def _body_type_name(page: Page, model: _Model | None = None) -> str | None:
+    """The resource an API page works on: the title noun, else the response body type.
+
+    When a resource page defines the title noun's type, that type wins over the
+    ``@odata.type`` of a request example: an update page of a base type shows one subtype
+    in its example, but the operation takes the base (whose discriminator covers both).
+    """
     ns = _page_namespace(page)
     noun = _title_parts(page)[1]
+    if model is not None and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", noun):
+        known = model.get(qualify(noun[0].lower() + noun[1:], ns))
+        if known is not None and known.from_resource_page:
+            return known.name
     candidates = []
     if page.response and page.response.body_type:
         candidates.append(page.response.body_type)
@@ -334,14 +348,73 @@ def _body_type_name(page: Page) -> str | None:
     return None
 
 
-def _collect_api_page_types(model: _Model, page: Page) -> None:
-    """Schemas from an API page's request-body table, for types no resource page defines."""
+def _example_types(page: Page) -> list[str]:
+    """The ``@odata.type`` names the request examples of a page send, in page order."""
+    found: list[str] = []
+    for ex in page.examples_of("request"):
+        body = ex.http.body_json if ex.http else None
+        if isinstance(body, dict) and isinstance(body.get("@odata.type"), str):
+            name = str(body["@odata.type"]).lstrip("#")
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def _table_subtype(
+    model: _Model, page: Page, intro: str, body: str
+) -> tuple[str | None, str | None]:
+    """The subtype a request-body table is for, read from the sentence that introduces it.
+
+    Pages write "the properties you can change for ... (**learningAssignment**)". A bold or
+    linked name matches a known type exactly, or as the start of one (pages shorten
+    ``learningSelfInitiatedCourse`` to ``learningSelfInitiated``). Returns (type, None), or
+    (None, the unmatched name) when the sentence names a type nobody defines.
+    """
     ns = _page_namespace(page)
-    body = _body_type_name(page)
+    named = re.findall(r"\*\*`?([A-Za-z][\w.]*)`?\*\*", intro)
+    if not named:
+        return None, None
+    known = [t.name for t in model.types.values() if t.kind == "object"]
+    known += [qualify(n, ns) for n in _example_types(page)]
+    for name in named:
+        full = qualify(name, ns).lower()
+        if full == body.lower():
+            return None, None
+        exact = [k for k in known if k.lower() == full]
+        prefix = sorted({k for k in known if k.lower().startswith(full)})
+        if exact:
+            return exact[0], None
+        if len(prefix) == 1:
+            return prefix[0], None
+    return None, named[0]
+
+
+def _collect_api_page_types(model: _Model, page: Page) -> None:
+    """Schemas from an API page's request-body tables, for types no resource page defines.
+
+    A table introduced as being for one subtype of the page's resource goes to that subtype
+    (made a subtype of the resource when no page says otherwise).
+    """
+    ns = _page_namespace(page)
+    body = _body_type_name(page, model)
     for table in page.request_body:
         if table.is_parameter_table or body is None:
             continue
-        t = model.ensure(body, "object", page.source, table.line)
+        base = model.ensure(body, "object", page.source, table.line)
+        t = base
+        subtype, unmatched = _table_subtype(model, page, table.intro, body)
+        if subtype is not None:
+            t = model.ensure(subtype, "object", page.source, table.line)
+            if t.base is None and t is not base and not t.from_resource_page:
+                t.base = base.name
+        elif unmatched is not None:
+            model.diag(
+                page.source,
+                table.line,
+                "body-table-type",
+                f"request-body table is introduced for {unmatched!r}, which no page "
+                f"defines; its rows went to {body}",
+            )
         for row in table.rows:
             target = t
             if row.inherited_from:
@@ -352,6 +425,12 @@ def _collect_api_page_types(model: _Model, page: Page) -> None:
                     t.base = target.name
             if target.from_resource_page:
                 continue
+            if target is not base and any(
+                p.name.lower() == row.name.lower()
+                for a in [base, *model.ancestors(base)]
+                for p in a.props
+            ):
+                continue  # a base property the subtype's table repeats
             model.add_prop(target, _row_prop(row, ns, page.source))
 
 
@@ -533,12 +612,16 @@ class _Schemas:
                     "propertyName": "@odata.type",
                     "mapping": {"#" + d: REF + d for d in descendants},
                 }
+            if t.open_type:
+                body["additionalProperties"] = True
             if base is not None:
                 schema = {"allOf": [{"$ref": REF + base.name}, body]}
             else:
                 schema = body
             if t.description:
                 schema["description"] = t.description
+            if t.abstract:
+                schema["x-ms-abstract"] = True  # only its subtypes exist as instances
             self.out[t.name] = schema
         return self.out
 
@@ -740,7 +823,8 @@ def _permissions(page: Page) -> list[dict[str, Any]]:
                 part = part.strip()
                 if part and part not in names:
                     names.append(part)
-        out.append({"type": row.type, "permissions": names})
+        if names:  # "Not supported." rows grant nothing; the type is left out
+            out.append({"type": row.type, "permissions": names})
     return out
 
 
@@ -783,7 +867,7 @@ class _Operations:
     def add_page(self, page: Page) -> None:
         ns = _page_namespace(page)
         verb, noun = _title_parts(page)
-        body_type = _body_type_name(page)
+        body_type = _body_type_name(page, self.model)
         for ex in page.examples_of("request"):
             if ex.http and ex.http.target:
                 _, server = _split_target(ex.http.target)
@@ -809,6 +893,72 @@ class _Operations:
                 first_path = path
             item[method] = self.operation(
                 page, ns, method, path, params, self.unique_id(op_id), body_type, noun
+            )
+
+    def infer_entity_gets(self) -> None:
+        """Add GET to entity paths the pages document only for PATCH or DELETE.
+
+        In OData every entity address answers GET; Graph's get pages list one or two
+        addresses of an entity set while its update and delete pages use another (the
+        learning pages: get via ``/employeeExperience/learningCourseActivities/{id}``, update
+        and delete via ``.../learningProviders/{registrationId}/learningCourseActivities/{id}``).
+        The GET added is the documented one for the same entity set (same collection segment,
+        same single-entity response), with this path's parameters; it is marked
+        ``x-ms-docs-inferred-from`` and reported, so nothing is invented silently.
+        """
+        gets: dict[str, tuple[str, dict[str, Any]]] = {}
+        for path in sorted(self.paths):
+            op = self.paths[path].get("get")
+            collection = _entity_collection(path)
+            if op is None or collection is None or "x-ms-pageable" in op:
+                continue
+            gets.setdefault(collection.lower(), (path, op))
+        for path in sorted(self.paths):
+            item = self.paths[path]
+            collection = _entity_collection(path)
+            if "get" in item or collection is None:
+                continue
+            sibling = item.get("patch") or item.get("delete")
+            found = gets.get(collection.lower())
+            if sibling is None or found is None:
+                continue
+            source_path, source = found
+            body = sibling.get("requestBody", {}).get("content", {}).get(
+                "application/json", {}
+            )
+            returned = (
+                source["responses"].get("200", {}).get("content", {}).get(
+                    "application/json", {}
+                )
+            )
+            if body and body.get("schema") != returned.get("schema"):
+                continue  # the update takes another type than the get returns
+            op = copy.deepcopy(source)
+            for old_resp, new_resp in zip(
+                source["responses"].values(), op["responses"].values()
+            ):
+                old_media = old_resp.get("content", {}).get("application/json")
+                new_media = new_resp.get("content", {}).get("application/json")
+                for media, value, src, line in list(self.examples):
+                    if media is old_media and new_media is not None:
+                        self.examples.append((new_media, value, src, line))
+            path_params = [p for p in sibling.get("parameters", []) if p["in"] == "path"]
+            others = [p for p in source.get("parameters", []) if p["in"] != "path"]
+            op["parameters"] = copy.deepcopy(path_params) + others
+            if not op["parameters"]:
+                del op["parameters"]
+            parent = _entity_parent(path)
+            op["operationId"] = self.unique_id(
+                source["operationId"] + ("For" + pascal(singular(parent)) if parent else "Alt")
+            )
+            op["x-ms-docs-inferred-from"] = f"GET {source_path}"
+            item["get"] = op
+            self.model.diag(
+                "(page set)",
+                0,
+                "inferred-get",
+                f"GET {path} added from GET {source_path}: the pages document this entity "
+                "address for PATCH/DELETE only, and OData entity addresses answer GET",
             )
 
     @staticmethod
@@ -1032,7 +1182,10 @@ class _Operations:
             if example is not None:
                 self.examples.append((media, example[0], page.source, example[1]))
             resp["content"] = {"application/json": media}
-        return {str(status): resp, "default": {"$ref": "#/components/responses/error"}}
+        out: dict[str, Any] = {str(status): resp}
+        out.update(_error_responses(page))
+        out["default"] = {"$ref": "#/components/responses/error"}
+        return out
 
     def collection_schema(
         self, item: dict[str, Any], body_type: str, ns: str
@@ -1048,6 +1201,46 @@ class _Operations:
             },
         }
         return {"$ref": REF + name}
+
+
+def _error_responses(page: Page) -> dict[str, Any]:
+    """One response per status of the page's error-conditions table, in status order.
+
+    The description lists each documented ``code: message`` once, so readers of the spec and
+    of the SDK's docstrings see why a call can fail; the body is Graph's error shape.
+    """
+    by_status: dict[int, list[str]] = {}
+    for row in page.errors:
+        if row.status is None or not 400 <= row.status <= 599:
+            continue  # the parser reported the row; a status we cannot read has no slot
+        text = ": ".join(x for x in (row.code, row.message) if x) or "error"
+        lines = by_status.setdefault(row.status, [])
+        if text not in lines:
+            lines.append(text)
+    return {
+        str(status): {
+            "description": "; ".join(by_status[status]),
+            "content": {"application/json": {"schema": {"$ref": REF + ERROR_SCHEMA}}},
+        }
+        for status in sorted(by_status)
+    }
+
+
+def _entity_collection(path: str) -> str | None:
+    """``learningCourseActivities`` for ``.../learningCourseActivities/{key}``, else None."""
+    parts = path.strip("/").split("/")
+    if len(parts) >= 2 and re.fullmatch(r"\{[^{}]+\}", parts[-1]) and "(" not in parts[-2]:
+        return parts[-2]
+    return None
+
+
+def _entity_parent(path: str) -> str | None:
+    """The collection that holds the entity set's owner (``learningProviders``), if any."""
+    parts = path.strip("/").split("/")[:-2]
+    for i in range(len(parts) - 1, 0, -1):
+        if re.fullmatch(r"\{[^{}]+\}", parts[i]):
+            return parts[i - 1]
+    return None
 
 
 _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 302: "Found"}
@@ -1451,6 +1644,7 @@ def build(
     ops = _Operations(model, schemas)
     for page in api_pages:
         ops.add_page(page)
+    ops.infer_entity_gets()
     components = schemas.build()
     for name, schema in ops.collections.items():
         components[name] = schema

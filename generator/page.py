@@ -29,6 +29,19 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Construct:
+    """A table, fence or annotation the parser placed, and the `Page` field it went into.
+
+    Together with the diagnostics this accounts for every construct on the page: each one
+    is either here (understood) or reported at its line (never dropped without a word).
+    """
+
+    kind: str  # "table", "fence" or "annotation"
+    line: int
+    use: str  # the Page field it fed, e.g. "parameters", "examples", "http_requests"
+
+
+@dataclass(frozen=True)
 class PermissionRow:
     """One row of a permissions table; ``permissions`` is the cell text, kept verbatim."""
 
@@ -112,6 +125,7 @@ class PropertyTable:
     rows: tuple[PropertyRow, ...]
     line: int
     columns: tuple[str, ...] = ()
+    intro: str = ""  # the paragraph just before the table ("... for **learningAssignment**")
 
     @property
     def is_parameter_table(self) -> bool:
@@ -220,6 +234,7 @@ class Page:
     resource: ExampleBlock | None = None
     enums: tuple[EnumTable, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    constructs: tuple[Construct, ...] = ()
 
     @property
     def is_api_page(self) -> bool:

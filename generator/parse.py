@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.errors import InputError
 from generator.page import (
+    Construct,
     Diagnostic,
     EnumMember,
     EnumTable,
@@ -209,9 +210,23 @@ class _Reader:
         self.first_line = first_line
         self.source = source
         self.diagnostics: list[Diagnostic] = []
+        self.constructs: list[Construct] = []
 
     def diag(self, line: int, code: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(line, code, message))
+
+    def took(self, kind: str, line: int, use: str) -> None:
+        """Record that a construct was understood and which `Page` field it fed."""
+        self.constructs.append(Construct(kind, line, use))
+
+    def unused(self, pending: tuple[dict[str, Any], int] | None, before: str) -> None:
+        """An annotation that no fence or include followed: reported, not dropped."""
+        if pending is not None:
+            self.diag(
+                pending[1],
+                "annotation-unused",
+                f"annotation is followed by {before}, not by a code block; ignored",
+            )
 
     def annotation(self, text: str, line: int) -> dict[str, Any] | None:
         body = text.strip()
@@ -266,6 +281,8 @@ class _Reader:
                 if j >= len(lines):
                     self.diag(lineno, "unclosed-fence", "code fence is never closed")
                 ann = pending
+                if ann is not None:
+                    self.took("annotation", ann[1], "examples")
                 out.append(
                     _Fence(
                         language,
@@ -302,7 +319,10 @@ class _Reader:
                             f"text after a comment ignored: {rest[:60]}",
                         )
                 found = self.annotation(text_inside, lineno)
-                if found is not None:
+                if found is not None and found.get("type") == "#page.annotation":
+                    self.took("annotation", lineno, "page-annotation")  # page metadata
+                elif found is not None:
+                    self.unused(pending, "another annotation")
                     pending = (found, lineno)
                 i = j + 1
                 continue
@@ -317,6 +337,7 @@ class _Reader:
             heading = _HEADING.match(stripped)
             if heading and not raw.startswith((" ", "\t")):
                 flush()
+                self.unused(pending, "a heading")
                 pending = None
                 out.append(
                     _Heading(len(heading.group(1)), heading.group(2).strip(), lineno)
@@ -327,6 +348,8 @@ class _Reader:
             if include:
                 flush()
                 include_ann = pending[0] if pending else None
+                if pending is not None:
+                    self.took("annotation", pending[1], "include")
                 pending = None
                 out.append(
                     _Include(
@@ -337,6 +360,7 @@ class _Reader:
                 continue
             if stripped.startswith("|"):
                 flush()
+                self.unused(pending, "a table")
                 pending = None
                 j = i
                 rows: list[tuple[list[str], int]] = []
@@ -351,6 +375,7 @@ class _Reader:
             para.append(stripped)
             i += 1
         flush()
+        self.unused(pending, "the end of the page")
         return out
 
     def table(self, rows: list[tuple[list[str], int]], line: int) -> _Table:
@@ -475,6 +500,9 @@ def _section_kind(level: int, text: str) -> str | None:
     return "other"
 
 
+_BLOCK_TYPES = ("request", "response", "resource", "ignored", "samples", "example")
+"""The ``blockType`` values of Graph's doc annotations that the parser knows."""
+
 _PROSE_ONLY = {
     "http",
     "headers",
@@ -514,6 +542,7 @@ class _PageBuilder:
         self.relationships: list[PropertyRow] = []
         self.resource: ExampleBlock | None = None
         self.enums: list[EnumTable] = []
+        self.intro = ""  # the text of the paragraph just read, for the table that follows
 
     def diag(self, line: int, code: str, message: str) -> None:
         self.r.diag(line, code, message)
@@ -522,8 +551,16 @@ class _PageBuilder:
         section = "preamble"
         section_heading = ""
         sub_heading = ""
+        self.intro = ""
+        open_enum: _Heading | None = None  # a "<name> values" heading with no table yet
         for block in blocks:
             if isinstance(block, _Heading):
+                self.intro = ""
+                if open_enum is None or block.level <= open_enum.level:
+                    self.enum_without_table(open_enum)  # deeper: a group heading
+                open_enum = (
+                    block if _section_kind(block.level, block.text) == "enum" else None
+                )
                 if block.level == 1:
                     if self.title is None:
                         self.title = Located(block.text, block.line)
@@ -551,6 +588,18 @@ class _PageBuilder:
                 self.include(block, section)
             else:
                 self.paragraph(block, section, section_heading)
+            self.intro = block.text if isinstance(block, _Paragraph) else ""
+            if isinstance(block, _Table):
+                open_enum = None
+        self.enum_without_table(open_enum)
+
+    def enum_without_table(self, heading: _Heading | None) -> None:
+        if heading is not None:
+            self.diag(
+                heading.line,
+                "enum-no-table",
+                f"'{heading.text}' has no table of members; no enum read from it",
+            )
 
     # -- paragraphs -----------------------------------------------------------------
 
@@ -558,9 +607,14 @@ class _PageBuilder:
         text = p.text
         if section == "preamble":
             if text.lower().startswith("namespace:"):
-                self.namespace = Located(
-                    text.split(":", 1)[1].strip().strip("`"), p.line
-                )
+                # "Namespace: microsoft.graph" may run on into the description when the
+                # page has no blank line between them: the namespace is the first word.
+                rest = text.split(":", 1)[1].strip()
+                m = re.match(r"`?([\w.]*)`?\s*(.*)$", rest, re.DOTALL)
+                name, tail = (m.group(1), m.group(2).strip()) if m else (rest, "")
+                self.namespace = Located(name, p.line)
+                if tail and self.description is None:
+                    self.description = Located(tail, p.line)
             elif re.match(r"inherits from\b", text, re.IGNORECASE):
                 links = _LINK.findall(text)
                 name = links[0][0] if links else text.split(None, 2)[-1].rstrip(".")
@@ -612,10 +666,17 @@ class _PageBuilder:
     # -- tables ---------------------------------------------------------------------
 
     def table(self, t: _Table, section: str, heading: str) -> None:
+        use = self.table_use(t, section, heading)
+        if use is not None:
+            self.r.took("table", t.line, use)
+
+    def table_use(self, t: _Table, section: str, heading: str) -> str | None:
+        """Read a table into its field; returns the field's name, or None if reported."""
         first = plain(t.header[0]).lower() if t.header else ""
         cols = [plain(h).lower() for h in t.header]
         if first.startswith("permission type"):
             self.permission_table(t)
+            return "permissions"
         elif section == "headers" or (
             first in ("name", "header") and section in ("http",)
         ):
@@ -627,6 +688,7 @@ class _PageBuilder:
                         plain(cells[0]).strip("`"), desc, line, typ, read_required(desc)
                     )
                 )
+            return "headers"
         elif section in ("path-parameters", "query"):
             location = "path" if section == "path-parameters" else "query"
             for cells, line in t.rows:
@@ -641,33 +703,45 @@ class _PageBuilder:
                         row.required,
                     )
                 )
+            return "parameters"
         elif section == "body" and first in ("property", "parameter", "name"):
             rows = tuple(property_row(c, line) for c, line in t.rows)
             self.request_body.append(
-                PropertyTable(heading, rows, t.line, tuple(plain(h) for h in t.header))
+                PropertyTable(
+                    heading,
+                    rows,
+                    t.line,
+                    tuple(plain(h) for h in t.header),
+                    self.intro,
+                )
             )
+            return "request_body"
         elif section == "properties" and first in ("property", "name"):
             self.properties.extend(property_row(c, line) for c, line in t.rows)
+            return "properties"
         elif section == "relationships" and first in (
             "relationship",
             "property",
             "name",
         ):
             self.relationships.extend(property_row(c, line) for c, line in t.rows)
+            return "relationships"
         elif section == "enum" or (
             first == "member" and section in ("properties", "other")
         ):
-            self.enum_table(t, heading)
+            return "enums" if self.enum_table(t, heading) else None
         elif section == "errors" or ("http code" in cols or "status code" in cols):
             self.error_table(t, cols)
+            return "errors"
         elif section == "methods":
-            return  # the methods table only links to the API pages; nothing to build from
+            return "methods"  # it only links to the API pages; nothing to build from
         else:
             self.diag(
                 t.line,
                 "table-not-understood",
                 f"table with columns {', '.join(t.header)} under '{heading}' not understood",
             )
+            return None
 
     def permission_table(self, t: _Table) -> None:
         for cells, line in t.rows:
@@ -678,7 +752,7 @@ class _PageBuilder:
                 )
             )
 
-    def enum_table(self, t: _Table, heading: str) -> None:
+    def enum_table(self, t: _Table, heading: str) -> bool:
         m = re.fullmatch(r"\s*`?([\w.]+)`?\s+values\s*", plain(heading))
         if not m:
             self.diag(
@@ -686,7 +760,7 @@ class _PageBuilder:
                 "enum-name",
                 f"enum table under '{heading}' has no '<name> values' heading",
             )
-            return
+            return False
         cols = [plain(h).lower() for h in t.header]
         members: list[EnumMember] = []
         for cells, line in t.rows:
@@ -698,6 +772,7 @@ class _PageBuilder:
             desc = cells[cols.index("description")] if "description" in cols else None
             members.append(EnumMember(name, line, value, desc))
         self.enums.append(EnumTable(m.group(1), tuple(members), t.line))
+        return True
 
     def error_table(self, t: _Table, cols: list[str]) -> None:
         def col(cells: tuple[str, ...], *names: str) -> str:
@@ -790,8 +865,16 @@ class _PageBuilder:
         language = f.language
         if section == "http" and block_type in (None, "ignored", "samples", "request"):
             self.http_lines(f)
+            self.r.took("fence", f.line, "http_requests")
             if block_type not in ("request",):
                 return
+        if f.annotation is not None and block_type not in _BLOCK_TYPES:
+            self.diag(
+                f.annotation_line or f.line,
+                "block-type",
+                f"annotation blockType {annotation.get('blockType')!r} not understood; "
+                "the block is kept as an example only",
+            )
         http: HttpMessage | None = None
         json_value: Any = None
         has_json = False
@@ -830,6 +913,7 @@ class _PageBuilder:
         if self.resource is None and block_type == "resource":
             self.resource = block
         self.examples.append(block)
+        self.r.took("fence", f.line, "resource" if block is self.resource else "examples")
 
     @staticmethod
     def looks_http(code: str) -> bool:
@@ -917,7 +1001,54 @@ class _PageBuilder:
             has_json,
         )
 
+    def check_resource_json(self) -> None:
+        """Compare the resource block's JSON keys with the property tables, both ways."""
+        block = self.resource
+        if block is None or not isinstance(block.json_value, dict):
+            return
+        keys = [k for k in block.json_value if not k.startswith("@odata.")]
+        tables = {r.name: r for r in (*self.properties, *self.relationships)}
+        lower = {n.lower(): n for n in tables}
+        optional = block.annotation.get("optionalProperties")
+        optional_names = (
+            {str(x).lower() for x in optional} if isinstance(optional, list) else set()
+        )
+        code_lines = block.code.splitlines()
+
+        def line_of(key: str) -> int:
+            for offset, text in enumerate(code_lines, start=1):
+                if f'"{key}"' in text:
+                    return block.line + offset
+            return block.line
+
+        for key in keys:
+            if key in tables:
+                continue
+            if key.lower() in lower:
+                self.diag(
+                    line_of(key),
+                    "resource-json-case",
+                    f"JSON representation spells {key!r}, the table {lower[key.lower()]!r}",
+                )
+            else:
+                self.diag(
+                    line_of(key),
+                    "resource-json-extra",
+                    f"JSON representation has {key!r}, which no property table lists",
+                )
+        in_json = {k.lower() for k in keys}
+        for row in self.properties:
+            name = row.name.lower()
+            if name in in_json or name in optional_names or name == "@odata.type":
+                continue
+            self.diag(
+                row.line,
+                "resource-json-missing",
+                f"property {row.name!r} is missing from the JSON representation",
+            )
+
     def page(self, doc_type: str | None, front: dict[str, Located]) -> Page:
+        self.check_resource_json()
         return Page(
             source=self.source,
             doc_type=doc_type,
@@ -946,6 +1077,9 @@ class _PageBuilder:
             enums=tuple(self.enums),
             diagnostics=tuple(
                 sorted(self.r.diagnostics, key=lambda d: (d.line, d.code, d.message))
+            ),
+            constructs=tuple(
+                sorted(self.r.constructs, key=lambda c: (c.line, c.kind, c.use))
             ),
         )
 

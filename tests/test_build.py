@@ -272,7 +272,7 @@ def test_learning_page_set_gives_one_valid_spec_with_real_paths() -> None:
     spec = learning_spec()
     validate(spec)
     key = "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}"
-    assert sorted(spec["paths"][key]) == ["delete", "patch"]
+    assert sorted(spec["paths"][key]) == ["delete", "get", "patch"]
     assert spec["paths"][key]["patch"]["responses"]["204"] == {
         "description": "No Content"
     }
@@ -408,3 +408,97 @@ def test_bad_overlay_is_input_error_with_pointer() -> None:
     assert err.value.pointer == "/actions/0/target"
     with pytest.raises(InputError):
         apply_overlay(seed_spec(), {"actions": []})
+
+
+LEARNING_KEY = "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}"
+
+
+def test_entity_address_documented_for_patch_and_delete_also_gets_the_documented_get() -> None:
+    result = build(
+        [parse_page(PAGES / f"api-reference__v1.0__{n}.md") for n in LEARNING]
+    )
+    item = result.spec["paths"][LEARNING_KEY]
+    source = result.spec["paths"][
+        "/employeeExperience/learningCourseActivities/{learningCourseActivityId}"
+    ]["get"]
+    get = item["get"]
+    assert get["operationId"] == "getLearningCourseActivityForLearningProvider"
+    assert get["x-ms-docs-inferred-from"] == (
+        "GET /employeeExperience/learningCourseActivities/{learningCourseActivityId}"
+    )
+    assert [p["name"] for p in get["parameters"]] == [
+        "registrationId",
+        "learningCourseActivityId",
+        "$select",
+    ]
+    assert get["responses"] == source["responses"]
+    assert [d.code for d in result.diagnostics].count("inferred-get") == 1
+    # A page set with no GET page for the entity set gets no GET.
+    alone = build_spec(
+        [parse_page(PAGES / "api-reference__v1.0__api__learningcourseactivity-delete.md")]
+    )
+    assert "get" not in alone["paths"][LEARNING_KEY]
+
+
+def test_error_conditions_table_gives_one_response_per_status() -> None:
+    spec = learning_spec()
+    patch = spec["paths"][LEARNING_KEY]["patch"]
+    assert list(patch["responses"]) == [
+        "204", "400", "403", "404", "405", "429", "500", "503", "default",
+    ]  # fmt: skip
+    bad = patch["responses"]["400"]
+    assert bad["content"]["application/json"]["schema"] == {
+        "$ref": S + "microsoft.graph.ODataErrors.ODataError"
+    }
+    assert "This provider isn't enabled for the given tenant." in bad["description"]
+    # The delete page documents no error table: only the default error response.
+    assert list(spec["paths"][LEARNING_KEY]["delete"]["responses"]) == ["204", "default"]
+
+
+def test_update_takes_the_base_type_and_subtype_tables_go_to_their_subtype() -> None:
+    spec = learning_spec()
+    body = spec["paths"][LEARNING_KEY]["patch"]["requestBody"]["content"][
+        "application/json"
+    ]
+    assert body["schema"] == {"$ref": S + "microsoft.graph.learningCourseActivity"}
+    # Without resource pages the tables themselves define the two subtypes.
+    page = parse_page(PAGES / "api-reference__v1.0__api__learningcourseactivity-update.md")
+    assert [t.intro.split("(")[-1] for t in page.request_body] == [
+        "**learningAssignment**).",
+        "**learningSelfInitiated**).",
+    ]
+    activity = parse_text(
+        (PAGES / "api-reference__v1.0__resources__learningcourseactivity.md").read_text(
+            encoding="utf-8"
+        ),
+        "learningcourseactivity.md",
+    )
+    schemas = build_spec([page, activity])["components"]["schemas"]
+    assignment = schemas["microsoft.graph.learningAssignment"]
+    assert assignment["allOf"][0] == {"$ref": S + "microsoft.graph.learningCourseActivity"}
+    # Only what the base lacks: the rest of each table repeats learningCourseActivity.
+    assert list(assignment["allOf"][1]["properties"]) == ["notes"]
+    mapping = schemas["microsoft.graph.learningCourseActivity"]["allOf"][1][
+        "discriminator"
+    ]["mapping"]
+    assert sorted(mapping) == [
+        "#microsoft.graph.learningAssignment",
+        "#microsoft.graph.learningSelfInitiatedCourse",  # the page shortens it
+    ]
+    # The base page lists startedDateTime too, so the subtype adds nothing of its own.
+    assert schemas["microsoft.graph.learningSelfInitiatedCourse"]["allOf"][1] == {
+        "type": "object"
+    }
+
+
+def test_abstract_and_open_types_are_kept() -> None:
+    schemas = build_spec(
+        [
+            parse_page(PAGES / f"api-reference__v1.0__resources__{n}.md")
+            for n in ("attachment", "fileattachment", "event")
+        ]
+    )["components"]["schemas"]
+    assert schemas["microsoft.graph.attachment"]["x-ms-abstract"] is True
+    assert "x-ms-abstract" not in schemas["microsoft.graph.fileAttachment"]
+    assert schemas["microsoft.graph.event"]["allOf"][1]["additionalProperties"] is True
+    assert "additionalProperties" not in schemas["microsoft.graph.fileAttachment"]["allOf"][1]

@@ -1,0 +1,546 @@
+"""The HTTP core under `Client` and `AsyncClient`: auth, retries, redirects, errors.
+
+Rules it keeps, whatever the caller does:
+- The token is sent only to the base URL's origin, and only over https (plain http is
+  allowed for loopback hosts, for local tests). A redirect to another origin is followed
+  without `Authorization`, even one the caller put in ``headers``.
+- 429, 503 and 504, and connection failures before anything was sent, are retried a
+  bounded number of times within a bounded total wait, honouring `Retry-After`.
+- Every request carries a `client-request-id`, the same on its retries and redirects.
+- Every request has a timeout; a response body is read in full before it is returned.
+- The token is never part of a repr, a log record or an exception message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import ipaddress
+import json
+import logging
+import math
+import random
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from .errors import (
+    ApiError,
+    RequestTimeoutError,
+    ResponseDecodeError,
+    TransportError,
+    error_for_status,
+)
+
+TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | None
+
+_MAX_REDIRECTS = 5
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_SECONDS = re.compile(r"\d+(?:\.\d+)?\Z", re.ASCII)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How failed requests are tried again.
+
+    ``max_attempts`` counts the first try; ``max_wait`` bounds the total time spent
+    sleeping between tries; a `Retry-After` longer than what is left ends the retries
+    (the error then carries it as ``retry_after``). Without `Retry-After` the wait is
+    exponential from ``backoff``, capped at ``backoff_max``, with jitter.
+    """
+
+    max_attempts: int = 4
+    max_wait: float = 60.0
+    backoff: float = 0.5
+    backoff_max: float = 16.0
+    statuses: frozenset[int] = frozenset({429, 503, 504})
+
+    def __post_init__(self) -> None:
+        # Checked here so a bad policy fails when built, not on the first outage.
+        if self.max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, got {self.max_attempts}")
+        for name in ("max_wait", "backoff", "backoff_max"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds to wait before try ``attempt + 1`` (attempt counts from 1)."""
+        if retry_after is not None:
+            return max(0.0, retry_after)
+        ceiling = min(self.backoff_max, self.backoff * (2 ** (attempt - 1)))
+        # "Equal jitter": at least half the ceiling, so clients that failed together spread
+        # out without any of them retrying at once.
+        return float(ceiling / 2 + random.random() * ceiling / 2)
+
+
+DEFAULT_RETRY = RetryPolicy()
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """`Retry-After` as seconds from ``now``: a number of seconds or an HTTP date.
+
+    Anything else (garbage, a negative number) is None, so the caller falls back to
+    its own backoff instead of trusting it.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if _SECONDS.match(value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)  # HTTP dates are GMT; "-0000" parses as naive
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def expand_path(template: str, values: Mapping[str, Any]) -> str:
+    """Fill `{name}` segments, each value percent-encoded so it stays one segment."""
+    result = template
+    for name, value in values.items():
+        text = value.value if hasattr(value, "value") and not isinstance(value, str) else value
+        result = result.replace("{" + name + "}", quote(str(text), safe=""))
+    return result
+
+
+def query_params(values: Mapping[str, Any]) -> dict[str, str]:
+    """Query parameters without the ones left unset; lists are comma-joined (OData)."""
+    result: dict[str, str] = {}
+    for name, value in values.items():
+        if value is None or value.__class__.__name__ == "UnsetType":
+            continue
+        if isinstance(value, bool):
+            result[name] = "true" if value else "false"
+        elif isinstance(value, (list, tuple)):
+            result[name] = ",".join(str(v) for v in value)
+        else:
+            result[name] = str(value)
+    return result
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int]:
+    port = url.port
+    if port is None:
+        port = 443 if url.scheme == "https" else 80
+    return (url.scheme, url.host.lower(), port)
+
+
+def is_loopback(host: str) -> bool:
+    """`localhost` or a loopback address (127.0.0.0/8, ::1): traffic never leaves the machine."""
+    host = host.lower().strip("[]")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _where(method: str, url: httpx.URL) -> str:
+    """A request named for messages: the query is left out (it may hold secrets)."""
+    return f"{method} {url.copy_with(query=None, fragment=None)}"
+
+
+# What each httpx failure means to a caller, most specific first.
+_TRANSPORT_MESSAGES: tuple[tuple[type[httpx.HTTPError], str], ...] = (
+    (httpx.ConnectTimeout, "timed out connecting"),
+    (httpx.PoolTimeout, "timed out waiting for a free connection"),
+    (httpx.WriteTimeout, "timed out sending the request"),
+    (httpx.ReadTimeout, "timed out waiting for the response"),
+    (httpx.TimeoutException, "timed out"),
+    (httpx.ConnectError, "could not connect"),
+    (httpx.RemoteProtocolError, "the server closed the connection or broke the HTTP protocol"),
+    (httpx.ReadError, "the connection broke while reading the response"),
+    (httpx.WriteError, "the connection broke while sending the request"),
+    (httpx.UnsupportedProtocol, "unsupported URL scheme"),
+)
+
+
+class _Core:
+    """What the sync and async clients share: settings and every decision, no I/O."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: TokenSource,
+        timeout: float | httpx.Timeout,
+        retry: RetryPolicy,
+        headers: Mapping[str, str] | None,
+        strict: bool,
+    ) -> None:
+        self.base_url = httpx.URL(base_url.rstrip("/") + "/")
+        if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
+            raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
+        self._token = token
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.retry = retry
+        self.headers = dict(headers or {})
+        self.strict = strict
+        self.log = logging.getLogger(__name__.rsplit(".", 1)[0])
+        if token is not None and not self.may_send_token(self.base_url):
+            # Not an error (an unauthenticated call may still work), but a 401 later would
+            # otherwise be a mystery.
+            self.log.warning(
+                "the token will not be sent: %s is plain http to a non-loopback host",
+                self.base_url,
+            )
+
+    def __repr__(self) -> str:
+        return f"base_url={str(self.base_url)!r}, auth={'yes' if self._token else 'no'}"
+
+    def url_for(self, path: str) -> httpx.URL:
+        return self.base_url.join(path.lstrip("/"))
+
+    def may_send_token(self, url: httpx.URL) -> bool:
+        """True only for the base URL's own origin, over https or to a loopback host."""
+        if _origin(url) != _origin(self.base_url):
+            return False
+        return url.scheme == "https" or is_loopback(url.host)
+
+    def headers_for(
+        self, url: httpx.URL, token: str | None, request_id: str, extra: Mapping[str, str]
+    ) -> dict[str, str]:
+        merged = {
+            "Accept": "application/json",
+            "client-request-id": request_id,
+            **self.headers,
+            **extra,
+        }
+        allowed = self.may_send_token(url)
+        # A caller's own Authorization header obeys the same origin rule as the token, and
+        # the token replaces it (whatever its spelling) where both may go.
+        drop = not allowed or bool(token)
+        headers = {k: v for k, v in merged.items() if not (drop and k.lower() == "authorization")}
+        if allowed and token:
+            headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    def redirect(
+        self, response: httpx.Response, method: str, content: bytes | None, redirects: int
+    ) -> tuple[str, httpx.URL, bytes | None] | None:
+        """Where a redirect leads: (method, url, body), or None if it is not a redirect.
+
+        303 turns any request into a GET, and 301/302 turn a POST into one, as browsers and
+        httpx do; 307/308 repeat the request as it was.
+        """
+        if response.status_code not in _REDIRECT_STATUSES:
+            return None
+        location = response.headers.get("location")
+        if not location:
+            return None
+        if redirects >= _MAX_REDIRECTS:
+            raise TransportError(
+                f"too many redirects (more than {_MAX_REDIRECTS}): "
+                f"{_where(method, response.request.url)}"
+            )
+        target = response.request.url.join(location)
+        if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+            return "GET", target, None
+        return method, target, content
+
+    def retry_delay(self, response: httpx.Response, attempt: int, waited: float) -> float | None:
+        """The seconds to wait before retrying this response, or None to stop."""
+        if response.status_code not in self.retry.statuses or attempt >= self.retry.max_attempts:
+            return None
+        delay = self.retry.delay(attempt, parse_retry_after(response.headers.get("retry-after")))
+        return None if waited + delay > self.retry.max_wait else delay
+
+    def connect_retry_delay(
+        self, exc: httpx.HTTPError, attempt: int, waited: float
+    ) -> float | None:
+        """The seconds to wait before trying again after ``exc``, or None to give up.
+
+        Only failures before the request reached the server are retried: anything later
+        may have been acted on, and a PATCH or POST must not be applied twice.
+        """
+        if not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+            return None
+        if attempt >= self.retry.max_attempts:
+            return None
+        delay = self.retry.delay(attempt, None)
+        return None if waited + delay > self.retry.max_wait else delay
+
+    def log_retry(self, method: str, url: httpx.URL, delay: float, why: str, attempt: int) -> None:
+        self.log.info(
+            "retrying %s after %.2fs (%s, attempt %d of %d)",
+            _where(method, url),
+            delay,
+            why,
+            attempt,
+            self.retry.max_attempts,
+        )
+
+    def error(self, response: httpx.Response, method: str) -> ApiError:
+        return error_for_status(
+            response.status_code,
+            response.headers,
+            response.content,
+            method=method,
+            url=str(response.request.url.copy_with(query=None, fragment=None)),
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+        )
+
+    def json_of(self, response: httpx.Response) -> Any:
+        try:
+            return json.loads(response.content)
+        except ValueError:
+            snippet = " ".join(response.content[:200].decode("utf-8", "replace").split())
+            raise ResponseDecodeError(
+                f"{response.status_code} response to "
+                f"{_where(response.request.method, response.request.url)} "
+                f"is not JSON: {snippet!r}"
+            ) from None
+
+    def page_parts(self, data: Any, url: httpx.URL) -> tuple[list[Any], httpx.URL | None]:
+        """A collection page's items and the next page's URL (None on the last page)."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("value"), list):
+            raise ResponseDecodeError(
+                f"a collection page from {url.copy_with(query=None)} has no `value` array"
+            )
+        next_link = data.get("@odata.nextLink")
+        next_url = url.join(next_link) if isinstance(next_link, str) and next_link else None
+        return data["value"], next_url
+
+    def transport_error(self, exc: httpx.HTTPError, method: str, url: httpx.URL) -> TransportError:
+        """The SDK's exception for an httpx failure: what happened in words, the request
+        without its query, and httpx's own detail (it never quotes headers). Raised `from
+        None` so the httpx exception, which holds the request and its headers, is not shown."""
+        what = next(
+            (text for kind, text in _TRANSPORT_MESSAGES if isinstance(exc, kind)),
+            type(exc).__name__,
+        )
+        detail = " ".join(str(exc).split())
+        cls = RequestTimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
+        return cls(f"{what}: {_where(method, url)}" + (f" ({detail})" if detail else ""))
+
+
+def _encode(json_body: Any) -> bytes | None:
+    return None if json_body is None else json.dumps(json_body, separators=(",", ":")).encode()
+
+
+class SyncTransport:
+    """Sends requests for `Client` over one `httpx.Client` (one connection pool)."""
+
+    def __init__(self, core: _Core, http: httpx.Client | None) -> None:
+        self.core = core
+        self._owns_http = http is None  # a caller's own client is the caller's to close
+        self.http = http or httpx.Client(timeout=core.timeout, follow_redirects=False)
+
+    def _token(self) -> str | None:
+        source = self.core._token
+        if source is None or isinstance(source, str):
+            return source
+        value = source()
+        if inspect.isawaitable(value):
+            if inspect.iscoroutine(value):
+                value.close()  # never awaited: close it so Python does not warn about it
+            raise TypeError("an async token callable needs AsyncClient")
+        return str(value)
+
+    def send(
+        self,
+        method: str,
+        url: httpx.URL,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one logical request: retries and redirects included, body read in full.
+
+        Raises the ApiError for its status when the final answer is 4xx/5xx, and a
+        TransportError when no usable answer arrived.
+        """
+        core = self.core
+        request_id = str(uuid.uuid4())
+        content = _encode(json_body)
+        extra = dict(headers or {})
+        attempt, redirects, waited = 0, 0, 0.0
+        while True:
+            attempt += 1
+            token = self._token()  # asked every time: a callable may hand out a fresh one
+            sent_headers = core.headers_for(url, token, request_id, extra)
+            if content is not None:
+                sent_headers["Content-Type"] = "application/json"
+            # The timeout is set per request so a caller's own httpx client cannot lift it.
+            request = self.http.build_request(
+                method,
+                url,
+                params=params,
+                content=content,
+                headers=sent_headers,
+                timeout=core.timeout,
+            )
+            try:
+                response = self.http.send(request, follow_redirects=False)
+                try:
+                    response.read()
+                finally:
+                    response.close()
+            except httpx.HTTPError as exc:
+                delay = core.connect_retry_delay(exc, attempt, waited)
+                if delay is None:
+                    raise core.transport_error(exc, method, url) from None
+                core.log_retry(method, url, delay, type(exc).__name__, attempt)
+                time.sleep(delay)
+                waited += delay
+                continue
+            core.log.debug(
+                "%s -> %d (client-request-id %s)",
+                _where(method, url),
+                response.status_code,
+                request_id,
+            )
+            hop = core.redirect(response, method, content, redirects)
+            if hop is not None:
+                redirects += 1
+                method, url, content = hop
+                params = None  # the Location carries its own query
+                attempt = 0  # a new target gets its own tries; `redirects` bounds the hops
+                continue
+            delay = core.retry_delay(response, attempt, waited)
+            if delay is not None:
+                core.log_retry(method, url, delay, f"status {response.status_code}", attempt)
+                time.sleep(delay)
+                waited += delay
+                continue
+            if response.status_code >= 400:
+                raise core.error(response, method)
+            return response
+
+    def paginate(
+        self,
+        url: httpx.URL,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Iterator[Any]:
+        """The items of a Graph collection, page after page, following `@odata.nextLink`."""
+        next_url: httpx.URL | None = url
+        while next_url is not None:
+            data = self.core.json_of(self.send("GET", next_url, params=params, headers=headers))
+            items, next_url = self.core.page_parts(data, next_url)
+            params = None  # the next link carries its own query
+            yield from items
+
+    def close(self) -> None:
+        if self._owns_http:
+            self.http.close()
+
+
+class AsyncTransport:
+    """Sends requests for `AsyncClient` over one `httpx.AsyncClient`; mirrors SyncTransport."""
+
+    def __init__(self, core: _Core, http: httpx.AsyncClient | None) -> None:
+        self.core = core
+        self._owns_http = http is None
+        self.http = http or httpx.AsyncClient(timeout=core.timeout, follow_redirects=False)
+
+    async def _token(self) -> str | None:
+        source = self.core._token
+        if source is None or isinstance(source, str):
+            return source
+        value = source()
+        if inspect.isawaitable(value):
+            value = await value
+        return str(value)
+
+    async def send(
+        self,
+        method: str,
+        url: httpx.URL,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one logical request: retries and redirects included, body read in full."""
+        core = self.core
+        request_id = str(uuid.uuid4())
+        content = _encode(json_body)
+        extra = dict(headers or {})
+        attempt, redirects, waited = 0, 0, 0.0
+        while True:
+            attempt += 1
+            token = await self._token()
+            sent_headers = core.headers_for(url, token, request_id, extra)
+            if content is not None:
+                sent_headers["Content-Type"] = "application/json"
+            # The timeout is set per request so a caller's own httpx client cannot lift it.
+            request = self.http.build_request(
+                method,
+                url,
+                params=params,
+                content=content,
+                headers=sent_headers,
+                timeout=core.timeout,
+            )
+            try:
+                response = await self.http.send(request, follow_redirects=False)
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+            except httpx.HTTPError as exc:
+                delay = core.connect_retry_delay(exc, attempt, waited)
+                if delay is None:
+                    raise core.transport_error(exc, method, url) from None
+                core.log_retry(method, url, delay, type(exc).__name__, attempt)
+                await asyncio.sleep(delay)
+                waited += delay
+                continue
+            core.log.debug(
+                "%s -> %d (client-request-id %s)",
+                _where(method, url),
+                response.status_code,
+                request_id,
+            )
+            hop = core.redirect(response, method, content, redirects)
+            if hop is not None:
+                redirects += 1
+                method, url, content = hop
+                params = None
+                attempt = 0
+                continue
+            delay = core.retry_delay(response, attempt, waited)
+            if delay is not None:
+                core.log_retry(method, url, delay, f"status {response.status_code}", attempt)
+                await asyncio.sleep(delay)
+                waited += delay
+                continue
+            if response.status_code >= 400:
+                raise core.error(response, method)
+            return response
+
+    async def paginate(
+        self,
+        url: httpx.URL,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[Any]:
+        """The items of a Graph collection, page after page, following `@odata.nextLink`."""
+        next_url: httpx.URL | None = url
+        while next_url is not None:
+            response = await self.send("GET", next_url, params=params, headers=headers)
+            items, next_url = self.core.page_parts(self.core.json_of(response), next_url)
+            params = None
+            for item in items:
+                yield item
+
+    async def close(self) -> None:
+        if self._owns_http:
+            await self.http.aclose()

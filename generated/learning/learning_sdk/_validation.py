@@ -1,0 +1,310 @@
+"""Validation building blocks: checks composed once at import, then run on JSON data.
+
+A check is a function ``(value, path, errors) -> None`` that appends a `ValidationError`
+for each problem it finds, so one call reports every error, each with a JSON pointer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+__all__ = ["Check", "ValidationError"]
+
+
+class ValidationError:
+    """One problem in the data: ``path`` is a JSON pointer, ``message`` says what is wrong."""
+
+    __slots__ = ("message", "path")
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ValidationError):
+            return NotImplemented
+        return (self.path, self.message) == (other.path, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.message))
+
+    def __repr__(self) -> str:
+        return f"ValidationError(path={self.path!r}, message={self.message!r})"
+
+    def __str__(self) -> str:
+        return f"{self.path or '/'}: {self.message}"
+
+
+Check = Callable[[Any, str, list[ValidationError]], None]
+
+# RFC 3339 date-time: the offset is required (Graph sends `Z` or `+hh:mm`).
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})\Z", re.ASCII
+)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z", re.ASCII
+)
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, Mapping):
+        return "object"
+    return type(value).__name__
+
+
+def _valid_date_time(text: str) -> bool:
+    if _DATE_TIME.match(text) is None:
+        return False
+    try:
+        datetime.fromisoformat(text.upper())
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_date(text: str) -> bool:
+    if _DATE.match(text) is None:
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+_FORMATS: dict[str, Callable[[str], bool]] = {
+    "date-time": _valid_date_time,
+    "date": _valid_date,
+    "uuid": lambda text: _UUID.match(text) is not None,
+}
+
+
+def string(
+    *,
+    fmt: str | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    pattern: str | None = None,
+    enum: tuple[str, ...] | None = None,
+) -> Check:
+    format_check = _FORMATS.get(fmt) if fmt else None
+    regex = re.compile(pattern) if pattern is not None else None
+    members = frozenset(enum) if enum is not None else None
+    simple = (
+        format_check is None
+        and min_length is None
+        and max_length is None
+        and regex is None
+        and members is None
+    )
+
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if not isinstance(value, str):
+            errors.append(ValidationError(path, f"expected a string, got {_type_name(value)}"))
+            return
+        if simple:
+            return
+        if format_check is not None and not format_check(value):
+            errors.append(ValidationError(path, f"not a valid {fmt}: {value[:40]!r}"))
+        if min_length is not None and len(value) < min_length:
+            errors.append(ValidationError(path, f"shorter than {min_length} characters"))
+        if max_length is not None and len(value) > max_length:
+            errors.append(ValidationError(path, f"longer than {max_length} characters"))
+        if regex is not None and regex.search(value) is None:
+            errors.append(ValidationError(path, "does not match the pattern"))
+        if members is not None and value not in members:
+            errors.append(ValidationError(path, f"{value[:40]!r} is not one of {sorted(members)}"))
+
+    return check
+
+
+def _bounds(
+    minimum: float | None, maximum: float | None, exclusive_minimum: bool, exclusive_maximum: bool
+) -> Callable[[float], str | None]:
+    def out_of_range(value: float) -> str | None:
+        if minimum is not None and (value <= minimum if exclusive_minimum else value < minimum):
+            return f"{value} is below the minimum {minimum}"
+        if maximum is not None and (value >= maximum if exclusive_maximum else value > maximum):
+            return f"{value} is above the maximum {maximum}"
+        return None
+
+    return out_of_range
+
+
+def integer(
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    exclusive_minimum: bool = False,
+    exclusive_maximum: bool = False,
+) -> Check:
+    out_of_range = _bounds(minimum, maximum, exclusive_minimum, exclusive_maximum)
+
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if type(value) is not int:
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                errors.append(
+                    ValidationError(path, f"expected an integer, got {_type_name(value)}")
+                )
+                return
+        problem = out_of_range(value)
+        if problem is not None:
+            errors.append(ValidationError(path, problem))
+
+    return check
+
+
+def number(
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    exclusive_minimum: bool = False,
+    exclusive_maximum: bool = False,
+) -> Check:
+    out_of_range = _bounds(minimum, maximum, exclusive_minimum, exclusive_maximum)
+
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            errors.append(ValidationError(path, f"expected a number, got {_type_name(value)}"))
+            return
+        problem = out_of_range(value)
+        if problem is not None:
+            errors.append(ValidationError(path, problem))
+
+    return check
+
+
+def boolean() -> Check:
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if not isinstance(value, bool):
+            errors.append(ValidationError(path, f"expected a boolean, got {_type_name(value)}"))
+
+    return check
+
+
+def anything() -> Check:
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        return None
+
+    return check
+
+
+def nullable(inner: Check) -> Check:
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if value is not None:
+            inner(value, path, errors)
+
+    return check
+
+
+def not_null(inner: Check) -> Check:
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if value is None:
+            errors.append(ValidationError(path, "must not be null"))
+        else:
+            inner(value, path, errors)
+
+    return check
+
+
+def array(item: Check, *, min_items: int | None = None, max_items: int | None = None) -> Check:
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if not isinstance(value, list):
+            errors.append(ValidationError(path, f"expected an array, got {_type_name(value)}"))
+            return
+        if min_items is not None and len(value) < min_items:
+            errors.append(ValidationError(path, f"fewer than {min_items} items"))
+        if max_items is not None and len(value) > max_items:
+            errors.append(ValidationError(path, f"more than {max_items} items"))
+        for index, element in enumerate(value):
+            item(element, f"{path}/{index}", errors)
+
+    return check
+
+
+def mapping(value_check: Check) -> Check:
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if not isinstance(value, Mapping):
+            errors.append(ValidationError(path, f"expected an object, got {_type_name(value)}"))
+            return
+        for key, element in value.items():
+            value_check(element, f"{path}/{_escape(str(key))}", errors)
+
+    return check
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+class Lazy:
+    """A check looked up on first use, so models may refer to each other (or themselves)."""
+
+    __slots__ = ("_check", "_name", "_table")
+
+    def __init__(self, table: Mapping[str, Check], name: str) -> None:
+        self._table = table
+        self._name = name
+        self._check: Check | None = None
+
+    def __call__(self, value: Any, path: str, errors: list[ValidationError]) -> None:
+        check = self._check
+        if check is None:
+            check = self._check = self._table[self._name]
+        check(value, path, errors)
+
+
+def obj(
+    properties: Mapping[str, Check],
+    required: tuple[str, ...] = (),
+    *,
+    subtypes: Mapping[str, Check] | None = None,
+) -> Check:
+    """An object check: required keys, then each known property; unknown keys are allowed
+    (Graph adds properties over time). ``subtypes`` maps a lower-case `@odata.type` without
+    `#` to the subtype's check, used when the data names a subtype."""
+    tokens = {name: "/" + _escape(name) for name in properties}
+    props = dict(properties)
+
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if not isinstance(value, Mapping):
+            errors.append(ValidationError(path, f"expected an object, got {_type_name(value)}"))
+            return
+        if subtypes:
+            odata_type = value.get("@odata.type")
+            if isinstance(odata_type, str):
+                sub = subtypes.get(odata_type.lstrip("#").lower())
+                if sub is not None and sub is not check:
+                    sub(value, path, errors)
+                    return
+        for name in required:
+            if name not in value:
+                errors.append(ValidationError(f"{path}{tokens[name]}", "is required"))
+        for key, element in value.items():
+            prop = props.get(key)
+            if prop is not None:
+                prop(element, path + tokens[key], errors)
+
+    return check
+
+
+def run(check: Check, data: Any) -> list[ValidationError]:
+    errors: list[ValidationError] = []
+    check(data, "", errors)
+    return errors
