@@ -103,6 +103,22 @@ def _parser() -> argparse.ArgumentParser:
         default="breaking",
         help="exit 1 on breaking changes (default), on any change, or never",
     )
+
+    lint = verbs.add_parser(
+        "lint",
+        help="lint pages and specs",
+        description="Lint Graph reference pages (.md) and OpenAPI specs (.yaml/.yml/.json), or folders of "
+        "them. Rule levels come from [tool.apigen.lint] in ./pyproject.toml (or apigen.toml).",
+        epilog="example: apigen lint specs/ --format sarif > lint.sarif",
+    )
+    lint.add_argument("paths", nargs="+", type=Path, help="pages, specs or folders of them")
+    lint.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="output format")
+    lint.add_argument(
+        "--fail-severity",
+        choices=("error", "warning", "info"),
+        default="error",
+        help="exit 1 when a finding is at or above this severity (default: error)",
+    )
     return parser
 
 
@@ -189,12 +205,29 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_lint(args: argparse.Namespace) -> int:
+    import os
+
+    from generator import lint
+
+    config = find_config(Path.cwd())
+    settings = lint.settings_from_config(config.lint, config.source) if config is not None else lint.LintSettings()
+    report = lint.lint_paths(args.paths, settings)
+    if args.format == "text":
+        sys.stdout.write(lint.render_text(report, sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    else:
+        renderers = {"json": lint.render_json, "sarif": lint.render_sarif, "github": lint.render_github}
+        sys.stdout.write(renderers[args.format](report))
+    return EXIT_FINDINGS if lint.should_fail(report, args.fail_severity) else EXIT_OK
+
+
 _COMMANDS = {
     "spec": _cmd_spec,
     "generate": _cmd_generate,
     "build": _cmd_build,
     "diff": _cmd_diff,
     "init": _cmd_init,
+    "lint": _cmd_lint,
 }
 
 

@@ -124,6 +124,8 @@ def toml(value: Any) -> Code:
             out.append("\\\\")
         elif char == '"':
             out.append('\\"')
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\\ufffd")  # TOML escapes must be Unicode scalar values
         elif code < 0x20 or code == 0x7F or not char.isprintable():
             out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
         else:

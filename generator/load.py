@@ -48,10 +48,111 @@ INT_BOUNDS = {
     "int64": (-(2**63), 2**63 - 1),
 }
 ANY = Primitive("any")
+# Every subclass repeats its ancestors' fields in its constructor and validator, so output
+# grows with the square of the depth; Graph's deepest chains are under ten.
+MAX_INHERITANCE_DEPTH = 32
+
+
+def check_local_refs(spec: SpecFile) -> None:
+    """Refuse every `$ref` that is not a local `#/...` pointer, before anything resolves one.
+
+    The validator would otherwise fetch `http://` refs and read `file:` or relative paths
+    (and quote the file in its error): a spec from a pull request could probe the CI
+    network or print a secret. Nothing outside the spec file is ever read.
+    """
+    stack: list[tuple[Any, str]] = [(spec.data, "")]
+    while stack:
+        value, ptr = stack.pop()
+        if isinstance(value, Mapping):
+            if "$ref" in value:
+                ref = value["$ref"]
+                where = {"file": spec.path, "line": spec.line_of(ptr + "/$ref"), "pointer": ptr + "/$ref"}
+                if not (isinstance(ref, str) and ref.startswith("#")):
+                    shown = _short(repr(ref), 80)
+                    raise InputError(
+                        f"`$ref` {shown} is not a local #/ pointer; apigen reads nothing outside the spec", **where
+                    )
+                if _resolve_pointer(spec.data, ref[1:]) is None:
+                    raise InputError(f"`$ref` {_short(repr(ref), 80)} names nothing in this spec", **where)
+            stack.extend((item, ptr + "/" + escape_pointer_token(key)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, f"{ptr}/{index}") for index, item in enumerate(value))
+    _check_ref_cycles(spec)
+
+
+_MISSING = object()
+
+
+def _resolve_pointer(data: Any, ptr: str) -> Any:
+    """The value a local JSON pointer names, or None when it names nothing."""
+    if ptr == "":
+        return data
+    if not ptr.startswith("/"):
+        return None
+    current = data
+    for raw in ptr[1:].split("/"):
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(current, Mapping):
+            current = current.get(token, _MISSING)
+        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
+            current = current[int(token)]
+        else:
+            return None
+        if current is _MISSING:
+            return None
+    return current
+
+
+def _check_ref_cycles(spec: SpecFile) -> None:
+    """Refuse component schemas that are made of themselves (`A: $ref B`, `B: $ref A`, or
+    the same through allOf/anyOf/oneOf): no type can be built from them, and resolving
+    them would never end. A property that refers back (a tree) is fine."""
+    schemas = ((spec.data.get("components") or {}).get("schemas") or {}) if isinstance(spec.data, Mapping) else {}
+    if not isinstance(schemas, Mapping):
+        return
+    edges: dict[str, list[str]] = {}
+    for name, schema in schemas.items():
+        targets: list[str] = []
+        if isinstance(schema, Mapping):
+            parts = [schema]
+            for key in ("allOf", "anyOf", "oneOf"):
+                if isinstance(schema.get(key), list):
+                    parts.extend(p for p in schema[key] if isinstance(p, Mapping))
+            for part in parts:
+                ref = part.get("$ref")
+                if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+                    targets.append(ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~"))
+        edges[name] = sorted(t for t in targets if t in schemas)
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in sorted(edges):
+        if state.get(start):
+            continue
+        path: list[str] = [start]
+        iterators = [iter(edges[start])]
+        state[start] = 1
+        while iterators:
+            nxt = next(iterators[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                iterators.pop()
+            elif state.get(nxt) == 1:
+                cycle = " -> ".join([*path[path.index(nxt) :], nxt])
+                ptr = pointer("components", "schemas", nxt)
+                raise InputError(
+                    f"`$ref` cycle: {cycle} (each schema is made of the next, so none can be built)",
+                    file=spec.path,
+                    line=spec.line_of(ptr),
+                    pointer=ptr,
+                )
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                iterators.append(iter(edges[nxt]))
 
 
 def validate_spec(spec: SpecFile) -> None:
     """Run openapi-spec-validator; the first error becomes an InputError with its pointer."""
+    check_local_refs(spec)
     version = str(spec.data.get("openapi", ""))
     if not version:
         raise InputError("not an OpenAPI 3 document (no `openapi` field)", file=spec.path, line=1)
@@ -320,6 +421,14 @@ class _Loader:
             for item in reversed(chain):
                 ordered.append(item)
                 done.add(item)
+        depth: dict[str, int] = {}
+        for name in ordered:
+            base = bases[name]
+            depth[name] = depth[base] + 1 if base is not None else 1
+            if depth[name] > MAX_INHERITANCE_DEPTH:
+                raise self.ctx.fail(
+                    f"inheritance deeper than {MAX_INHERITANCE_DEPTH} levels", pointer("components", "schemas", name)
+                )
         return ordered
 
     def _discriminator_values(self, names: list[str], bases: Mapping[str, str | None]) -> dict[str, str]:
@@ -426,15 +535,14 @@ class _Loader:
             resolved = self._deref(param, p_ptr, "parameters")
             merged[(resolved["in"], resolved["name"])] = (p_ptr, resolved)
         kept = [(p, s) for (loc, _), (p, s) in sorted(merged.items()) if loc in ("path", "query", "header")]
-        reserved = frozenset({"body", "self", "timeout", "headers"})
-        names = naming.member_names((s["name"] for _, s in kept), reserved)
+        names = naming.parameter_names((s["in"], s["name"]) for _, s in kept)
         parameters = []
         for p_ptr, param in kept:
             type_ref = self.type_of(param.get("schema", {"type": "string"}), p_ptr + "/schema")[0]
             parameters.append(
                 Parameter(
                     name=param["name"],
-                    python_name=names[param["name"]],
+                    python_name=names[(param["in"], param["name"])],
                     location=param["in"],
                     type=type_ref,
                     required=param.get("required") is True or param["in"] == "path",

@@ -34,6 +34,18 @@ RESERVED_MODULE_NAMES = frozenset(
         "ServerError",
         "TransportError",
         "TimeoutError",
+        "RequestTimeoutError",
+        "ResponseValidationError",
+        "DecodeError",
+        "SdkError",
+        "RetryPolicy",
+        "TokenSource",
+        "TracebackType",
+        "DEFAULT_BASE_URL",
+        "OpenEnum",
+        "FieldSpec",
+        "Check",
+        "Lazy",
         "ResponseDecodeError",
         "ValidationError",
         "RequestValidationError",
@@ -72,6 +84,12 @@ RESERVED_MEMBER_NAMES = frozenset(
         "self",
         "cls",
     }
+)
+
+# Names a client method binds or reads besides its parameters: a parameter of the same name
+# would be overwritten before use (a header `url` sent as the request URL) or shadow it.
+RESERVED_PARAMETER_NAMES = frozenset(
+    {"self", "body", "headers", "timeout", "url", "params", "extra", "payload", "response", "data", "result", "item"}
 )
 
 # Client method names the client defines itself.
@@ -171,6 +189,19 @@ def class_names(schema_names: Iterable[str]) -> dict[str, str]:
 def member_names(json_names: Iterable[str], reserved: frozenset[str] = RESERVED_MEMBER_NAMES) -> dict[str, str]:
     """Property or parameter names to snake_case attribute names, unique in one scope."""
     return _unique((name, _guard(snake_case(name), "field", reserved)) for name in json_names)
+
+
+def parameter_names(
+    params: Iterable[tuple[str, str]], reserved: frozenset[str] = RESERVED_PARAMETER_NAMES
+) -> dict[tuple[str, str], str]:
+    """(location, name) of an operation's parameters to unique argument names.
+
+    A query parameter and a header may share a name; they still become two arguments
+    (`x` and `x_2`, the later in sorted (name, location) order taking the suffix).
+    """
+    keyed = {f"{name}\x00{location}": (location, name) for location, name in params}
+    names = _unique((key, _guard(snake_case(keyed[key][1]), "param", reserved)) for key in keyed)
+    return {keyed[key]: value for key, value in names.items()}
 
 
 def enum_member_names(values: Iterable[str]) -> dict[str, str]:

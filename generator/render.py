@@ -157,6 +157,12 @@ def check(type_ref: TypeRef, constraints: Constraints, names: _Names, enums: Map
     return f"_v.mapping({check(type_ref.value, Constraints(), names, enums)})"
 
 
+def _tuple_code(names: Sequence[str]) -> Code:
+    """A tuple expression of identifiers: `()`, `(a,)`, `(a, b)`."""
+    idents = [escape.ident(n) for n in names]
+    return Code("(" + ", ".join(idents) + ("," if len(idents) == 1 else "") + ")")
+
+
 def _kwargs(**values: Any) -> str:
     return ", ".join(f"{k}={pyliteral(v)}" for k, v in values.items() if v is not None)
 
@@ -198,18 +204,29 @@ class ParamView:
 
 @dataclass(frozen=True)
 class OperationView:
+    """One operation for the client templates.
+
+    ``returns`` is what the method returns (for a pageable list: the item type);
+    ``decode`` turns the JSON answer (or each item) into it, None for an empty answer;
+    ``body_mode`` is how a body is sent (see `_http.Endpoint`).
+    """
+
     op: Operation
     path: Code
     params: tuple[ParamView, ...]
+    path_names: Code
+    query_names: Code
+    header_names: Code
+    path_args: Code
+    query_args: Code
+    header_args: Code
     body_annotation: Code | None
-    body_expr: Code | None
+    body_mode: Code | None
     body_check: Code | None
     returns: Code
     decode: Code | None
     response_check: Code | None
-    page_item: Code | None
-    page_decode: Code | None
-    page_check: Code | None
+    paged: bool
 
 
 def export_order(names: Iterable[str]) -> list[str]:
@@ -313,8 +330,9 @@ class _Builder:
         )
 
     def value_decode(self, type_ref: TypeRef) -> str:
+        """A decoder for a whole answer; plain JSON values pass through `_rt.identity`."""
         decode, _ = codec(type_ref, self.names)
-        return decode or "None"
+        return decode or "_rt.identity"
 
     def operation_view(self, op: Operation) -> OperationView:
         params = tuple(
@@ -328,43 +346,44 @@ class _Builder:
             )
             for p in op.parameters
         )
-        body_annotation = body_expr = body_check = None
+        body_annotation = body_mode = body_check = None
         if op.request_body is not None:
             body_type = op.request_body.type
             text = annotation(body_type, self.names)
             if isinstance(body_type, ModelRef):
                 body_annotation = Code(f"{text} | Mapping[str, Any]")
-                body_expr = Code(f"request_body(body, partial={op.method == 'PATCH'})")
+                body_mode = pystr("patch" if op.method == "PATCH" else "full")
             else:
                 body_annotation = Code(text)
-                body_expr = Code("to_json_value(body)")
+                body_mode = pystr("json")
             body_check = Code(check(body_type, Constraints(), self.names, self.enums))
         success = op.success
-        decode = response_check = page_item = page_decode = page_check = None
+        result_type = op.page_item if op.page_item is not None else (success.type if success else None)
         returns = Code("None")
-        if op.page_item is not None:
-            page_item = Code(annotation(op.page_item, self.names))
-            page_decode = Code(self.value_decode(op.page_item))
-            page_check = Code(check(op.page_item, Constraints(), self.names, self.enums))
-        elif success is not None and success.type is not None:
-            returns = Code(annotation(success.type, self.names))
-            decode = Code(self.value_decode(success.type))
-            response_check = Code(check(success.type, Constraints(), self.names, self.enums))
+        decode = response_check = None
+        if result_type is not None:
+            returns = Code(annotation(result_type, self.names))
+            decode = Code(self.value_decode(result_type))
+            response_check = Code(check(result_type, Constraints(), self.names, self.enums))
         self.spend(op.path, op.summary, op.description, *(p.description for p in params))
-        self.spend(*(text for text in (body_check, response_check, page_check) if text is not None))
+        self.spend(*(text for text in (body_check, response_check) if text is not None))
         return OperationView(
             op=op,
             path=pystr(op.path),
             params=params,
+            path_names=pyliteral(tuple(p.name for p in params if p.location == "path")),
+            query_names=pyliteral(tuple(p.name for p in params if p.location == "query")),
+            header_names=pyliteral(tuple(p.name for p in params if p.location == "header")),
+            path_args=_tuple_code([p.python_name for p in params if p.location == "path"]),
+            query_args=_tuple_code([p.python_name for p in params if p.location == "query"]),
+            header_args=_tuple_code([p.python_name for p in params if p.location == "header"]),
             body_annotation=body_annotation,
-            body_expr=body_expr,
+            body_mode=body_mode,
             body_check=body_check,
             returns=returns,
             decode=decode,
             response_check=response_check,
-            page_item=page_item,
-            page_decode=page_decode,
-            page_check=page_check,
+            paged=op.page_item is not None,
         )
 
 
@@ -378,8 +397,9 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.decode`, `.encode`, `.check`), `.required`, "
     "`.own_required`, `.subtypes`",
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
-    "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`), `.body_annotation`, "
-    "`.body_expr`, `.body_check`, `.returns`, `.decode`, `.response_check`, `.page_item`, `.page_decode`, `.page_check`",
+    "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`), `.path_names`, "
+    "`.query_names`, `.header_names`, `.path_args`, `.query_args`, `.header_args`, `.body_annotation`, `.body_mode`, `.body_check`, `.returns`, `.decode`, "
+    "`.response_check`, `.paged`",
     "base_url": "the spec's first server as a Python string literal (`Code`)",
     "has_base_url": "whether the spec names a server (bool)",
     "model_exports": "class names for `models.__all__`, in linter order (`Code`)",
@@ -390,7 +410,7 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "client_uses": "identifiers used by client annotations and codecs (set of str)",
     "client_classes": "model and enum classes the client needs to import (`Code`)",
     "has_pages": "whether any operation is a pageable list (bool)",
-    "client_needs_rt": "whether client methods use the runtime module (bool)",
+    "client_needs_rt": "whether the client module uses the runtime module (bool)",
     "has_optional_params": "whether any operation has an optional parameter (bool)",
 }
 
@@ -455,17 +475,7 @@ def _client_words(operations: Sequence[OperationView]) -> set[str]:
     texts: list[str] = []
     for view in operations:
         texts.extend(p.annotation for p in view.params)
-        for value in (
-            view.body_annotation,
-            view.body_expr,
-            view.body_check,
-            view.returns,
-            view.decode,
-            view.response_check,
-            view.page_item,
-            view.page_decode,
-            view.page_check,
-        ):
+        for value in (view.body_annotation, view.body_check, view.returns, view.decode, view.response_check):
             if value is not None:
                 texts.append(value)
     return _words(texts)
@@ -498,10 +508,8 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
         "model_uses": model_words,
         "client_uses": client_words,
         "client_classes": [Code(name) for name in class_names if name in client_words],
-        "has_pages": any(view.page_item is not None for view in operations),
-        "client_needs_rt": any(
-            v.body_expr is not None or v.decode is not None or v.page_item is not None for v in operations
-        ),
+        "has_pages": any(view.paged for view in operations),
+        "client_needs_rt": "_rt" in client_words,
         "has_optional_params": any(not p.required for view in operations for p in view.params),
     }
     assert context.keys() == TEMPLATE_CONTEXT.keys(), "update TEMPLATE_CONTEXT with the context"

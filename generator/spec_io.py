@@ -9,6 +9,7 @@ errors and lint findings can point into the file.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import InputError
 
-MAX_DEPTH = 256
-MAX_BYTES = 256 * 1024 * 1024
+# Limits that keep the work on a hostile spec bounded. Real OpenAPI documents nest a few
+# dozen levels at most; 16 MiB is several times the largest page-built spec, and the SDK
+# generated from it already takes minutes to format (see the README's SECURITY section).
+MAX_DEPTH = 100
+MAX_BYTES = 16 * 1024 * 1024
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -55,7 +59,16 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """The safe loader (libyaml's when present); no tags beyond plain JSON-like data."""
 
 
-def _check_node(node: Node, source: str) -> None:
+def _key_text(loader: _Loader, key_node: ScalarNode) -> str:
+    """The string a mapping key becomes: YAML 1.1 reads `1`, `0x1` and `on` as numbers or
+    bools, and two keys that end up as the same string are duplicates."""
+    if key_node.tag == "tag:yaml.org,2002:str":
+        return str(key_node.value)
+    key = loader.construct_object(key_node)
+    return str(key).lower() if isinstance(key, bool) else str(key)
+
+
+def _check_node(node: Node, source: str, loader: _Loader) -> None:
     """Refuse aliases, duplicate keys, non-string keys and deep nesting.
 
     Iterative, so a hostile depth cannot overflow the stack, and it stops at the first
@@ -85,13 +98,10 @@ def _check_node(node: Node, source: str) -> None:
                         file=source,
                         line=key_node.start_mark.line + 1,
                     )
-                if key_node.value in seen:
-                    raise InputError(
-                        f"duplicate key {key_node.value!r}",
-                        file=source,
-                        line=key_node.start_mark.line + 1,
-                    )
-                seen.add(key_node.value)
+                key = _key_text(loader, key_node)
+                if key in seen:
+                    raise InputError(f"duplicate key {key!r}", file=source, line=key_node.start_mark.line + 1)
+                seen.add(key)
                 stack.append((value_node, depth + 1))
         elif isinstance(current, SequenceNode):
             stack.extend((item, depth + 1) for item in current.value)
@@ -112,19 +122,47 @@ def _index_positions(node: Node) -> dict[str, tuple[int, int]]:
     return positions
 
 
-def _stringify_keys(value: Any) -> Any:
-    """YAML 1.1 reads `200:` as an int and `on:` as a bool; OpenAPI keys are strings."""
-    stack = [value]
+def _normalise(value: Any, source: str, check_depth: bool) -> Any:
+    """Make keys strings and refuse what JSON cannot hold, in one iterative walk.
+
+    YAML 1.1 reads `200:` as an int and `on:` as a bool; OpenAPI keys are strings, and two
+    keys that become the same string (`1` and `01`) are duplicates. Lone surrogates (they
+    cannot be written as UTF-8 or TOML), NaN and infinities (no literal or JSON for them)
+    are refused; so is nesting deeper than `MAX_DEPTH` when the parser did not check it.
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
-        current = stack.pop()
+        current, depth = stack.pop()
+        if check_depth and depth > MAX_DEPTH and isinstance(current, (dict, list)):
+            raise InputError(f"nesting deeper than {MAX_DEPTH} levels", file=source)
         if isinstance(current, dict):
-            for key in [k for k in current if not isinstance(k, str)]:
+            for key in list(current):
+                if isinstance(key, str):
+                    _check_text(key, source)
+                    continue
                 text = str(key).lower() if isinstance(key, bool) else str(key)
+                if text in current:
+                    raise InputError(f"duplicate key {text!r} (after reading it as a string)", file=source)
                 current[text] = current.pop(key)
-            stack.extend(current.values())
+            stack.extend((item, depth + 1) for item in current.values())
         elif isinstance(current, list):
-            stack.extend(current)
+            stack.extend((item, depth + 1) for item in current)
+        elif isinstance(current, str):
+            _check_text(current, source)
+        elif isinstance(current, float) and not math.isfinite(current):
+            raise InputError(f"the number {current!r} is not allowed (JSON has no NaN or infinity)", file=source)
     return value
+
+
+def _check_text(text: str, source: str) -> None:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(
+                f"a string holds a lone surrogate (U+{ord(text[exc.start]):04X}), which is not text",
+                file=source,
+            ) from None
 
 
 def read_text(path: Path) -> str:
@@ -162,8 +200,10 @@ def parse_spec_text(text: str, source: str) -> SpecFile:
         node = loader.get_single_node()
         if node is None:
             raise InputError("the spec is empty", file=source, line=1)
-        _check_node(node, source)
+        _check_node(node, source, loader)
         data = loader.construct_document(node)
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
+        raise InputError(f"invalid value: {_first_line(exc)}", file=source) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -177,7 +217,7 @@ def parse_spec_text(text: str, source: str) -> SpecFile:
         loader.dispose()
     if not isinstance(data, dict):
         raise InputError("a spec must be a mapping at the top level", file=source, line=1)
-    return SpecFile(source, _stringify_keys(data), _index_positions(node))
+    return SpecFile(source, _normalise(data, source, check_depth=False), _index_positions(node))
 
 
 def _parse_json(text: str, source: str) -> SpecFile:
@@ -194,10 +234,17 @@ def _parse_json(text: str, source: str) -> SpecFile:
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", file=source, line=exc.lineno) from None
     except RecursionError:
-        raise InputError("nesting too deep", file=source) from None
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", file=source) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
+        raise InputError(f"invalid value: {_first_line(exc)}", file=source) from None
     if not isinstance(data, dict):
         raise InputError("a spec must be an object at the top level", file=source, line=1)
-    return SpecFile(source, data, {})
+    return SpecFile(source, _normalise(data, source, check_depth=True), {})
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).split(";")[0]
+    return " ".join(text.split())
 
 
 def read_spec(path: Path) -> SpecFile:

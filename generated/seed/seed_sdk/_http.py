@@ -25,22 +25,53 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from enum import Enum
+from typing import Any, Generic, Literal, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
 
+from . import _runtime as _rt
+from . import _validation as _v
 from .errors import (
     ApiError,
     RequestTimeoutError,
+    RequestValidationError,
     ResponseDecodeError,
+    ResponseValidationError,
     TransportError,
     error_for_status,
 )
 
 TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | None
+T = TypeVar("T")
+BodyMode = Literal["patch", "full", "json"]
+# Strict-mode checks of one operation: (request body check, response check).
+StrictChecks = Callable[[str], tuple[_v.Check | None, _v.Check | None]]
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[T]):
+    """One operation as data; the generated methods pass it to the transport.
+
+    ``body`` says how a request body is sent: "patch" only what changed on a model,
+    "full" a whole model without read-only fields, "json" a plain value. ``decode`` turns
+    the JSON answer (or, when ``paged``, each item of a collection) into ``T``; None means
+    the answer has no body.
+    """
+
+    name: str
+    method: str
+    path: str
+    path_params: tuple[str, ...] = ()
+    query_params: tuple[str, ...] = ()
+    header_params: tuple[str, ...] = ()
+    body: BodyMode | None = None
+    decode: Callable[[Any], T] | None = None
+    paged: bool = False
+
 
 _MAX_REDIRECTS = 5
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -107,27 +138,37 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - current)
 
 
-def expand_path(template: str, values: Mapping[str, Any]) -> str:
+def _text(value: Any) -> str:
+    """A parameter value as URL text: enums by value, date-times in RFC 3339."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return _rt.format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def expand_path(template: str, names: tuple[str, ...], values: tuple[Any, ...]) -> str:
     """Fill `{name}` segments, each value percent-encoded so it stays one segment."""
     result = template
-    for name, value in values.items():
-        text = value.value if hasattr(value, "value") and not isinstance(value, str) else value
-        result = result.replace("{" + name + "}", quote(str(text), safe=""))
+    for name, value in zip(names, values):
+        result = result.replace("{" + name + "}", quote(_text(value), safe=""))
     return result
 
 
-def query_params(values: Mapping[str, Any]) -> dict[str, str]:
-    """Query parameters without the ones left unset; lists are comma-joined (OData)."""
+def query_params(names: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, str]:
+    """Parameters without the ones left unset; lists are comma-joined (OData's form)."""
     result: dict[str, str] = {}
-    for name, value in values.items():
-        if value is None or value.__class__.__name__ == "UnsetType":
+    for name, value in zip(names, values):
+        if value is None or value is _rt.UNSET:
             continue
-        if isinstance(value, bool):
-            result[name] = "true" if value else "false"
-        elif isinstance(value, (list, tuple)):
-            result[name] = ",".join(str(v) for v in value)
+        if isinstance(value, (list, tuple)):
+            result[name] = ",".join(_text(v) for v in value)
         else:
-            result[name] = str(value)
+            result[name] = _text(value)
     return result
 
 
@@ -180,6 +221,7 @@ class _Core:
         retry: RetryPolicy,
         headers: Mapping[str, str] | None,
         strict: bool,
+        checks: StrictChecks | None = None,
     ) -> None:
         self.base_url = httpx.URL(base_url.rstrip("/") + "/")
         if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
@@ -189,6 +231,7 @@ class _Core:
         self.retry = retry
         self.headers = dict(headers or {})
         self.strict = strict
+        self.checks = checks
         self.log = logging.getLogger(__name__.rsplit(".", 1)[0])
         if token is not None and not self.may_send_token(self.base_url):
             # Not an error (an unauthenticated call may still work), but a 401 later would
@@ -303,6 +346,60 @@ class _Core:
                 f"{_where(response.request.method, response.request.url)} "
                 f"is not JSON: {snippet!r}"
             ) from None
+
+    def prepare(
+        self,
+        endpoint: Endpoint[Any],
+        path: tuple[Any, ...],
+        query: tuple[Any, ...],
+        header: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> tuple[httpx.URL, dict[str, str], Any, dict[str, str]]:
+        """(url, query, JSON body, headers) for one call of ``endpoint``."""
+        url = self.url_for(expand_path(endpoint.path, endpoint.path_params, path))
+        params = query_params(endpoint.query_params, query)
+        extra = {**query_params(endpoint.header_params, header), **(headers or {})}
+        payload = None
+        if endpoint.body is not None:
+            if endpoint.body == "json":
+                payload = _rt.to_json_value(body)
+            else:
+                payload = _rt.request_body(body, partial=endpoint.body == "patch")
+            self._check(endpoint, payload, request=True)
+        return url, params, payload, extra
+
+    def result(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
+        """The decoded answer of a call (None when the operation returns no body)."""
+        if endpoint.decode is None:
+            return cast(T, None)
+        return self.decode(endpoint, self.json_of(response), response.request.url)
+
+    def decode(self, endpoint: Endpoint[T], data: Any, url: httpx.URL) -> T:
+        self._check(endpoint, data, request=False)
+        assert endpoint.decode is not None
+        try:
+            return endpoint.decode(data)
+        except _rt.DecodeError as exc:
+            raise ResponseDecodeError(
+                f"the answer from {url.copy_with(query=None)} does not fit the spec at "
+                f"{exc.path or '/'}: {exc.message}"
+            ) from None
+
+    def _check(self, endpoint: Endpoint[Any], data: Any, *, request: bool) -> None:
+        """Strict mode: validate a request body or a response with the spec's validators."""
+        if not self.strict or self.checks is None:
+            return
+        check = self.checks(endpoint.name)[0 if request else 1]
+        if check is None:
+            return
+        errors = _v.run(check, data)
+        if request and endpoint.body == "patch":
+            # A PATCH body holds only the fields being changed, so a required property may
+            # be absent at its top level; nested objects are sent whole and checked whole.
+            errors = [e for e in errors if not (e.keyword == "required" and e.path.count("/") == 1)]
+        if errors:
+            raise (RequestValidationError if request else ResponseValidationError)(errors)
 
     def page_parts(self, data: Any, url: httpx.URL) -> tuple[list[Any], httpx.URL | None]:
         """A collection page's items and the next page's URL (None on the last page)."""
@@ -436,6 +533,35 @@ class SyncTransport:
             params = None  # the next link carries its own query
             yield from items
 
+    def call(
+        self,
+        endpoint: Endpoint[T],
+        path: tuple[Any, ...],
+        query: tuple[Any, ...],
+        header: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> T:
+        """One operation: build the request, send it, decode the answer."""
+        url, params, payload, extra = self.core.prepare(
+            endpoint, path, query, header, body, headers
+        )
+        response = self.send(endpoint.method, url, params=params, json_body=payload, headers=extra)
+        return self.core.result(endpoint, response)
+
+    def pages(
+        self,
+        endpoint: Endpoint[T],
+        path: tuple[Any, ...],
+        query: tuple[Any, ...],
+        header: tuple[Any, ...],
+        headers: Mapping[str, str] | None,
+    ) -> Iterator[T]:
+        """A list operation: every item, decoded, following `@odata.nextLink`."""
+        url, params, _, extra = self.core.prepare(endpoint, path, query, header, None, headers)
+        for item in self.paginate(url, params=params, headers=extra):
+            yield self.core.decode(endpoint, item, url)
+
     def close(self) -> None:
         if self._owns_http:
             self.http.close()
@@ -540,6 +666,37 @@ class AsyncTransport:
             params = None
             for item in items:
                 yield item
+
+    async def call(
+        self,
+        endpoint: Endpoint[T],
+        path: tuple[Any, ...],
+        query: tuple[Any, ...],
+        header: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> T:
+        """One operation: build the request, send it, decode the answer."""
+        url, params, payload, extra = self.core.prepare(
+            endpoint, path, query, header, body, headers
+        )
+        response = await self.send(
+            endpoint.method, url, params=params, json_body=payload, headers=extra
+        )
+        return self.core.result(endpoint, response)
+
+    async def pages(
+        self,
+        endpoint: Endpoint[T],
+        path: tuple[Any, ...],
+        query: tuple[Any, ...],
+        header: tuple[Any, ...],
+        headers: Mapping[str, str] | None,
+    ) -> AsyncIterator[T]:
+        """A list operation: every item, decoded, following `@odata.nextLink`."""
+        url, params, _, extra = self.core.prepare(endpoint, path, query, header, None, headers)
+        async for item in self.paginate(url, params=params, headers=extra):
+            yield self.core.decode(endpoint, item, url)
 
     async def close(self) -> None:
         if self._owns_http:

@@ -444,9 +444,9 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
-def decode_value(decoder: Decoder | None, value: Any) -> Any:
-    """Decode a response body that is a whole value (not a field) with a field decoder."""
-    return value if decoder is None or value is None else decoder(value)
+def identity(value: Any) -> Any:
+    """The decoder of an answer that is a plain JSON value."""
+    return value
 
 
 def request_body(body: Model | Mapping[str, Any], *, partial: bool) -> Any:

@@ -15,13 +15,15 @@ __all__ = ["Check", "ValidationError"]
 
 
 class ValidationError:
-    """One problem in the data: ``path`` is a JSON pointer, ``message`` says what is wrong."""
+    """One problem in the data: ``path`` is a JSON pointer, ``message`` says what is wrong,
+    ``keyword`` names the rule it breaks (JSON Schema's word: type, required, enum, ...)."""
 
-    __slots__ = ("message", "path")
+    __slots__ = ("keyword", "message", "path")
 
-    def __init__(self, path: str, message: str) -> None:
+    def __init__(self, path: str, message: str, keyword: str = "") -> None:
         self.path = path
         self.message = message
+        self.keyword = keyword
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ValidationError):
@@ -114,20 +116,28 @@ def string(
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if not isinstance(value, str):
-            errors.append(ValidationError(path, f"expected a string, got {_type_name(value)}"))
+            errors.append(
+                ValidationError(path, f"expected a string, got {_type_name(value)}", "type")
+            )
             return
         if simple:
             return
         if format_check is not None and not format_check(value):
-            errors.append(ValidationError(path, f"not a valid {fmt}: {value[:40]!r}"))
+            errors.append(ValidationError(path, f"not a valid {fmt}: {value[:40]!r}", "format"))
         if min_length is not None and len(value) < min_length:
-            errors.append(ValidationError(path, f"shorter than {min_length} characters"))
+            errors.append(
+                ValidationError(path, f"shorter than {min_length} characters", "minLength")
+            )
         if max_length is not None and len(value) > max_length:
-            errors.append(ValidationError(path, f"longer than {max_length} characters"))
+            errors.append(
+                ValidationError(path, f"longer than {max_length} characters", "maxLength")
+            )
         if regex is not None and regex.search(value) is None:
-            errors.append(ValidationError(path, "does not match the pattern"))
+            errors.append(ValidationError(path, "does not match the pattern", "pattern"))
         if members is not None and value not in members:
-            errors.append(ValidationError(path, f"{value[:40]!r} is not one of {sorted(members)}"))
+            errors.append(
+                ValidationError(path, f"{value[:40]!r} is not one of {sorted(members)}", "enum")
+            )
 
     return check
 
@@ -160,12 +170,12 @@ def integer(
                 value = int(value)
             else:
                 errors.append(
-                    ValidationError(path, f"expected an integer, got {_type_name(value)}")
+                    ValidationError(path, f"expected an integer, got {_type_name(value)}", "type")
                 )
                 return
         problem = out_of_range(value)
         if problem is not None:
-            errors.append(ValidationError(path, problem))
+            errors.append(ValidationError(path, problem, "range"))
 
     return check
 
@@ -181,11 +191,13 @@ def number(
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            errors.append(ValidationError(path, f"expected a number, got {_type_name(value)}"))
+            errors.append(
+                ValidationError(path, f"expected a number, got {_type_name(value)}", "type")
+            )
             return
         problem = out_of_range(value)
         if problem is not None:
-            errors.append(ValidationError(path, problem))
+            errors.append(ValidationError(path, problem, "range"))
 
     return check
 
@@ -193,7 +205,9 @@ def number(
 def boolean() -> Check:
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if not isinstance(value, bool):
-            errors.append(ValidationError(path, f"expected a boolean, got {_type_name(value)}"))
+            errors.append(
+                ValidationError(path, f"expected a boolean, got {_type_name(value)}", "type")
+            )
 
     return check
 
@@ -216,7 +230,7 @@ def nullable(inner: Check) -> Check:
 def not_null(inner: Check) -> Check:
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if value is None:
-            errors.append(ValidationError(path, "must not be null"))
+            errors.append(ValidationError(path, "must not be null", "type"))
         else:
             inner(value, path, errors)
 
@@ -226,12 +240,14 @@ def not_null(inner: Check) -> Check:
 def array(item: Check, *, min_items: int | None = None, max_items: int | None = None) -> Check:
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if not isinstance(value, list):
-            errors.append(ValidationError(path, f"expected an array, got {_type_name(value)}"))
+            errors.append(
+                ValidationError(path, f"expected an array, got {_type_name(value)}", "type")
+            )
             return
         if min_items is not None and len(value) < min_items:
-            errors.append(ValidationError(path, f"fewer than {min_items} items"))
+            errors.append(ValidationError(path, f"fewer than {min_items} items", "minItems"))
         if max_items is not None and len(value) > max_items:
-            errors.append(ValidationError(path, f"more than {max_items} items"))
+            errors.append(ValidationError(path, f"more than {max_items} items", "maxItems"))
         for index, element in enumerate(value):
             item(element, f"{path}/{index}", errors)
 
@@ -241,7 +257,9 @@ def array(item: Check, *, min_items: int | None = None, max_items: int | None = 
 def mapping(value_check: Check) -> Check:
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if not isinstance(value, Mapping):
-            errors.append(ValidationError(path, f"expected an object, got {_type_name(value)}"))
+            errors.append(
+                ValidationError(path, f"expected an object, got {_type_name(value)}", "type")
+            )
             return
         for key, element in value.items():
             value_check(element, f"{path}/{_escape(str(key))}", errors)
@@ -284,7 +302,9 @@ def obj(
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if not isinstance(value, Mapping):
-            errors.append(ValidationError(path, f"expected an object, got {_type_name(value)}"))
+            errors.append(
+                ValidationError(path, f"expected an object, got {_type_name(value)}", "type")
+            )
             return
         if subtypes:
             odata_type = value.get("@odata.type")
@@ -295,7 +315,7 @@ def obj(
                     return
         for name in required:
             if name not in value:
-                errors.append(ValidationError(f"{path}{tokens[name]}", "is required"))
+                errors.append(ValidationError(f"{path}{tokens[name]}", "is required", "required"))
         for key, element in value.items():
             prop = props.get(key)
             if prop is not None:

@@ -1,0 +1,345 @@
+"""Spec rules: OpenAPI validity (openapi-spec-validator, every error) plus style and Graph rules.
+
+Every hit carries the JSON pointer of the value it is about and that value's line and column
+in the YAML (the nearest enclosing value's when the exact one has no position, as in JSON).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from generator.lint import schemas
+from generator.lint.core import Hit
+from generator.spec_io import SpecFile, escape_pointer_token, pointer
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_TODO = re.compile(r"\b(TODO|TBD|FIXME)\b")
+_OP_ID = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*$")
+_SCRIPT = re.compile(r"<script|\beval\(", re.IGNORECASE)
+_PARAM = re.compile(r"\{([^{}]*)\}")
+_COMPONENT_KINDS = ("schemas", "responses", "parameters", "requestBodies", "headers", "examples", "links", "callbacks")
+_TYPES: Mapping[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _short(text: Any, limit: int = 160) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _walk(node: Any, ptr: str = "") -> Iterator[tuple[str, Any]]:
+    """Every value of the document with its pointer, depth first, in document order."""
+    stack: list[tuple[str, Any]] = [(ptr, node)]
+    while stack:
+        here, value = stack.pop()
+        yield here, value
+        if isinstance(value, Mapping):
+            stack.extend((f"{here}/{escape_pointer_token(k)}", v) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((f"{here}/{i}", v) for i, v in reversed(list(enumerate(value))))
+
+
+class _SpecLinter:
+    def __init__(self, spec: SpecFile) -> None:
+        self.spec = spec
+        self.data: Mapping[str, Any] = spec.data
+        self.hits: list[Hit] = []
+        comps = self.data.get("components")
+        self.components: Mapping[str, Any] = comps if isinstance(comps, Mapping) else {}
+        sch = self.components.get("schemas")
+        self.schemas: Mapping[str, Any] = sch if isinstance(sch, Mapping) else {}
+
+    def at(self, ptr: str) -> tuple[int, int]:
+        while True:
+            if ptr in self.spec.positions:
+                return self.spec.positions[ptr]
+            if not ptr:
+                return (1, 1)
+            ptr = ptr.rsplit("/", 1)[0]
+
+    def hit(self, rule_id: str, ptr: str, message: str) -> None:
+        line, col = self.at(ptr)
+        self.hits.append(Hit(rule_id, line, col, message, ptr or "/"))
+
+    def operations(self) -> Iterator[tuple[str, str, str, Mapping[str, Any], Mapping[str, Any]]]:
+        paths = self.data.get("paths")
+        if not isinstance(paths, Mapping):
+            return
+        for path, item in paths.items():
+            if not isinstance(item, Mapping):
+                continue
+            for method in _METHODS:
+                op = item.get(method)
+                if isinstance(op, Mapping):
+                    yield path, method, pointer("paths", path, method), op, item
+
+    def run(self) -> list[Hit]:
+        self.validity()
+        self.operation_ids()
+        self.responses_security_tags()
+        self.servers()
+        self.paths()
+        self.unused()
+        self.schema_rules()
+        self.examples()
+        self.text_rules()
+        return self.hits
+
+    def validity(self) -> None:
+        version = str(self.data.get("openapi", ""))
+        cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+        try:
+            for error in cls(self.data).iter_errors():
+                ptr = pointer(*error.absolute_path)
+                self.hit("spec-valid", ptr, _short(error.message))
+        except RecursionError:
+            self.hit("spec-valid", "", "the spec nests too deeply to validate")
+        except Exception as exc:  # noqa: BLE001 - the validator's own failures (bad refs) are findings
+            self.hit("spec-valid", "", f"the validator stopped: {_short(exc)}")
+
+    def operation_ids(self) -> None:
+        seen: dict[str, str] = {}
+        for path, method, ptr, op, _ in self.operations():
+            op_id = op.get("operationId")
+            if not isinstance(op_id, str) or not op_id:
+                self.hit("spec-operation-id-missing", ptr, f"{method.upper()} {path} has no operationId")
+                continue
+            if op_id in seen:
+                self.hit(
+                    "spec-operation-id-duplicate", f"{ptr}/operationId",
+                    f"operationId {op_id} is also used at {seen[op_id]}",
+                )  # fmt: skip
+            else:
+                seen[op_id] = ptr
+            if not _OP_ID.match(op_id):
+                self.hit("spec-operation-id-chars", f"{ptr}/operationId", f"operationId {op_id!r} is not URL-safe")
+
+    def responses_security_tags(self) -> None:
+        top_security = self.data.get("security")
+        schemes = self.components.get("securitySchemes")
+        declared = set(schemes) if isinstance(schemes, Mapping) else set()
+        tags = self.data.get("tags")
+        tag_names = [t.get("name") for t in tags if isinstance(t, Mapping)] if isinstance(tags, list) else []
+        for name, count in Counter(tag_names).items():
+            if count > 1:
+                self.hit("spec-tags", "/tags", f"tag {name} is listed {count} times")
+        for path, method, ptr, op, _ in self.operations():
+            where = f"{method.upper()} {path}"
+            responses = op.get("responses")
+            codes = [str(c) for c in responses] if isinstance(responses, Mapping) else []
+            if not any(c[:1] in ("2", "3") for c in codes):
+                self.hit("spec-success-response", f"{ptr}/responses", f"{where} has no 2xx or 3xx response")
+            security = op.get("security", top_security)
+            sec_ptr = f"{ptr}/security" if "security" in op else "/security"
+            if not isinstance(security, list) or not security:
+                self.hit("spec-security", ptr, f"{where} has no security requirement")
+            else:
+                for i, requirement in enumerate(security):
+                    for scheme in requirement if isinstance(requirement, Mapping) else ():
+                        if scheme not in declared:
+                            self.hit("spec-security", f"{sec_ptr}/{i}", f"{where} names undeclared security scheme {scheme}")
+            op_tags = op.get("tags")
+            if not isinstance(op_tags, list) or not op_tags:
+                self.hit("spec-tags", ptr, f"{where} has no tags")
+            elif tag_names:
+                for i, tag in enumerate(op_tags):
+                    if tag not in tag_names:
+                        self.hit("spec-tags", f"{ptr}/tags/{i}", f"tag {tag} is not in the global tags list")
+            if "x-ms-permissions" not in op:
+                self.hit("spec-permissions", ptr, f"{where} has no x-ms-permissions")
+
+    def servers(self) -> None:
+        servers = self.data.get("servers")
+        if not isinstance(servers, list) or not servers:
+            self.hit("spec-servers", "", "the spec lists no servers")
+            return
+        for i, server in enumerate(servers):
+            url = server.get("url") if isinstance(server, Mapping) else None
+            if isinstance(url, str) and url.endswith("/"):
+                self.hit("spec-servers", f"/servers/{i}/url", f"server URL {url} ends with a slash")
+
+    def _parameter(self, param: Any) -> Mapping[str, Any]:
+        if isinstance(param, Mapping) and isinstance(param.get("$ref"), str):
+            ref = param["$ref"]
+            prefix = "#/components/parameters/"
+            params = self.components.get("parameters")
+            if ref.startswith(prefix) and isinstance(params, Mapping):
+                found = params.get(ref[len(prefix) :])
+                return found if isinstance(found, Mapping) else {}
+            return {}
+        return param if isinstance(param, Mapping) else {}
+
+    def paths(self) -> None:
+        paths = self.data.get("paths")
+        if not isinstance(paths, Mapping):
+            return
+        for path in paths:
+            ptr = pointer("paths", path)
+            if path != "/" and path.endswith("/"):
+                self.hit("spec-path-trailing-slash", ptr, f"path {path} ends with a slash")
+            if "?" in path:
+                self.hit("spec-path-syntax", ptr, f"path {path} has a query string")
+            if "{}" in path:
+                self.hit("spec-path-syntax", ptr, f"path {path} has an empty parameter {{}}")
+        for path, method, ptr, op, item in self.operations():
+            in_path = [p for p in _PARAM.findall(path) if p]
+            declared: dict[tuple[str, str], str] = {}
+            shared = [(f"{pointer('paths', path)}/parameters/{i}", p) for i, p in enumerate(item.get("parameters") or [])]
+            own = [(f"{ptr}/parameters/{i}", p) for i, p in enumerate(op.get("parameters") or [])]
+            own_keys: set[tuple[str, str]] = set()
+            for where, raw in own:
+                param = self._parameter(raw)
+                key = (str(param.get("name")), str(param.get("in")))
+                if key in own_keys:
+                    self.hit("spec-path-params", where, f"parameter {key[0]} ({key[1]}) is declared twice")
+                own_keys.add(key)
+                declared[key] = where
+            for where, raw in shared:
+                param = self._parameter(raw)
+                declared.setdefault((str(param.get("name")), str(param.get("in"))), where)
+            for name in in_path:
+                if (name, "path") not in declared:
+                    self.hit("spec-path-params", ptr, f"path parameter {{{name}}} of {path} is not declared")
+            for (name, where_in), where in declared.items():
+                if where_in == "path" and name not in in_path and where.startswith(ptr):
+                    self.hit("spec-path-params", where, f"path parameter {name} is not in the path {path}")
+
+    def unused(self) -> None:
+        outside = {k: v for k, v in self.data.items() if k != "components"}
+        refs: set[str] = set()
+        pending = [v for v in outside.values()]
+        comp_nodes: dict[str, Any] = {}
+        for kind in _COMPONENT_KINDS:
+            group = self.components.get(kind)
+            if isinstance(group, Mapping):
+                for name, node in group.items():
+                    comp_nodes[f"#/components/{kind}/{escape_pointer_token(name)}"] = node
+        while pending:
+            node = pending.pop()
+            for _, value in _walk(node):
+                if not isinstance(value, Mapping):
+                    continue
+                targets = []
+                if isinstance(value.get("$ref"), str):
+                    targets.append(value["$ref"])
+                disc = value.get("discriminator")
+                if isinstance(disc, Mapping) and isinstance(disc.get("mapping"), Mapping):
+                    targets.extend(v for v in disc["mapping"].values() if isinstance(v, str))
+                for target in targets:
+                    if target not in refs:
+                        refs.add(target)
+                        if target in comp_nodes:
+                            pending.append(comp_nodes[target])
+        for ref in comp_nodes:
+            if ref not in refs:
+                name = ref.split("/", 3)[3]
+                kind = ref.split("/")[2]
+                self.hit("spec-schema-unused", ref[1:], f"components.{kind} entry {_unescape(name)} is never referenced")
+
+    def schema_rules(self) -> None:
+        for ptr, node in _walk(self.data):
+            if not isinstance(node, Mapping):
+                continue
+            props = node.get("properties")
+            required = node.get("required")
+            if isinstance(props, Mapping) and isinstance(required, list):
+                for name in required:
+                    prop = props.get(name)
+                    if isinstance(prop, Mapping) and schemas.resolve(prop, self.schemas).get("nullable") is True:
+                        self.hit(
+                            "spec-required-nullable", f"{ptr}/properties/{escape_pointer_token(name)}",
+                            f"property {name} is both required and nullable",
+                        )  # fmt: skip
+            enum = node.get("enum")
+            if isinstance(enum, list) and "/example" not in ptr:
+                self.enum_rules(ptr, node, enum)
+
+    def enum_rules(self, ptr: str, node: Mapping[str, Any], enum: list[Any]) -> None:
+        counts = Counter(repr(v) for v in enum)
+        for value, count in counts.items():
+            if count > 1:
+                self.hit("spec-enum-values", f"{ptr}/enum", f"enum value {value} is listed {count} times")
+        kind = node.get("type")
+        allowed = _TYPES.get(kind) if isinstance(kind, str) else None
+        if allowed is not None:
+            for i, value in enumerate(enum):
+                if value is None and node.get("nullable") is True:
+                    continue
+                ok = isinstance(value, allowed) and not (isinstance(value, bool) and kind != "boolean")
+                if not ok:
+                    self.hit("spec-enum-values", f"{ptr}/enum/{i}", f"enum value {value!r} is not of type {kind}")
+        name = _unescape(ptr.rsplit("/", 1)[-1]) if ptr.startswith("/components/schemas/") and ptr.count("/") == 3 else ""
+        if name.startswith("microsoft.") and all(isinstance(v, str) for v in enum):
+            if "unknownFutureValue" not in enum:
+                self.hit("spec-enum-evolvable", f"{ptr}/enum", f"enum {name} has no unknownFutureValue member")
+            elif enum[-1] != "unknownFutureValue":
+                self.hit("spec-enum-evolvable", f"{ptr}/enum", f"enum {name} lists members after unknownFutureValue")
+
+    def examples(self) -> None:
+        for ptr, node in _walk(self.data):
+            if not isinstance(node, Mapping) or "schema" not in node:
+                continue
+            schema = node["schema"]
+            cases: list[tuple[str, Any]] = []
+            if "example" in node:
+                cases.append((f"{ptr}/example", node["example"]))
+            named = node.get("examples")
+            if isinstance(named, Mapping):
+                for key, ex in named.items():
+                    if isinstance(ex, Mapping) and "value" in ex:
+                        cases.append((f"{ptr}/examples/{escape_pointer_token(key)}/value", ex["value"]))
+            for where, value in cases:
+                self.check_example(where, value, schema)
+        for name, schema in self.schemas.items():
+            if isinstance(schema, Mapping) and "example" in schema:
+                self.check_example(pointer("components", "schemas", name, "example"), schema["example"], schema)
+
+    def check_example(self, ptr: str, value: Any, schema: Any) -> None:
+        try:
+            found = list(schemas.errors(value, schema, self.schemas))
+        except RecursionError:
+            return
+        for error in found:
+            where = ptr + pointer(*error.absolute_path)
+            self.hit("spec-example-schema", where, f"example does not fit its schema: {_short(error.message)}")
+
+    def text_rules(self) -> None:
+        info = self.data.get("info")
+        if isinstance(info, Mapping) and not info.get("description"):
+            self.hit("spec-description", "/info", "info has no description")
+        for path, method, ptr, op, _ in self.operations():
+            if not op.get("description") and not op.get("summary"):
+                self.hit("spec-description", ptr, f"{method.upper()} {path} has no description or summary")
+        for ptr, node in _walk(self.data):
+            key = _unescape(ptr.rsplit("/", 1)[-1]) if ptr else ""
+            if not isinstance(node, str):
+                continue
+            if "/example" in ptr:
+                continue
+            if key == "description" and not node.strip():
+                self.hit("spec-description", ptr, "description is empty")
+            m = _TODO.search(node)
+            if m:
+                self.hit("spec-todo", ptr, f"{m.group(1)} left in {_short(node, 60)}")
+            if key in ("description", "title", "summary") and _SCRIPT.search(node):
+                self.hit("spec-markdown-script", ptr, f"{key} contains a script or eval(")
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def lint_spec(spec: SpecFile) -> list[Hit]:
+    """Every spec rule on one spec read with positions."""
+    return _SpecLinter(spec).run()
