@@ -6,7 +6,7 @@ and line or JSON pointer, as the CLI's exit-2 message does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,11 +50,13 @@ def spec(pages: Sequence[Path | str], *, overlay: Path | str | None = None) -> d
     return data
 
 
-def lint(paths: Sequence[Path | str], **settings: Any) -> LintReport:
-    """Lint pages and specs; keyword settings are those of `generator.lint.LintSettings`."""
-    from generator.lint import LintSettings, lint_paths
+def lint(paths: Sequence[Path | str], *, rules: Mapping[str, str] | None = None) -> LintReport:
+    """Lint pages and specs; ``rules`` re-levels rules as `[tool.apigen.lint.rules]` does
+    (`{"page-todo": "off"}`)."""
+    from generator.lint import lint_paths, settings_from_config
 
-    return lint_paths([Path(p) for p in paths], LintSettings(**settings))
+    settings = settings_from_config({"rules": dict(rules or {})}, "<api>")
+    return lint_paths([Path(p) for p in paths], settings)
 
 
 def diff(old: Path | str, new: Path | str) -> DiffReport:

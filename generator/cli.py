@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from generator import __version__
 from generator.config import BuildConfig, find_config, seed_build
 from generator.errors import InputError
 from generator.naming import module_name
+from generator.progress import Progress
 from generator.pipeline import (
     generate_files,
     load_spec_text,
@@ -35,12 +37,28 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors exit 2 with one line (as all bad input does)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"apigen: {message} (see `apigen {self.prog.split()[-1]} --help`)\n")
+        self.exit(
+            EXIT_BAD_INPUT, f"apigen: {message} (see `apigen {self.prog.split()[-1]} --help`)\n"
+        )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 up, got {text!r}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="apigen", description="Graph-style API pages to OpenAPI specs and typed Python SDKs.")
+    parser = _Parser(
+        prog="apigen", description="Graph-style API pages to OpenAPI specs and typed Python SDKs."
+    )
     parser.add_argument("--version", action="version", version=f"apigen {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and results")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say what each step did")
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
     spec = verbs.add_parser(
@@ -50,9 +68,15 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example: apigen spec specs/pages/learningselfinitiatedcourse-update.md -o specs/seed.yaml",
     )
     spec.add_argument("pages", nargs="+", type=Path, help="pages or folders of pages")
-    spec.add_argument("-o", "--output", type=Path, required=True, help="the spec file to write (YAML)")
-    spec.add_argument("--overlay", type=Path, help="an OpenAPI Overlay 1.0 file applied to the built spec")
-    spec.add_argument("--check", action="store_true", help="write nothing; exit 1 if the spec file is stale")
+    spec.add_argument(
+        "-o", "--output", type=Path, required=True, help="the spec file to write (YAML)"
+    )
+    spec.add_argument(
+        "--overlay", type=Path, help="an OpenAPI Overlay 1.0 file applied to the built spec"
+    )
+    spec.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if the spec file is stale"
+    )
 
     gen = verbs.add_parser(
         "generate",
@@ -63,10 +87,19 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("spec", type=Path, help="the OpenAPI spec (YAML or JSON)")
     gen.add_argument("-o", "--output", type=Path, required=True, help="the SDK project folder")
     gen.add_argument("--package", help="the Python package name (default: from the folder name)")
-    gen.add_argument("--distribution", help="the distribution name (default: the package name with -)")
-    gen.add_argument("--version", dest="package_version", default="1.0.0", help="the package version")
+    gen.add_argument(
+        "--distribution", help="the distribution name (default: the package name with -)"
+    )
+    gen.add_argument(
+        "--version", dest="package_version", default="1.0.0", help="the package version"
+    )
     gen.add_argument("--templates", type=Path, help="a folder of template overrides")
-    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if stale")
+    gen.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 with a diff if stale"
+    )
+    gen.add_argument(
+        "-j", "--jobs", type=_positive, help="worker processes for formatting (default: all CPUs)"
+    )
 
     build = verbs.add_parser(
         "build",
@@ -75,8 +108,15 @@ def _parser() -> argparse.ArgumentParser:
         "with no config, build the bundled seed page into specs/seed.yaml and generated/seed.",
         epilog="example: apigen build --check",
     )
-    build.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if stale")
-    build.add_argument("--only", action="append", default=[], help="run only the build of this name")
+    build.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 with a diff if stale"
+    )
+    build.add_argument(
+        "--only", action="append", default=[], help="run only the build of this name"
+    )
+    build.add_argument(
+        "-j", "--jobs", type=_positive, help="worker processes for formatting (default: all CPUs)"
+    )
 
     init = verbs.add_parser(
         "init",
@@ -85,7 +125,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example: apigen init docs/pages",
     )
     init.add_argument("pages", type=Path, help="the folder of pages")
-    init.add_argument("-o", "--output", type=Path, default=Path("apigen.toml"), help="the config file to write")
+    init.add_argument(
+        "-o", "--output", type=Path, default=Path("apigen.toml"), help="the config file to write"
+    )
 
     diff = verbs.add_parser(
         "diff",
@@ -112,7 +154,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example: apigen lint specs/ --format sarif > lint.sarif",
     )
     lint.add_argument("paths", nargs="+", type=Path, help="pages, specs or folders of them")
-    lint.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="output format")
+    lint.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="output format",
+    )
     lint.add_argument(
         "--fail-severity",
         choices=("error", "warning", "info"),
@@ -137,10 +184,22 @@ def _cmd_spec(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    api = load_spec_text(read_text(args.spec), str(args.spec))
-    package = args.package or module_name(args.output.resolve().name)
-    info = PackageInfo(package, args.distribution or package.replace("_", "-"), args.package_version)
-    files = generate_files(api, info, args.templates)
+    progress = Progress.for_terminal("generate", args.quiet)
+    started = time.perf_counter()
+    try:
+        api = load_spec_text(read_text(args.spec), str(args.spec), progress)
+        package = args.package or module_name(args.output.resolve().name)
+        info = PackageInfo(
+            package, args.distribution or package.replace("_", "-"), args.package_version
+        )
+        files = generate_files(api, info, args.templates, jobs=args.jobs, progress=progress)
+    finally:
+        progress.clear()
+    _say(
+        args,
+        f"{len(api.models)} models, {len(api.enums)} enums, {len(api.operations)} operations "
+        f"in {time.perf_counter() - started:.2f}s",
+    )
     if args.check:
         stale = diff_tree(args.output, files)
         if stale:
@@ -149,8 +208,15 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             return EXIT_FINDINGS
         return EXIT_OK
     write_tree(args.output, files)
-    print(f"wrote {len(files)} files to {args.output}")
+    if not args.quiet:
+        print(f"wrote {len(files)} files to {args.output}")
     return EXIT_OK
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    """--verbose detail, on stderr so stdout keeps only results."""
+    if args.verbose and not args.quiet:
+        print(f"apigen: {text}", file=sys.stderr)
 
 
 def _builds(only: Sequence[str]) -> list[BuildConfig]:
@@ -159,7 +225,9 @@ def _builds(only: Sequence[str]) -> list[BuildConfig]:
     if only:
         unknown = sorted(set(only) - {b.name for b in builds})
         if unknown:
-            raise InputError(f"no build named {', '.join(unknown)}; known: {', '.join(b.name for b in builds)}")
+            raise InputError(
+                f"no build named {', '.join(unknown)}; known: {', '.join(b.name for b in builds)}"
+            )
         builds = [b for b in builds if b.name in only]
     return builds
 
@@ -167,7 +235,15 @@ def _builds(only: Sequence[str]) -> list[BuildConfig]:
 def _cmd_build(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for build in _builds(args.only):
-        outcome = run_build(build, check=args.check)
+        progress = Progress.for_terminal(build.name, args.quiet)
+        started = time.perf_counter()
+        try:
+            outcome = run_build(build, check=args.check, jobs=args.jobs, progress=progress)
+        finally:
+            progress.clear()
+        _say(args, f"{build.name}: {time.perf_counter() - started:.2f}s")
+        if args.quiet and not outcome.stale:
+            continue
         if args.check:
             if outcome.stale:
                 sys.stdout.write(outcome.stale)
@@ -177,7 +253,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
                 print(f"{build.name}: up to date ({outcome.files} files)")
         else:
             spec_note = f"{_shown(outcome.spec_path)} and " if build.pages else ""
-            print(f"{build.name}: wrote {spec_note}{outcome.files} files to {_shown(outcome.output)}")
+            print(
+                f"{build.name}: wrote {spec_note}{outcome.files} files to {_shown(outcome.output)}"
+            )
     return status
 
 
@@ -192,7 +270,11 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from generator import diff
 
     report = diff.diff_specs(read_spec_or_pages(args.old).data, read_spec_or_pages(args.new).data)
-    renderers = {"text": diff.render_text, "json": diff.render_json, "markdown": diff.render_markdown}
+    renderers = {
+        "text": diff.render_text,
+        "json": diff.render_json,
+        "markdown": diff.render_markdown,
+    }
     sys.stdout.write(renderers[args.format](report))
     return EXIT_FINDINGS if diff.should_fail(report, args.fail_on) else EXIT_OK
 
@@ -211,12 +293,22 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     from generator import lint
 
     config = find_config(Path.cwd())
-    settings = lint.settings_from_config(config.lint, config.source) if config is not None else lint.LintSettings()
+    settings = (
+        lint.settings_from_config(config.lint, config.source)
+        if config is not None
+        else lint.LintSettings()
+    )
     report = lint.lint_paths(args.paths, settings)
     if args.format == "text":
-        sys.stdout.write(lint.render_text(report, sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+        sys.stdout.write(
+            lint.render_text(report, sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        )
     else:
-        renderers = {"json": lint.render_json, "sarif": lint.render_sarif, "github": lint.render_github}
+        renderers = {
+            "json": lint.render_json,
+            "sarif": lint.render_sarif,
+            "github": lint.render_github,
+        }
         sys.stdout.write(renderers[args.format](report))
     return EXIT_FINDINGS if lint.should_fail(report, args.fail_severity) else EXIT_OK
 

@@ -151,4 +151,4 @@ FILTERS = {
     "md": md,
 }
 
-__all__ = ["Code", "FILTERS", "UnescapedValueError", "finalize", "keyword"]
+__all__ = ["FILTERS", "Code", "UnescapedValueError", "finalize", "keyword"]

@@ -66,14 +66,14 @@ def check_local_refs(spec: SpecFile) -> None:
         if isinstance(value, Mapping):
             if "$ref" in value:
                 ref = value["$ref"]
-                where = {"file": spec.path, "line": spec.line_of(ptr + "/$ref"), "pointer": ptr + "/$ref"}
+                shown = _short(repr(ref), 80)
+                problem = None
                 if not (isinstance(ref, str) and ref.startswith("#")):
-                    shown = _short(repr(ref), 80)
-                    raise InputError(
-                        f"`$ref` {shown} is not a local #/ pointer; apigen reads nothing outside the spec", **where
-                    )
-                if _resolve_pointer(spec.data, ref[1:]) is None:
-                    raise InputError(f"`$ref` {_short(repr(ref), 80)} names nothing in this spec", **where)
+                    problem = f"`$ref` {shown} is not a local #/ pointer; apigen reads nothing outside the spec"
+                elif _resolve_pointer(spec.data, ref[1:]) is None:
+                    problem = f"`$ref` {shown} names nothing in this spec"
+                if problem is not None:
+                    raise InputError(problem, file=spec.path, line=spec.line_of(ptr + "/$ref"), pointer=ptr + "/$ref")
             stack.extend((item, ptr + "/" + escape_pointer_token(key)) for key, item in value.items())
         elif isinstance(value, list):
             stack.extend((item, f"{ptr}/{index}") for index, item in enumerate(value))
@@ -663,9 +663,16 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def load_api(spec: SpecFile) -> Api:
-    """A spec file (already parsed) to the IR, after validating it."""
-    validate_spec(spec)
+def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
+    """A spec file (already parsed) to the IR, after validating it.
+
+    ``validate=False`` is for a spec text known valid (the caller cached the verdict): the
+    openapi-spec-validator run is skipped, never the local-`$ref` safety checks.
+    """
+    if validate:
+        validate_spec(spec)
+    else:
+        check_local_refs(spec)
     loader = _Loader(spec)
     loader.classify()
     loader.build_enums()

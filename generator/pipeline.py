@@ -11,12 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from importlib.metadata import version
+
 from generator import build as build_stage
 from generator import parse as parse_stage
+from generator.cache import Cache, key
 from generator.config import BuildConfig
 from generator.errors import InputError
 from generator.format import format_files
 from generator.ir import Api
+from generator.progress import QUIET, Progress
 from generator.load import load_api, validate_spec
 from generator.render import PackageInfo, render_package
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
@@ -56,14 +60,35 @@ def read_spec_or_pages(path: Path) -> SpecFile:
     return spec
 
 
-def load_spec_text(text: str, source: str) -> Api:
-    """load: spec text to the IR (validated)."""
-    return load_api(parse_spec_text(text, source))
+_VALIDATOR_KEY = f"openapi-spec-validator {version('openapi-spec-validator')}"
 
 
-def generate_files(api: Api, info: PackageInfo, templates: Path | None = None) -> dict[str, str]:
+def load_spec_text(text: str, source: str, progress: Progress = QUIET) -> Api:
+    """load: spec text to the IR, validated (the verdict on a given text is cached)."""
+    progress.stage("load")
+    spec = parse_spec_text(text, source)
+    valid = Cache("valid")
+    digest = key(_VALIDATOR_KEY, text)
+    if valid.get(digest) == "valid":
+        return load_api(spec, validate=False)
+    api = load_api(spec)
+    valid.put(digest, "valid")
+    return api
+
+
+def generate_files(
+    api: Api,
+    info: PackageInfo,
+    templates: Path | None = None,
+    *,
+    jobs: int | None = None,
+    progress: Progress = QUIET,
+) -> dict[str, str]:
     """render + format: the IR to the SDK project's files."""
-    return format_files(render_package(api, info, templates))
+    progress.stage("render")
+    rendered = render_package(api, info, templates)
+    progress.stage("format")
+    return format_files(rendered, jobs=jobs, progress=progress.count)
 
 
 @dataclass(frozen=True)
@@ -77,15 +102,19 @@ class BuildOutcome:
     stale: str = ""  # a unified diff; empty when nothing is stale
 
 
-def run_build(build: BuildConfig, *, check: bool) -> BuildOutcome:
+def run_build(
+    build: BuildConfig, *, check: bool, jobs: int | None = None, progress: Progress = QUIET
+) -> BuildOutcome:
     """The configured pipeline for one build; with ``check`` nothing is written."""
+    progress.stage("spec")
     if build.pages:
         spec_text = spec_text_from_pages(build.pages, build.overlay)
     else:
         spec_text = read_text(build.spec)
-    api = load_spec_text(spec_text, str(build.spec))
+    api = load_spec_text(spec_text, str(build.spec), progress)
     info = PackageInfo(package=build.package, distribution=build.distribution, version=build.version)
-    files = generate_files(api, info, build.templates)
+    files = generate_files(api, info, build.templates, jobs=jobs, progress=progress)
+    progress.stage("write")
     if check:
         stale = ""
         if build.pages:

@@ -157,10 +157,11 @@ def check(type_ref: TypeRef, constraints: Constraints, names: _Names, enums: Map
     return f"_v.mapping({check(type_ref.value, Constraints(), names, enums)})"
 
 
-def _tuple_code(names: Sequence[str]) -> Code:
-    """A tuple expression of identifiers: `()`, `(a,)`, `(a, b)`."""
-    idents = [escape.ident(n) for n in names]
-    return Code("(" + ", ".join(idents) + ("," if len(idents) == 1 else "") + ")")
+def _call_args(params: Sequence[ParamView]) -> Code:
+    """The parameter values a method hands to `_call`, path then query then header ones
+    (the order of `_http.Endpoint`), each followed by `, `."""
+    ordered = [p for kind in ("path", "query", "header") for p in params if p.location == kind]
+    return Code("".join(f"{escape.ident(p.python_name)}, " for p in ordered))
 
 
 def _kwargs(**values: Any) -> str:
@@ -217,9 +218,7 @@ class OperationView:
     path_names: Code
     query_names: Code
     header_names: Code
-    path_args: Code
-    query_args: Code
-    header_args: Code
+    call_args: Code
     body_annotation: Code | None
     body_mode: Code | None
     body_check: Code | None
@@ -313,7 +312,7 @@ class _Builder:
                 if field.required:
                     required.append(field.json_name)
         subtypes = sorted(
-            (m.discriminator_value.lstrip("#").lower(), m.python_name)
+            ((m.discriminator_value or "").lstrip("#").lower(), m.python_name)
             for m in self.descendants.get(model.name, ())
         )
         base = self.names.classes[model.base] if model.base else "_rt.Model"
@@ -374,9 +373,7 @@ class _Builder:
             path_names=pyliteral(tuple(p.name for p in params if p.location == "path")),
             query_names=pyliteral(tuple(p.name for p in params if p.location == "query")),
             header_names=pyliteral(tuple(p.name for p in params if p.location == "header")),
-            path_args=_tuple_code([p.python_name for p in params if p.location == "path"]),
-            query_args=_tuple_code([p.python_name for p in params if p.location == "query"]),
-            header_args=_tuple_code([p.python_name for p in params if p.location == "header"]),
+            call_args=_call_args(params),
             body_annotation=body_annotation,
             body_mode=body_mode,
             body_check=body_check,
@@ -398,7 +395,7 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "`.own_required`, `.subtypes`",
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
     "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`), `.path_names`, "
-    "`.query_names`, `.header_names`, `.path_args`, `.query_args`, `.header_args`, `.body_annotation`, `.body_mode`, `.body_check`, `.returns`, `.decode`, "
+    "`.query_names`, `.header_names`, `.call_args`, `.body_annotation`, `.body_mode`, `.body_check`, `.returns`, `.decode`, "
     "`.response_check`, `.paged`",
     "base_url": "the spec's first server as a Python string literal (`Code`)",
     "has_base_url": "whether the spec names a server (bool)",

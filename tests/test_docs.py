@@ -12,12 +12,16 @@ from collections.abc import Callable
 import pytest
 from helpers import ROOT
 
-from generator import diff
+from generator import diff, lint
+from generator.render import template_contract_markdown
 
 README = ROOT / "README.md"
 
 TABLES: dict[str, Callable[[], str]] = {
     "diff-checks": diff.checks_markdown_table,
+    "lint-rules": lint.rules_markdown_table,
+    "spectral-rules": lint.spectral_markdown_table,
+    "template-contract": template_contract_markdown,
 }
 
 

@@ -14,12 +14,12 @@ import httpx
 
 from . import _http
 from . import _validation as _v
-from ._http import RetryPolicy, TokenSource
+from ._http import RetryPolicy, T, TokenSource
 from .models import (
     LearningSelfInitiatedCourse,
 )
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client", "RetryPolicy"]
+__all__ = ["DEFAULT_BASE_URL", "Client", "RetryPolicy"]
 
 DEFAULT_BASE_URL = "https://graph.microsoft.com/v1.0"
 
@@ -29,7 +29,6 @@ class _Endpoints:
 
     update_learning_self_initiated_course: _http.Endpoint[LearningSelfInitiatedCourse] = (
         _http.Endpoint(
-            "update_learning_self_initiated_course",
             "PATCH",
             "/learningSelfInitiatedCourse",
             body="patch",
@@ -60,6 +59,8 @@ def _checks(name: str) -> tuple[_v.Check | None, _v.Check | None]:
 
 
 class _Base:
+    """What `Client` and `AsyncClient` share."""
+
     _core: _http._Core
 
     def __repr__(self) -> str:
@@ -113,87 +114,30 @@ class Client(_Base):
         """Close the connection pool."""
         self._transport.close()
 
+    def _call(
+        self,
+        endpoint: _http.Endpoint[T],
+        *args: Any,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> T:
+        return self._transport.call(endpoint, args, body, headers)
+
     def update_learning_self_initiated_course(
         self,
         body: LearningSelfInitiatedCourse | Mapping[str, Any],
         *,
         headers: Mapping[str, str] | None = None,
     ) -> LearningSelfInitiatedCourse:
-        """Update learningSelfInitiatedCourse
-
-        `PATCH /learningSelfInitiatedCourse`
+        """Update learningSelfInitiatedCourse: `PATCH /learningSelfInitiatedCourse`.
 
         Update the properties of a learningSelfInitiatedCourse object.
 
-        Sends only the fields set or changed on ``body`` (`Model.to_patch_dict()`), so
-        fields left alone keep their value on the service; `None` clears a field.
+        Sends only what changed on ``body`` (`Model.to_patch_dict()`).
 
         Permissions:
             Delegated (work or school account): **TODO: Provide applicable permissions.**
             Delegated (personal Microsoft account): **TODO: Provide applicable permissions.**
             Application: **TODO: Provide applicable permissions.**
         """
-        return self._transport.call(
-            _EP.update_learning_self_initiated_course, (), (), (), body, headers
-        )
-
-
-class AsyncClient(_Base):
-    """Asynchronous client; the same operations as `Client`, awaited. Use `async with`.
-
-    Takes the same arguments as `Client`; ``token`` may also be an async function
-    returning the token, and ``http_client`` is an ``httpx.AsyncClient``.
-    """
-
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        token: TokenSource = None,
-        timeout: float | httpx.Timeout = 30.0,
-        retry: RetryPolicy = _http.DEFAULT_RETRY,
-        headers: Mapping[str, str] | None = None,
-        strict: bool = False,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        self._core = _http._Core(base_url, token, timeout, retry, headers, strict, _checks)
-        self._transport = _http.AsyncTransport(self._core, http_client)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._transport.close()
-
-    async def update_learning_self_initiated_course(
-        self,
-        body: LearningSelfInitiatedCourse | Mapping[str, Any],
-        *,
-        headers: Mapping[str, str] | None = None,
-    ) -> LearningSelfInitiatedCourse:
-        """Update learningSelfInitiatedCourse
-
-        `PATCH /learningSelfInitiatedCourse`
-
-        Update the properties of a learningSelfInitiatedCourse object.
-
-        Sends only the fields set or changed on ``body`` (`Model.to_patch_dict()`), so
-        fields left alone keep their value on the service; `None` clears a field.
-
-        Permissions:
-            Delegated (work or school account): **TODO: Provide applicable permissions.**
-            Delegated (personal Microsoft account): **TODO: Provide applicable permissions.**
-            Application: **TODO: Provide applicable permissions.**
-        """
-        return await self._transport.call(
-            _EP.update_learning_self_initiated_course, (), (), (), body, headers
-        )
+        return self._call(_EP.update_learning_self_initiated_course, body=body, headers=headers)

@@ -8,7 +8,8 @@ Models and enums, `Client` and `AsyncClient`, `UNSET`, the error classes and the
 from . import validators
 from ._http import RetryPolicy
 from ._runtime import UNSET, DecodeError, UnsetType
-from .client import AsyncClient, Client
+from .async_client import AsyncClient
+from .client import Client
 from .errors import (
     ApiError,
     AuthError,

@@ -24,7 +24,7 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from enum import Enum
@@ -62,7 +62,6 @@ class Endpoint(Generic[T]):
     the answer has no body.
     """
 
-    name: str
     method: str
     path: str
     path_params: tuple[str, ...] = ()
@@ -71,6 +70,11 @@ class Endpoint(Generic[T]):
     body: BodyMode | None = None
     decode: Callable[[Any], T] | None = None
     paged: bool = False
+    # The operation's method name, taken from the attribute the endpoint is assigned to.
+    name: str = field(default="", init=False)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        object.__setattr__(self, "name", name)
 
 
 _MAX_REDIRECTS = 5
@@ -350,13 +354,18 @@ class _Core:
     def prepare(
         self,
         endpoint: Endpoint[Any],
-        path: tuple[Any, ...],
-        query: tuple[Any, ...],
-        header: tuple[Any, ...],
+        args: tuple[Any, ...],
         body: Any,
         headers: Mapping[str, str] | None,
     ) -> tuple[httpx.URL, dict[str, str], Any, dict[str, str]]:
-        """(url, query, JSON body, headers) for one call of ``endpoint``."""
+        """(url, query, JSON body, headers) for one call of ``endpoint``; ``args`` are the
+        method's parameter values: path ones, then query ones, then header ones."""
+        n_path, n_query = len(endpoint.path_params), len(endpoint.query_params)
+        path, query, header = (
+            args[:n_path],
+            args[n_path : n_path + n_query],
+            args[n_path + n_query :],
+        )
         url = self.url_for(expand_path(endpoint.path, endpoint.path_params, path))
         params = query_params(endpoint.query_params, query)
         extra = {**query_params(endpoint.header_params, header), **(headers or {})}
@@ -536,29 +545,20 @@ class SyncTransport:
     def call(
         self,
         endpoint: Endpoint[T],
-        path: tuple[Any, ...],
-        query: tuple[Any, ...],
-        header: tuple[Any, ...],
+        args: tuple[Any, ...],
         body: Any,
         headers: Mapping[str, str] | None,
     ) -> T:
         """One operation: build the request, send it, decode the answer."""
-        url, params, payload, extra = self.core.prepare(
-            endpoint, path, query, header, body, headers
-        )
+        url, params, payload, extra = self.core.prepare(endpoint, args, body, headers)
         response = self.send(endpoint.method, url, params=params, json_body=payload, headers=extra)
         return self.core.result(endpoint, response)
 
     def pages(
-        self,
-        endpoint: Endpoint[T],
-        path: tuple[Any, ...],
-        query: tuple[Any, ...],
-        header: tuple[Any, ...],
-        headers: Mapping[str, str] | None,
+        self, endpoint: Endpoint[T], args: tuple[Any, ...], headers: Mapping[str, str] | None
     ) -> Iterator[T]:
         """A list operation: every item, decoded, following `@odata.nextLink`."""
-        url, params, _, extra = self.core.prepare(endpoint, path, query, header, None, headers)
+        url, params, _, extra = self.core.prepare(endpoint, args, None, headers)
         for item in self.paginate(url, params=params, headers=extra):
             yield self.core.decode(endpoint, item, url)
 
@@ -670,31 +670,22 @@ class AsyncTransport:
     async def call(
         self,
         endpoint: Endpoint[T],
-        path: tuple[Any, ...],
-        query: tuple[Any, ...],
-        header: tuple[Any, ...],
+        args: tuple[Any, ...],
         body: Any,
         headers: Mapping[str, str] | None,
     ) -> T:
         """One operation: build the request, send it, decode the answer."""
-        url, params, payload, extra = self.core.prepare(
-            endpoint, path, query, header, body, headers
-        )
+        url, params, payload, extra = self.core.prepare(endpoint, args, body, headers)
         response = await self.send(
             endpoint.method, url, params=params, json_body=payload, headers=extra
         )
         return self.core.result(endpoint, response)
 
     async def pages(
-        self,
-        endpoint: Endpoint[T],
-        path: tuple[Any, ...],
-        query: tuple[Any, ...],
-        header: tuple[Any, ...],
-        headers: Mapping[str, str] | None,
+        self, endpoint: Endpoint[T], args: tuple[Any, ...], headers: Mapping[str, str] | None
     ) -> AsyncIterator[T]:
         """A list operation: every item, decoded, following `@odata.nextLink`."""
-        url, params, _, extra = self.core.prepare(endpoint, path, query, header, None, headers)
+        url, params, _, extra = self.core.prepare(endpoint, args, None, headers)
         async for item in self.paginate(url, params=params, headers=extra):
             yield self.core.decode(endpoint, item, url)
 
