@@ -37,9 +37,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors exit 2 with one line (as all bad input does)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(
-            EXIT_BAD_INPUT, f"apigen: {message} (see `apigen {self.prog.split()[-1]} --help`)\n"
-        )
+        verb = " ".join(self.prog.split()[1:])
+        where = f"apigen {verb} --help" if verb else "apigen --help"
+        self.exit(EXIT_BAD_INPUT, f"apigen: {message} (see `{where}`)\n")
 
 
 def _positive(text: str) -> int:
@@ -59,10 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"apigen {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and results")
     parser.add_argument("-v", "--verbose", action="store_true", help="say what each step did")
+    # -q/-v work before or after the verb; SUPPRESS keeps a verb's parser from resetting them.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
     spec = verbs.add_parser(
         "spec",
+        parents=[common],
         help="build one OpenAPI spec from pages",
         description="Build one OpenAPI spec from API/resource pages (files or folders).",
         epilog="example: apigen spec specs/pages/learningselfinitiatedcourse-update.md -o specs/seed.yaml",
@@ -80,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
 
     gen = verbs.add_parser(
         "generate",
+        parents=[common],
         help="generate the SDK project for a spec",
         description="Generate a typed Python SDK project from an OpenAPI 3.0 spec.",
         epilog="example: apigen generate specs/seed.yaml -o generated/seed --package seed_sdk",
@@ -103,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = verbs.add_parser(
         "build",
+        parents=[common],
         help="run the configured builds (default: the bundled seed page)",
         description="Run every build of [tool.apigen] in ./pyproject.toml (or apigen.toml); "
         "with no config, build the bundled seed page into specs/seed.yaml and generated/seed.",
@@ -120,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
 
     init = verbs.add_parser(
         "init",
+        parents=[common],
         help="write a commented starting config for a folder of pages",
         description="Write apigen.toml with one build for a folder of pages.",
         epilog="example: apigen init docs/pages",
@@ -131,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
 
     diff = verbs.add_parser(
         "diff",
+        parents=[common],
         help="classify the changes between two specs (or two page versions)",
         description="Compare two OpenAPI specs, or two versions of pages (.md files or folders), "
         "and classify every change for SDK users as breaking, non-breaking or info.",
@@ -148,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
 
     lint = verbs.add_parser(
         "lint",
+        parents=[common],
         help="lint pages and specs",
         description="Lint Graph reference pages (.md) and OpenAPI specs (.yaml/.yml/.json), or folders of "
         "them. Rule levels come from [tool.apigen.lint] in ./pyproject.toml (or apigen.toml).",

@@ -25,6 +25,7 @@ _BUILD_KEYS = {
     "distribution": str,
     "version": str,
     "templates": str,
+    "version_policy": str,
 }
 _TOP_KEYS = {"build", "lint"}
 
@@ -42,6 +43,9 @@ class BuildConfig:
     pages: tuple[Path, ...] = ()
     overlay: Path | None = None
     templates: Path | None = None
+    # "diff": bump `version` from what changed in the spec (see generator.versioning);
+    # "fixed": always `version`.
+    version_policy: str = "diff"
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,9 @@ def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
     pages = raw.get("pages", [])
     if not all(isinstance(p, str) for p in pages):
         raise _fail(source, f"{where}.pages", "must be a list of paths")
+    policy = raw.get("version_policy", "diff")
+    if policy not in ("diff", "fixed"):
+        raise _fail(source, f"{where}.version_policy", f"must be \"diff\" or \"fixed\", got {policy!r}")
     package = raw["package"]
     if not naming.is_safe_identifier(package) or naming.module_name(package) != package:
         raise _fail(source, f"{where}.package", f"{package!r} is not a valid lower-case package name")
@@ -109,6 +116,7 @@ def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
         distribution=raw.get("distribution", package.replace("_", "-")),
         version=raw.get("version", "1.0.0"),
         templates=root / raw["templates"] if "templates" in raw else None,
+        version_policy=policy,
     )
 
 

@@ -24,6 +24,7 @@ from generator.progress import QUIET, Progress
 from generator.load import load_api, validate_spec
 from generator.render import PackageInfo, render_package
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
+from generator.versioning import CHANGELOG, SPEC_COPY, next_release
 from generator.write import diff_tree, write_file, write_tree
 
 
@@ -112,8 +113,11 @@ def run_build(
     else:
         spec_text = read_text(build.spec)
     api = load_spec_text(spec_text, str(build.spec), progress)
-    info = PackageInfo(package=build.package, distribution=build.distribution, version=build.version)
+    release = next_release(build.output, spec_text, api.title or build.name, build.version, build.version_policy)
+    info = PackageInfo(package=build.package, distribution=build.distribution, version=release.version)
     files = generate_files(api, info, build.templates, jobs=jobs, progress=progress)
+    files[SPEC_COPY] = spec_text
+    files[CHANGELOG] = release.changelog
     progress.stage("write")
     if check:
         stale = ""
