@@ -146,7 +146,8 @@ def make_tools(peer_python: str, names: Sequence[str]) -> list[Tool]:
         **os.environ,
         "PATH": f"{peer_bin}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    own_env = dict(os.environ)
+    # apigen caches black's output and validation verdicts; a first build must start cold.
+    own_env = {**os.environ, "APIGEN_NO_CACHE": "1"}
     tools = [
         Tool(
             "apigen",
@@ -446,6 +447,60 @@ def run_tool(
     return res
 
 
+def incremental_results(spec: Path, doc: dict[str, Any], work: Path, repeat: int, timeout: float) -> list[Result]:
+    """apigen's rebuild after one schema's description changed, and `--check` with
+    nothing changed, both with a warm cache (the cache a previous build left)."""
+    cache = work / "apigen-cache"
+    env = {**os.environ, "APIGEN_CACHE_DIR": str(cache)}
+    out = work / "apigen-incremental"
+    shutil.rmtree(out, ignore_errors=True)
+
+    def tool(name: str, extra: list[str]) -> Tool:
+        return Tool(
+            name,
+            lambda s, o: [sys.executable, "-m", "generator", "generate", str(s), "-o", str(o), *extra],
+            sys.executable,
+            ROOT,
+            env,
+            makes_code=False,
+        )
+
+    warm = measure(tool("warm-up", []), spec, out, timeout)
+    if isinstance(warm, str) or warm.rc != 0:
+        return [Result("apigen rebuild", "failed", "the warm-up build failed")]
+    changed = json.loads(json.dumps(doc))
+    name = sorted(changed["components"]["schemas"])[len(changed["components"]["schemas"]) // 2]
+    changed["components"]["schemas"][name]["description"] = "A description changed for the benchmark."
+    spec2 = work / "spec-changed.yaml"
+    spec2.write_text(dump_yaml(changed), encoding="utf-8")
+    results = []
+    for label, target, extra in (
+        ("apigen rebuild (one description changed)", spec2, []),
+        ("apigen --check (nothing changed)", spec2, ["--check"]),
+    ):
+        runs = []
+        for _ in range(repeat):
+            if label.startswith("apigen rebuild"):
+                measure(tool("reset", []), spec, out, timeout)  # back to the old output
+            got = measure(tool(label, extra), target, out, timeout)
+            if isinstance(got, str) or got.rc != 0:
+                results.append(Result(label, "failed", "timeout" if isinstance(got, str) else f"exit {got.rc}"))
+                break
+            runs.append(got)
+        else:
+            results.append(
+                Result(
+                    label,
+                    "ok",
+                    wall_s=statistics.median(r.wall for r in runs),
+                    walls_s=[round(r.wall, 3) for r in runs],
+                    cpu_s=statistics.median(r.cpu for r in runs),
+                    peak_rss_mb=statistics.median(r.maxrss_kb for r in runs) / 1024,
+                )
+            )
+    return results
+
+
 def _fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
@@ -599,6 +654,10 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(
                     run_tool(tool, spec, size["model"], work, args.repeat, args.timeout)
                 )
+            if any(t.name == "apigen" for t in tools):
+                if not args.json:
+                    print(f"... {schemas}/{paths}: apigen rebuild and --check", file=sys.stderr, flush=True)
+                results.extend(incremental_results(spec, doc, work, args.repeat, args.timeout))
             report.append({**size, "results": [asdict(r) for r in results]})
             if not args.json:
                 print(render_table(size, results), flush=True)
