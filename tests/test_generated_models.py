@@ -276,3 +276,19 @@ def test_validation_error_paths_escape_json_pointer_tokens(edge_sdk: Any) -> Non
 def test_validator_rejects_non_objects(seed_sdk: Any) -> None:
     errors = seed_sdk.validators.validate_learning_course_activity(["not", "an", "object"])
     assert [(e.path, e.message) for e in errors] == [("", "expected an object, got array")]
+
+
+def test_importing_the_package_for_data_work_does_not_load_the_http_stack() -> None:
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    code = (
+        "import sys, seed_sdk; seed_sdk.LearningSelfInitiatedCourse(completion_percentage=1); "
+        "print('httpx' in sys.modules); seed_sdk.Client; print('httpx' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT / "generated" / "seed", capture_output=True, text=True, timeout=60
+    )
+    assert run.stdout.split() == ["False", "True"], run.stderr
