@@ -8,6 +8,7 @@ Problems are `InputError`s carrying the JSON pointer (and the line when known).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,9 @@ ANY = Primitive("any")
 # Every subclass repeats its ancestors' fields in its constructor and validator, so output
 # grows with the square of the depth; Graph's deepest chains are under ten.
 MAX_INHERITANCE_DEPTH = 32
+# The most generated code (characters, before black) one spec may produce. Black formats
+# about 80 kB/s here, so this bounds a run at minutes, whatever the spec.
+MAX_CODE_CHARS = 32_000_000
 
 
 def check_local_refs(spec: SpecFile) -> None:
@@ -150,18 +154,34 @@ def _check_ref_cycles(spec: SpecFile) -> None:
                 iterators.append(iter(edges[nxt]))
 
 
+_PATH_TEMPLATE = re.compile(r"/[^{}]*(?:\{[^{}/]+\}[^{}]*)*")
+
+
 def validate_spec(spec: SpecFile) -> None:
     """Run openapi-spec-validator; the first error becomes an InputError with its pointer."""
     check_local_refs(spec)
     version = str(spec.data.get("openapi", ""))
     if not version:
         raise InputError("not an OpenAPI 3 document (no `openapi` field)", file=spec.path, line=1)
+    paths = spec.data.get("paths")
+    for path in paths if isinstance(paths, Mapping) else ():
+        if not _PATH_TEMPLATE.fullmatch(path):
+            ptr = pointer("paths", path)
+            raise InputError(
+                "a path must start with / and use {name} only as whole, unnested parameters",
+                file=spec.path,
+                line=spec.line_of(ptr),
+                pointer=ptr,
+            )
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     try:
         errors = validator_class(spec.data).iter_errors()
         error = next(iter(errors), None)
     except RecursionError:
         raise InputError("the spec nests too deeply to validate", file=spec.path) from None
+    except (ValueError, TypeError, LookupError) as exc:
+        # The validator is third-party code reading untrusted data; its crash is bad input.
+        raise InputError(f"the OpenAPI validator cannot read this spec: {_short(str(exc), 120)}", file=spec.path) from None
     if error is not None:
         ptr = pointer(*error.absolute_path)
         message = _short(error.message)
@@ -663,6 +683,39 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _enum_chars(type_ref: TypeRef | None, enums: Mapping[str, EnumType]) -> int:
+    """How much text a check on ``type_ref`` inlines for enum values."""
+    if isinstance(type_ref, EnumRef):
+        return sum(len(m.value) + 4 for m in enums[type_ref.name].members)
+    if isinstance(type_ref, ArrayOf):
+        return _enum_chars(type_ref.item, enums)
+    if isinstance(type_ref, MapOf):
+        return _enum_chars(type_ref.value, enums)
+    return 0
+
+
+def _check_expansion(
+    spec: SpecFile, models: Mapping[str, Model], enums: Mapping[str, EnumType], operations: list[Operation]
+) -> None:
+    """Refuse a spec whose SDK would be far larger than the spec (fields repeated per
+    subclass, enum values inlined per use), before any code is rendered or formatted."""
+    total = 0
+    for model in models.values():
+        current: Model | None = model
+        while current is not None:
+            total += sum(80 + 3 * len(f.json_name) + _enum_chars(f.type, enums) for f in current.fields)
+            current = models[current.base] if current.base else None
+    for op in operations:
+        total += _enum_chars(op.request_body.type if op.request_body else None, enums)
+        total += sum(_enum_chars(r.type, enums) for r in op.responses)
+    if total > MAX_CODE_CHARS:
+        raise InputError(
+            f"the spec would generate more than {MAX_CODE_CHARS // 1_000_000} MB of code "
+            "(enum values are repeated at each use, fields in each subclass); split it",
+            file=spec.path,
+        )
+
+
 def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
     """A spec file (already parsed) to the IR, after validating it.
 
@@ -678,6 +731,7 @@ def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
     loader.build_enums()
     loader.build_models()
     operations = loader.build_operations()
+    _check_expansion(spec, loader.models, loader.enums, operations)
     data = spec.data
     info = data.get("info") or {}
     servers = tuple(

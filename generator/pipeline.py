@@ -18,6 +18,7 @@ from generator import parse as parse_stage
 from generator.cache import Cache, key
 from generator.config import BuildConfig
 from generator.errors import InputError
+from generator.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
 from generator.format import format_files
 from generator.ir import Api
 from generator.progress import QUIET, Progress
@@ -25,7 +26,7 @@ from generator.load import load_api, validate_spec
 from generator.render import PackageInfo, render_package
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
 from generator.versioning import CHANGELOG, SPEC_COPY, next_release
-from generator.write import diff_tree, write_file, write_tree
+from generator.write import diff_tree, read_manifest, write_file, write_tree
 
 
 def page_paths(paths: Sequence[Path]) -> list[Path]:
@@ -112,12 +113,19 @@ def run_build(
         spec_text = spec_text_from_pages(build.pages, build.overlay)
     else:
         spec_text = read_text(build.spec)
+    inputs = inputs_key(
+        spec_text, build.templates, build.package, build.distribution, build.version, build.version_policy
+    )
+    spec_current = not build.pages or (build.spec.is_file() and read_text(build.spec) == spec_text)
+    if check and spec_current and up_to_date(build.output, inputs):
+        return BuildOutcome(build.name, build.spec, build.output, len(read_manifest(build.output) or []))
     api = load_spec_text(spec_text, str(build.spec), progress)
     release = next_release(build.output, spec_text, api.title or build.name, build.version, build.version_policy)
     info = PackageInfo(package=build.package, distribution=build.distribution, version=release.version)
     files = generate_files(api, info, build.templates, jobs=jobs, progress=progress)
     files[SPEC_COPY] = spec_text
     files[CHANGELOG] = release.changelog
+    files[FINGERPRINT] = fingerprint_text(inputs, files)
     progress.stage("write")
     if check:
         stale = ""

@@ -18,6 +18,7 @@ import jinja2
 from generator import escape
 from generator.errors import InputError
 from generator.escape import Code, pyliteral, pystr
+from generator.load import MAX_CODE_CHARS
 from generator.ir import (
     Api,
     ArrayOf,
@@ -34,9 +35,6 @@ from generator.ir import (
 )
 
 PACKAGE_TEMPLATES = "package"
-# The most generated code (characters, before black) one spec may produce. Black formats
-# about 80 kB/s here, so this bounds a run at minutes, whatever the spec.
-MAX_CODE_CHARS = 32_000_000
 
 
 def bundled_templates() -> Path:

@@ -29,7 +29,13 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 def escape_pointer_token(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    """One JSON pointer token (RFC 6901 `~0`, `~1`); line breaks and other unprintable
+    characters are shown as `\\uXXXX`, so a pointer into a hostile key stays on one line
+    in messages, SARIF and CI annotations."""
+    text = str(token).replace("~", "~0").replace("/", "~1")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
 def pointer(*tokens: str | int) -> str:

@@ -1,0 +1,71 @@
+"""A build's fingerprint: the hash of everything its output depends on, kept beside the
+output with the hash of every file written, so `--check` can say "up to date" without
+loading, rendering or formatting anything when nothing changed.
+
+Inputs: the spec text, apigen's own code and templates (bundled and overrides), the
+package names and base version, and black's major version (black keeps its stable style
+within a major version). If any input or any written file differs, the check falls back to
+the full comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from importlib.metadata import version
+from pathlib import Path
+
+from generator.cache import key
+from generator.render import bundled_templates
+
+FINGERPRINT = ".apigen-fingerprint"
+
+
+def _tree_digest(folder: Path | None, pattern: str = "*") -> str:
+    if folder is None or not folder.is_dir():
+        return ""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def inputs_key(spec_text: str, templates: Path | None, *identity: str) -> str:
+    return key(
+        _tree_digest(Path(__file__).resolve().parent, "*.py"),
+        f"black {version('black').split('.')[0]}",
+        _tree_digest(bundled_templates()),
+        _tree_digest(templates),
+        *identity,
+        spec_text,
+    )
+
+
+def fingerprint_text(inputs: str, files: Mapping[str, str]) -> str:
+    lines = [f"inputs {inputs}"]
+    for name in sorted(files):
+        if name != FINGERPRINT:
+            lines.append(f"{hashlib.sha256(files[name].encode('utf-8')).hexdigest()}  {name}")
+    return "\n".join(lines) + "\n"
+
+
+def up_to_date(output: Path, inputs: str) -> bool:
+    """True when ``output`` was built from these inputs and no written file changed since."""
+    record = output / FINGERPRINT
+    try:
+        if record.is_symlink() or not record.is_file():
+            return False
+        lines = record.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not lines or lines[0] != f"inputs {inputs}":
+        return False
+    for line in lines[1:]:
+        digest, _, name = line.partition("  ")
+        path = output / name
+        if ".." in Path(name).parts or path.is_symlink() or not path.is_file():
+            return False
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return False
+    return True
