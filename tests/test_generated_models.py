@@ -292,3 +292,13 @@ def test_importing_the_package_for_data_work_does_not_load_the_http_stack() -> N
         [sys.executable, "-c", code], cwd=ROOT / "generated" / "seed", capture_output=True, text=True, timeout=60
     )
     assert run.stdout.split() == ["False", "True"], run.stderr
+
+
+def test_a_date_time_read_and_not_changed_is_written_back_exactly(seed_sdk: Any) -> None:
+    data = {"completedDateTime": "2024-05-01T10:00:00.1234567+02:00", "startedDateTime": "2024-05-01T10:00:00"}
+    model = seed_sdk.LearningSelfInitiatedCourse.from_dict(data)
+    out = model.to_dict()
+    assert out["completedDateTime"] == "2024-05-01T10:00:00.1234567+02:00"  # all 7 digits kept
+    assert out["startedDateTime"] == "2024-05-01T10:00:00Z"  # no offset: written as RFC 3339
+    model.completed_date_time = datetime(2024, 6, 1, tzinfo=UTC)
+    assert model.to_dict()["completedDateTime"] == "2024-06-01T00:00:00Z"

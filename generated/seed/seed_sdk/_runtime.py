@@ -230,6 +230,11 @@ def map_encoder(item: Encoder | None) -> Encoder:
     return encode
 
 
+def _is_rfc3339(text: str) -> bool:
+    """A date-time string with its offset (`Z` or `+hh:mm`), as RFC 3339 requires."""
+    return len(text) > 19 and (text[-1] in "Zz" or text[-6] in "+-")
+
+
 def _has_changes(value: Any) -> bool:
     if isinstance(value, Model):
         return bool(value.__dict__["_changed"]) or any(
@@ -264,6 +269,8 @@ class Model:
     _FIELDS: ClassVar[tuple[FieldSpec, ...]] = ()
     _BY_JSON: ClassVar[dict[str, FieldSpec]] = {}
     _BY_ATTR: ClassVar[dict[str, FieldSpec]] = {}
+    _DECODE: ClassVar[dict[str, tuple[str, Decoder | None, bool]]] = {}
+    _ENCODE: ClassVar[dict[str, tuple[str, Encoder | None, bool]]] = {}
     _ODATA_TYPE: ClassVar[str | None] = None
     _ODATA_ATTR: ClassVar[str | None] = None
     _SUBTYPES: ClassVar[dict[str, type[Model]]] = {}
@@ -282,6 +289,9 @@ class Model:
         cls._FIELDS = base._FIELDS + fields
         cls._BY_JSON = {spec.json: spec for spec in cls._FIELDS}
         cls._BY_ATTR = {spec.attr: spec for spec in cls._FIELDS}
+        # Flat tuples for the two hot loops (from_dict, to_dict): no attribute lookups.
+        cls._DECODE = {s.json: (s.attr, s.decode, s.decode is parse_datetime) for s in cls._FIELDS}
+        cls._ENCODE = {s.attr: (s.json, s.encode, s.read_only) for s in cls._FIELDS}
         odata_field = cls._BY_JSON.get("@odata.type")
         cls._ODATA_ATTR = odata_field.attr if odata_field is not None else None
         cls._ODATA_TYPE = odata_type
@@ -334,40 +344,57 @@ class Model:
             odata_type = data.get("@odata.type")
             if isinstance(odata_type, str):
                 target = cls._SUBTYPES.get(_odata_key(odata_type), cls)  # type: ignore[assignment]
-        by_json = target._BY_JSON
+        table = target._DECODE
         state: dict[str, Any] = {}
         extra: dict[str, Any] = {}
+        raw: dict[str, tuple[Any, str]] | None = None
         for key, value in data.items():
-            spec = by_json.get(key)
-            if spec is None:
+            entry = table.get(key)
+            if entry is None:
                 extra[key] = value
-            elif spec.decode is None or value is None:
-                state[spec.attr] = value
-            else:
-                try:
-                    state[spec.attr] = spec.decode(value)
-                except DecodeError as exc:
-                    raise DecodeError(f"/{_escape(key)}{exc.path}", exc.message) from None
+                continue
+            attr, decode, keep_text = entry
+            if decode is None or value is None:
+                state[attr] = value
+                continue
+            try:
+                decoded = decode(value)
+            except DecodeError as exc:
+                raise DecodeError(f"/{_escape(key)}{exc.path}", exc.message) from None
+            state[attr] = decoded
+            if keep_text and _is_rfc3339(value):
+                # Written back as read while unchanged: exact, and no formatting cost.
+                if raw is None:
+                    raw = {}
+                raw[attr] = (decoded, value)
         state["additional_data"] = extra
         state["_changed"] = set()
+        if raw is not None:
+            state["_raw"] = raw
         obj = object.__new__(target)
         object.__setattr__(obj, "__dict__", state)
         return obj
 
     def to_dict(self, *, include_read_only: bool = True) -> dict[str, Any]:
         """The model as JSON data: every field that is set, then `additional_data`."""
-        result = self._odata_first()
-        by_attr = self._BY_ATTR
-        for attr, value in self.__dict__.items():
-            spec = by_attr.get(attr)
-            if spec is None or (spec.read_only and not include_read_only):
+        result = self._odata_first() if self._ODATA_TYPE else {}
+        table = self._ENCODE
+        state = self.__dict__
+        raw = state.get("_raw")
+        for attr, value in state.items():
+            entry = table.get(attr)
+            if entry is None:
                 continue
-            result[spec.json] = (
-                value
-                if value is None or spec.encode is None
-                else spec.encode(value, include_read_only)
-            )
-        for key, value in self.__dict__["additional_data"].items():
+            json_name, encode, read_only = entry
+            if read_only and not include_read_only:
+                continue
+            if value is None or encode is None:
+                result[json_name] = value
+            elif raw is not None and attr in raw and raw[attr][0] is value:
+                result[json_name] = raw[attr][1]
+            else:
+                result[json_name] = encode(value, include_read_only)
+        for key, value in state["additional_data"].items():
             result.setdefault(key, value)
         return result
 
@@ -411,7 +438,7 @@ class Model:
         self.__dict__["_changed"] = set()
 
     def _values(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_changed"}
+        return {k: v for k, v in self.__dict__.items() if k[0] != "_"}
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
