@@ -288,7 +288,13 @@ class _Builder:
         decode, encode = codec(field.type, self.names)
         value_check = check(field.type, field.constraints, self.names, self.enums)
         if field.nullable:
-            value_check = f"_v.nullable({value_check})"
+            # Scalar checks take `nullable=True` (one call less per value); others are wrapped.
+            leaf = re.match(r"_v\.(string|integer|number|boolean)\((.*)\)$", value_check)
+            if leaf is not None:
+                args = leaf.group(2)
+                value_check = f"_v.{leaf.group(1)}({args + ', ' if args else ''}nullable=True)"
+            else:
+                value_check = f"_v.nullable({value_check})"
         self.spend(text, value_check, field.json_name, field.description)
         return FieldView(
             field, Code(text + " | UnsetType"), Code(decode or "None"), Code(encode or "None"), Code(value_check)

@@ -6,6 +6,8 @@ for each problem it finds, so one call reports every error, each with a JSON poi
 
 from __future__ import annotations
 
+import calendar
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -42,9 +44,12 @@ class ValidationError:
 
 Check = Callable[[Any, str, list[ValidationError]], None]
 
-# RFC 3339 date-time: the offset is required (Graph sends `Z` or `+hh:mm`).
+# RFC 3339 date-time: the offset is required (Graph sends `Z` or `+hh:mm`). Field ranges are
+# in the pattern, so only days 29-31 need a calendar look-up.
 _DATE_TIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})\Z", re.ASCII
+    r"(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(?:\.\d+)?"
+    r"(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)\Z",
+    re.ASCII,
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 _UUID = re.compile(
@@ -69,13 +74,11 @@ def _type_name(value: Any) -> str:
 
 
 def _valid_date_time(text: str) -> bool:
-    if _DATE_TIME.match(text) is None:
+    match = _DATE_TIME.match(text)
+    if match is None:
         return False
-    try:
-        datetime.fromisoformat(text.upper())
-    except ValueError:
-        return False
-    return True
+    day = int(match[3])
+    return day <= 28 or day <= calendar.monthrange(int(match[1]), int(match[2]))[1]
 
 
 def _valid_date(text: str) -> bool:
@@ -97,6 +100,7 @@ _FORMATS: dict[str, Callable[[str], bool]] = {
 
 def string(
     *,
+    nullable: bool = False,
     fmt: str | None = None,
     min_length: int | None = None,
     max_length: int | None = None,
@@ -115,6 +119,8 @@ def string(
     )
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if value is None and nullable:
+            return
         if not isinstance(value, str):
             errors.append(
                 ValidationError(path, f"expected a string, got {_type_name(value)}", "type")
@@ -157,14 +163,24 @@ def _bounds(
 
 def integer(
     *,
+    nullable: bool = False,
     minimum: float | None = None,
     maximum: float | None = None,
     exclusive_minimum: bool = False,
     exclusive_maximum: bool = False,
 ) -> Check:
     out_of_range = _bounds(minimum, maximum, exclusive_minimum, exclusive_maximum)
+    # Inclusive bounds (every int32/int64 field has them) are checked inline; the general
+    # rule runs only when a value falls outside them or a bound is exclusive.
+    low = minimum if minimum is not None and not exclusive_minimum else -math.inf
+    high = maximum if maximum is not None and not exclusive_maximum else math.inf
+    exact = (minimum is None or not exclusive_minimum) and (
+        maximum is None or not exclusive_maximum
+    )
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if value is None and nullable:
+            return
         if type(value) is not int:
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
@@ -173,6 +189,8 @@ def integer(
                     ValidationError(path, f"expected an integer, got {_type_name(value)}", "type")
                 )
                 return
+        if exact and low <= value <= high:
+            return
         problem = out_of_range(value)
         if problem is not None:
             errors.append(ValidationError(path, problem, "range"))
@@ -182,6 +200,7 @@ def integer(
 
 def number(
     *,
+    nullable: bool = False,
     minimum: float | None = None,
     maximum: float | None = None,
     exclusive_minimum: bool = False,
@@ -190,6 +209,8 @@ def number(
     out_of_range = _bounds(minimum, maximum, exclusive_minimum, exclusive_maximum)
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if value is None and nullable:
+            return
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             errors.append(
                 ValidationError(path, f"expected a number, got {_type_name(value)}", "type")
@@ -202,8 +223,10 @@ def number(
     return check
 
 
-def boolean() -> Check:
+def boolean(*, nullable: bool = False) -> Check:
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if value is None and nullable:
+            return
         if not isinstance(value, bool):
             errors.append(
                 ValidationError(path, f"expected a boolean, got {_type_name(value)}", "type")
@@ -298,7 +321,8 @@ def obj(
     (Graph adds properties over time). ``subtypes`` maps a lower-case `@odata.type` without
     `#` to the subtype's check, used when the data names a subtype."""
     tokens = {name: "/" + _escape(name) for name in properties}
-    props = dict(properties)
+    # key -> (its check, its pointer token), one lookup per property in the hot loop
+    table = {name: (prop, tokens[name]) for name, prop in properties.items()}
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if not isinstance(value, Mapping):
@@ -317,9 +341,9 @@ def obj(
             if name not in value:
                 errors.append(ValidationError(f"{path}{tokens[name]}", "is required", "required"))
         for key, element in value.items():
-            prop = props.get(key)
-            if prop is not None:
-                prop(element, path + tokens[key], errors)
+            entry = table.get(key)
+            if entry is not None:
+                entry[0](element, path + entry[1] if path else entry[1], errors)
 
     return check
 

@@ -37,7 +37,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {}
 _PROPS["ErrorDetails"] = {
     "code": _v.string(),
     "message": _v.string(),
-    "target": _v.nullable(_v.string()),
+    "target": _v.string(nullable=True),
 }
 _REQUIRED["ErrorDetails"] = ("code", "message")
 _CHECKS["ErrorDetails"] = _v.obj(
@@ -54,9 +54,9 @@ def validate_error_details(data: Any) -> list[ValidationError]:
 
 
 _PROPS["InnerError"] = {
-    "request-id": _v.nullable(_v.string()),
-    "client-request-id": _v.nullable(_v.string()),
-    "date": _v.nullable(_v.string(fmt="date-time")),
+    "request-id": _v.string(nullable=True),
+    "client-request-id": _v.string(nullable=True),
+    "date": _v.string(fmt="date-time", nullable=True),
 }
 _REQUIRED["InnerError"] = ()
 _CHECKS["InnerError"] = _v.obj(
@@ -75,7 +75,7 @@ def validate_inner_error(data: Any) -> list[ValidationError]:
 _PROPS["MainError"] = {
     "code": _v.string(),
     "message": _v.string(),
-    "target": _v.nullable(_v.string()),
+    "target": _v.string(nullable=True),
     "details": _v.array(_v.Lazy(_CHECKS, "ErrorDetails")),
     "innerError": _v.nullable(_v.Lazy(_CHECKS, "InnerError")),
 }
@@ -111,8 +111,8 @@ def validate_o_data_error(data: Any) -> list[ValidationError]:
 
 
 _PROPS["DateTimeTimeZone"] = {
-    "dateTime": _v.nullable(_v.string()),
-    "timeZone": _v.nullable(_v.string()),
+    "dateTime": _v.string(nullable=True),
+    "timeZone": _v.string(nullable=True),
 }
 _REQUIRED["DateTimeTimeZone"] = ()
 _CHECKS["DateTimeTimeZone"] = _v.obj(
@@ -156,8 +156,8 @@ def validate_entity(data: Any) -> list[ValidationError]:
 
 
 _PROPS["ItemBody"] = {
-    "content": _v.nullable(_v.string()),
-    "contentType": _v.nullable(_v.string(enum=("text", "html"))),
+    "content": _v.string(nullable=True),
+    "contentType": _v.string(enum=("text", "html"), nullable=True),
 }
 _REQUIRED["ItemBody"] = ()
 _CHECKS["ItemBody"] = _v.obj(
@@ -175,19 +175,19 @@ def validate_item_body(data: Any) -> list[ValidationError]:
 
 _PROPS["LearningCourseActivity"] = {
     **_PROPS["Entity"],
-    "assignedDateTime": _v.nullable(_v.string(fmt="date-time")),
-    "assignerUserId": _v.nullable(_v.string()),
+    "assignedDateTime": _v.string(fmt="date-time", nullable=True),
+    "assignerUserId": _v.string(nullable=True),
     "assignmentType": _v.string(
         enum=("required", "recommended", "unknownFutureValue", "peerRecommended")
     ),
-    "completedDateTime": _v.nullable(_v.string(fmt="date-time")),
-    "completionPercentage": _v.nullable(_v.integer(minimum=0, maximum=100)),
+    "completedDateTime": _v.string(fmt="date-time", nullable=True),
+    "completionPercentage": _v.integer(minimum=0, maximum=100, nullable=True),
     "dueDateTime": _v.nullable(_v.Lazy(_CHECKS, "DateTimeTimeZone")),
-    "externalcourseActivityId": _v.nullable(_v.string()),
+    "externalcourseActivityId": _v.string(nullable=True),
     "learnerUserId": _v.string(),
     "learningContentId": _v.string(),
     "learningProviderId": _v.string(),
-    "startedDateTime": _v.nullable(_v.string(fmt="date-time")),
+    "startedDateTime": _v.string(fmt="date-time", nullable=True),
     "status": _v.string(enum=("notStarted", "inProgress", "completed")),
 }
 _REQUIRED["LearningCourseActivity"] = (
@@ -215,7 +215,7 @@ def validate_learning_course_activity(data: Any) -> list[ValidationError]:
 
 _PROPS["LearningAssignment"] = {
     **_PROPS["LearningCourseActivity"],
-    "notes": _v.nullable(_v.string()),
+    "notes": _v.string(nullable=True),
 }
 _REQUIRED["LearningAssignment"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningAssignment"] = _v.obj(
@@ -236,20 +236,20 @@ _PROPS["LearningContent"] = {
     "additionalTags": _v.array(_v.string()),
     "contentWebUrl": _v.string(),
     "contributors": _v.array(_v.string()),
-    "createdDateTime": _v.nullable(_v.string(fmt="date-time")),
-    "description": _v.nullable(_v.string()),
-    "duration": _v.nullable(_v.string()),
+    "createdDateTime": _v.string(fmt="date-time", nullable=True),
+    "description": _v.string(nullable=True),
+    "duration": _v.string(nullable=True),
     "externalId": _v.string(),
-    "format": _v.nullable(_v.string()),
-    "isActive": _v.nullable(_v.boolean()),
-    "isPremium": _v.nullable(_v.boolean()),
-    "isSearchable": _v.nullable(_v.boolean()),
+    "format": _v.string(nullable=True),
+    "isActive": _v.boolean(nullable=True),
+    "isPremium": _v.boolean(nullable=True),
+    "isSearchable": _v.boolean(nullable=True),
     "languageTag": _v.string(),
-    "lastModifiedDateTime": _v.nullable(_v.string(fmt="date-time")),
-    "numberOfPages": _v.nullable(_v.integer(minimum=-2147483648, maximum=2147483647)),
+    "lastModifiedDateTime": _v.string(fmt="date-time", nullable=True),
+    "numberOfPages": _v.integer(minimum=-2147483648, maximum=2147483647, nullable=True),
     "skillTags": _v.array(_v.string()),
-    "sourceName": _v.nullable(_v.string()),
-    "thumbnailWebUrl": _v.nullable(_v.string()),
+    "sourceName": _v.string(nullable=True),
+    "thumbnailWebUrl": _v.string(nullable=True),
     "title": _v.string(),
 }
 _REQUIRED["LearningContent"] = (
@@ -271,7 +271,7 @@ def validate_learning_content(data: Any) -> list[ValidationError]:
 
 _PROPS["LearningCourseActivityCollectionResponse"] = {
     "value": _v.array(_v.Lazy(_CHECKS, "LearningCourseActivity")),
-    "@odata.nextLink": _v.nullable(_v.string()),
+    "@odata.nextLink": _v.string(nullable=True),
 }
 _REQUIRED["LearningCourseActivityCollectionResponse"] = ()
 _CHECKS["LearningCourseActivityCollectionResponse"] = _v.obj(
@@ -290,7 +290,7 @@ def validate_learning_course_activity_collection_response(data: Any) -> list[Val
 _PROPS["LearningProvider"] = {
     **_PROPS["Entity"],
     "displayName": _v.string(),
-    "loginWebUrl": _v.nullable(_v.string()),
+    "loginWebUrl": _v.string(nullable=True),
     "longLogoWebUrlForDarkTheme": _v.string(),
     "longLogoWebUrlForLightTheme": _v.string(),
     "squareLogoWebUrlForDarkTheme": _v.string(),

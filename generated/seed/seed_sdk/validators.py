@@ -30,7 +30,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {}
 _PROPS["ErrorDetails"] = {
     "code": _v.string(),
     "message": _v.string(),
-    "target": _v.nullable(_v.string()),
+    "target": _v.string(nullable=True),
 }
 _REQUIRED["ErrorDetails"] = ("code", "message")
 _CHECKS["ErrorDetails"] = _v.obj(
@@ -47,9 +47,9 @@ def validate_error_details(data: Any) -> list[ValidationError]:
 
 
 _PROPS["InnerError"] = {
-    "request-id": _v.nullable(_v.string()),
-    "client-request-id": _v.nullable(_v.string()),
-    "date": _v.nullable(_v.string(fmt="date-time")),
+    "request-id": _v.string(nullable=True),
+    "client-request-id": _v.string(nullable=True),
+    "date": _v.string(fmt="date-time", nullable=True),
 }
 _REQUIRED["InnerError"] = ()
 _CHECKS["InnerError"] = _v.obj(
@@ -68,7 +68,7 @@ def validate_inner_error(data: Any) -> list[ValidationError]:
 _PROPS["MainError"] = {
     "code": _v.string(),
     "message": _v.string(),
-    "target": _v.nullable(_v.string()),
+    "target": _v.string(nullable=True),
     "details": _v.array(_v.Lazy(_CHECKS, "ErrorDetails")),
     "innerError": _v.nullable(_v.Lazy(_CHECKS, "InnerError")),
 }
@@ -104,15 +104,15 @@ def validate_o_data_error(data: Any) -> list[ValidationError]:
 
 
 _PROPS["LearningCourseActivity"] = {
-    "externalcourseActivityId": _v.nullable(_v.string()),
-    "learningProviderId": _v.nullable(_v.string()),
+    "externalcourseActivityId": _v.string(nullable=True),
+    "learningProviderId": _v.string(nullable=True),
     "learningContentId": _v.string(),
     "learnerUserId": _v.string(),
-    "status": _v.nullable(
-        _v.string(enum=("notStarted", "inProgress", "completed", "unknownFutureValue"))
+    "status": _v.string(
+        enum=("notStarted", "inProgress", "completed", "unknownFutureValue"), nullable=True
     ),
-    "completedDateTime": _v.nullable(_v.string(fmt="date-time")),
-    "completionPercentage": _v.nullable(_v.integer(minimum=-2147483648, maximum=2147483647)),
+    "completedDateTime": _v.string(fmt="date-time", nullable=True),
+    "completionPercentage": _v.integer(minimum=-2147483648, maximum=2147483647, nullable=True),
     "@odata.type": _v.string(),
 }
 _REQUIRED["LearningCourseActivity"] = ("learningContentId", "learnerUserId")
@@ -136,7 +136,7 @@ def validate_learning_course_activity(data: Any) -> list[ValidationError]:
 
 _PROPS["LearningSelfInitiatedCourse"] = {
     **_PROPS["LearningCourseActivity"],
-    "startedDateTime": _v.nullable(_v.string(fmt="date-time")),
+    "startedDateTime": _v.string(fmt="date-time", nullable=True),
 }
 _REQUIRED["LearningSelfInitiatedCourse"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningSelfInitiatedCourse"] = _v.obj(

@@ -70,13 +70,13 @@ def validate_entity(data: Any) -> list[ValidationError]:
 _PROPS["Thing"] = {
     **_PROPS["Entity"],
     "displayName": _v.string(min_length=1, max_length=64),
-    "code": _v.nullable(_v.string(pattern="^[A-Z]{3}-[0-9]+$")),
+    "code": _v.string(pattern="^[A-Z]{3}-[0-9]+$", nullable=True),
     "score": _v.number(minimum=0, maximum=1, exclusive_maximum=True),
     "count": _v.integer(minimum=-9223372036854775808, maximum=9223372036854775807),
     "size": _v.string(enum=("small", "medium", "large")),
-    "color": _v.nullable(_v.string(enum=("red", "green", "unknownFutureValue"))),
+    "color": _v.string(enum=("red", "green", "unknownFutureValue"), nullable=True),
     "createdDateTime": _v.string(fmt="date-time"),
-    "birthday": _v.nullable(_v.string(fmt="date")),
+    "birthday": _v.string(fmt="date", nullable=True),
     "labels": _v.array(_v.string(), max_items=3),
     "parts": _v.array(_v.Lazy(_CHECKS, "Thing")),
     "dimensions": _v.Lazy(_CHECKS, "Dimensions"),
@@ -120,7 +120,7 @@ def validate_gadget(data: Any) -> list[ValidationError]:
 
 _PROPS["ThingCollectionResponse"] = {
     "value": _v.array(_v.Lazy(_CHECKS, "Thing")),
-    "@odata.nextLink": _v.nullable(_v.string()),
+    "@odata.nextLink": _v.string(nullable=True),
 }
 _REQUIRED["ThingCollectionResponse"] = ()
 _CHECKS["ThingCollectionResponse"] = _v.obj(
