@@ -10,7 +10,7 @@ import calendar
 import math
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 __all__ = ["Check", "ValidationError"]
