@@ -17,6 +17,7 @@ from generator.config import BuildConfig, find_config, seed_build
 from generator.errors import InputError
 from generator.naming import module_name
 from generator.progress import Progress
+from generator.subset import Selection
 from generator.pipeline import (
     generate_files,
     load_spec_text,
@@ -61,8 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="say what each step did")
     # -q/-v work before or after the verb; SUPPRESS keeps a verb's parser from resetting them.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
     spec = verbs.add_parser(
@@ -106,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "-j", "--jobs", type=_positive, help="worker processes for formatting (default: all CPUs)"
     )
+    subset = gen.add_argument_group("generate a subset (repeatable; paths take * and **)")
+    subset.add_argument("--include-path", action="append", default=[], metavar="PATTERN")
+    subset.add_argument("--exclude-path", action="append", default=[], metavar="PATTERN")
+    subset.add_argument("--include-tag", action="append", default=[], metavar="TAG")
+    subset.add_argument("--exclude-tag", action="append", default=[], metavar="TAG")
 
     build = verbs.add_parser(
         "build",
@@ -197,7 +207,13 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     progress = Progress.for_terminal("generate", args.quiet)
     started = time.perf_counter()
     try:
-        api = load_spec_text(read_text(args.spec), str(args.spec), progress)
+        selection = Selection(
+            tuple(args.include_path),
+            tuple(args.exclude_path),
+            tuple(args.include_tag),
+            tuple(args.exclude_tag),
+        )
+        api = load_spec_text(read_text(args.spec), str(args.spec), progress, selection)
         package = args.package or module_name(args.output.resolve().name)
         info = PackageInfo(
             package, args.distribution or package.replace("_", "-"), args.package_version

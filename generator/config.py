@@ -14,6 +14,7 @@ from typing import Any
 
 from generator import naming
 from generator.errors import InputError
+from generator.subset import Selection
 
 _BUILD_KEYS = {
     "name": str,
@@ -26,6 +27,10 @@ _BUILD_KEYS = {
     "version": str,
     "templates": str,
     "version_policy": str,
+    "include_paths": list,
+    "exclude_paths": list,
+    "include_tags": list,
+    "exclude_tags": list,
 }
 _TOP_KEYS = {"build", "lint"}
 
@@ -46,6 +51,8 @@ class BuildConfig:
     # "diff": bump `version` from what changed in the spec (see generator.versioning);
     # "fixed": always `version`.
     version_policy: str = "diff"
+    # Generate a subset: path patterns and tags (see generator.subset).
+    selection: Selection = Selection()
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,9 @@ def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
         raise _fail(source, where, "must be a table")
     for key, value in raw.items():
         if key not in _BUILD_KEYS:
-            raise _fail(source, f"{where}.{key}", f"unknown key; known: {', '.join(sorted(_BUILD_KEYS))}")
+            raise _fail(
+                source, f"{where}.{key}", f"unknown key; known: {', '.join(sorted(_BUILD_KEYS))}"
+            )
         if not isinstance(value, _BUILD_KEYS[key]):
             raise _fail(source, f"{where}.{key}", f"must be a {_BUILD_KEYS[key].__name__}")
     for key in ("name", "spec", "output", "package"):
@@ -100,12 +109,23 @@ def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
     pages = raw.get("pages", [])
     if not all(isinstance(p, str) for p in pages):
         raise _fail(source, f"{where}.pages", "must be a list of paths")
+    for key in ("include_paths", "exclude_paths", "include_tags", "exclude_tags"):
+        if not all(isinstance(item, str) for item in raw.get(key, [])):
+            raise _fail(source, f"{where}.{key}", "must be a list of strings")
+    selection = Selection(
+        include_paths=tuple(raw.get("include_paths", [])),
+        exclude_paths=tuple(raw.get("exclude_paths", [])),
+        include_tags=tuple(raw.get("include_tags", [])),
+        exclude_tags=tuple(raw.get("exclude_tags", [])),
+    )
     policy = raw.get("version_policy", "diff")
     if policy not in ("diff", "fixed"):
-        raise _fail(source, f"{where}.version_policy", f"must be \"diff\" or \"fixed\", got {policy!r}")
+        raise _fail(source, f"{where}.version_policy", f'must be "diff" or "fixed", got {policy!r}')
     package = raw["package"]
     if not naming.is_safe_identifier(package) or naming.module_name(package) != package:
-        raise _fail(source, f"{where}.package", f"{package!r} is not a valid lower-case package name")
+        raise _fail(
+            source, f"{where}.package", f"{package!r} is not a valid lower-case package name"
+        )
     return BuildConfig(
         name=raw["name"],
         pages=tuple(root / p for p in pages),
@@ -117,16 +137,23 @@ def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
         version=raw.get("version", "1.0.0"),
         templates=root / raw["templates"] if "templates" in raw else None,
         version_policy=policy,
+        selection=selection,
     )
 
 
 def parse_config(data: dict[str, Any], source: str, root: Path) -> Config:
     for key in data:
         if key not in _TOP_KEYS:
-            raise _fail(source, f"tool.apigen.{key}", f"unknown key; known: {', '.join(sorted(_TOP_KEYS))}")
+            raise _fail(
+                source, f"tool.apigen.{key}", f"unknown key; known: {', '.join(sorted(_TOP_KEYS))}"
+            )
     raw_builds = data.get("build", [])
     if not isinstance(raw_builds, list) or not raw_builds:
-        raise _fail(source, "tool.apigen.build", "must be a non-empty array of tables ([[tool.apigen.build]])")
+        raise _fail(
+            source,
+            "tool.apigen.build",
+            "must be a non-empty array of tables ([[tool.apigen.build]])",
+        )
     builds = tuple(_build(raw, i, source, root) for i, raw in enumerate(raw_builds))
     names = [b.name for b in builds]
     if len(set(names)) != len(names):

@@ -24,6 +24,7 @@ from generator.ir import Api
 from generator.progress import QUIET, Progress
 from generator.load import load_api, validate_spec
 from generator.render import PackageInfo, render_package
+from generator.subset import Selection, subset_spec
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
 from generator.versioning import CHANGELOG, SPEC_COPY, next_release
 from generator.write import diff_tree, read_manifest, write_file, write_tree
@@ -65,12 +66,17 @@ def read_spec_or_pages(path: Path) -> SpecFile:
 _VALIDATOR_KEY = f"openapi-spec-validator {version('openapi-spec-validator')}"
 
 
-def load_spec_text(text: str, source: str, progress: Progress = QUIET) -> Api:
-    """load: spec text to the IR, validated (the verdict on a given text is cached)."""
+def load_spec_text(
+    text: str, source: str, progress: Progress = QUIET, selection: Selection = Selection()
+) -> Api:
+    """load: spec text (or the subset ``selection`` keeps) to the IR, validated (the
+    verdict on a given text and selection is cached)."""
     progress.stage("load")
     spec = parse_spec_text(text, source)
+    if not selection.is_everything():
+        spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.positions)
     valid = Cache("valid")
-    digest = key(_VALIDATOR_KEY, text)
+    digest = key(_VALIDATOR_KEY, text, repr(selection))
     if valid.get(digest) == "valid":
         return load_api(spec, validate=False)
     api = load_api(spec)
@@ -114,14 +120,26 @@ def run_build(
     else:
         spec_text = read_text(build.spec)
     inputs = inputs_key(
-        spec_text, build.templates, build.package, build.distribution, build.version, build.version_policy
+        spec_text,
+        build.templates,
+        build.package,
+        build.distribution,
+        build.version,
+        build.version_policy,
+        repr(build.selection),
     )
     spec_current = not build.pages or (build.spec.is_file() and read_text(build.spec) == spec_text)
     if check and spec_current and up_to_date(build.output, inputs):
-        return BuildOutcome(build.name, build.spec, build.output, len(read_manifest(build.output) or []))
-    api = load_spec_text(spec_text, str(build.spec), progress)
-    release = next_release(build.output, spec_text, api.title or build.name, build.version, build.version_policy)
-    info = PackageInfo(package=build.package, distribution=build.distribution, version=release.version)
+        return BuildOutcome(
+            build.name, build.spec, build.output, len(read_manifest(build.output) or [])
+        )
+    api = load_spec_text(spec_text, str(build.spec), progress, build.selection)
+    release = next_release(
+        build.output, spec_text, api.title or build.name, build.version, build.version_policy
+    )
+    info = PackageInfo(
+        package=build.package, distribution=build.distribution, version=release.version
+    )
     files = generate_files(api, info, build.templates, jobs=jobs, progress=progress)
     files[SPEC_COPY] = spec_text
     files[CHANGELOG] = release.changelog
