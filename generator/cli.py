@@ -15,7 +15,7 @@ from pathlib import Path
 from generator import __version__
 from generator.config import BuildConfig, find_config, seed_build
 from generator.errors import InputError
-from generator.naming import module_name
+from generator.naming import is_safe_identifier, module_name
 from generator.progress import Progress
 from generator.subset import Selection
 from generator.pipeline import (
@@ -215,6 +215,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         )
         api = load_spec_text(read_text(args.spec), str(args.spec), progress, selection)
         package = args.package or module_name(args.output.resolve().name)
+        if not is_safe_identifier(package) or module_name(package) != package:
+            raise InputError(f"--package {package!r} is not a valid lower-case Python package name")
         info = PackageInfo(
             package, args.distribution or package.replace("_", "-"), args.package_version
         )

@@ -31,7 +31,9 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.file:
-            where = self.file if self.line is None else f"{self.file}:{self.line}"
+            # A path comes from the command line or a config: keep it to one line too.
+            file = "".join(c if c.isprintable() else "?" for c in self.file)
+            where = file if self.line is None else f"{file}:{self.line}"
         if self.pointer:
             where = f"{where} at {self.pointer}" if where else self.pointer
         # One line, always: a message quoting a hostile spec must not span lines.

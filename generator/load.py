@@ -9,9 +9,11 @@ Problems are `InputError`s carrying the JSON pointer (and the line when known).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import sys
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
@@ -175,8 +177,7 @@ def validate_spec(spec: SpecFile) -> None:
             )
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     try:
-        errors = validator_class(spec.data).iter_errors()
-        error = next(iter(errors), None)
+        error = _deep_call(lambda: next(iter(validator_class(spec.data).iter_errors()), None))
     except RecursionError:
         raise InputError("the spec nests too deeply to validate", file=spec.path) from None
     except (ValueError, TypeError, LookupError) as exc:
@@ -188,6 +189,41 @@ def validate_spec(spec: SpecFile) -> None:
         raise InputError(
             f"invalid OpenAPI: {message}", file=spec.path, line=spec.line_of(ptr), pointer=ptr or "/"
         )
+
+
+_T = TypeVar("_T")
+# The validator recurses once per nested schema and `$ref` hop; large real specs (long
+# `allOf` chains through many models) need more than Python's default 1000 frames. It runs
+# in a thread with its own large stack, so the deeper limit cannot overflow the C stack;
+# nesting stays bounded by spec_io.MAX_DEPTH and the ref-cycle check above.
+_VALIDATOR_STACK = 512 * 1024 * 1024
+_VALIDATOR_RECURSION = 60_000
+
+
+def _deep_call(work: Callable[[], _T]) -> _T:
+    result: list[_T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(_VALIDATOR_RECURSION)
+        try:
+            result.append(work())
+        except BaseException as exc:  # handed to the calling thread as is
+            failure.append(exc)
+        finally:
+            sys.setrecursionlimit(old)
+
+    previous = threading.stack_size(_VALIDATOR_STACK)
+    try:
+        thread = threading.Thread(target=run, name="apigen-validate")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 def _short(text: str, limit: int = 200) -> str:

@@ -23,7 +23,7 @@ from generator.errors import InputError
 # dozen levels at most; 16 MiB is several times the largest page-built spec, and the SDK
 # generated from it already takes minutes to format (see the README's SECURITY section).
 MAX_DEPTH = 100
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 48 * 1024 * 1024  # Graph v1.0, one of the largest specs, is about 35 MB
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -132,6 +132,9 @@ def add_user_files(target: Path) -> None:
     (target / "extra" / "data.txt").write_text("data\n")
     (target / PACKAGE / "local_patch.py").write_text("PATCHED = True\n")
     os.symlink("/etc/hostname", target / "host-link")
+    os.symlink(
+        "/etc", target / "extra" / "etc-link"
+    )  # a folder link: kept, never followed
     (target / "empty").mkdir()
 
 
@@ -167,6 +170,9 @@ def test_a_regenerated_tree_keeps_the_users_files_and_drops_stale_generated_ones
     assert new["NOTES.md"] == b"my notes\n" and new["extra/data.txt"] == b"data\n"
     assert new[f"{PACKAGE}/local_patch.py"] == b"PATCHED = True\n"
     assert new["host-link"] == "-> /etc/hostname" and new["empty"] == "dir"
+    assert new["extra/etc-link"] == "-> /etc" and not any(
+        k.startswith("extra/etc-link/") for k in new
+    )
     assert (
         b"Courses 2" in new[f"{PACKAGE}/__init__.py"] and f"{PACKAGE}/models.py" in new
     )

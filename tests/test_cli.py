@@ -147,3 +147,9 @@ def test_diff_fails_on_a_breaking_change(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert '"bump": "major"' in result.stdout
     assert run_cli("diff", "specs/seed.yaml", str(new), "--fail-on", "none").returncode == 0
+
+
+def test_a_package_name_that_is_not_an_identifier_is_bad_usage(tmp_path: Path) -> None:
+    result = run_cli("generate", "specs/seed.yaml", "-o", str(tmp_path / "x"), "--package", "../evil")
+    _assert_bad_input(result, "--package", "not a valid")
+    assert not (tmp_path / "x").exists() and not (tmp_path / "evil").exists()

@@ -8,6 +8,7 @@ leave the folder exactly as it was.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -25,7 +26,7 @@ import yaml
 from helpers import ROOT
 
 from generator import naming
-from generator.load import load_api
+from generator.load import MAX_INHERITANCE_DEPTH, load_api
 from generator.pipeline import generate_files
 from generator.render import _PACKAGE_NAMES, PackageInfo
 from generator.spec_io import MAX_BYTES, MAX_DEPTH, parse_spec_text
@@ -650,3 +651,87 @@ def _reversed_keys(value: Any) -> Any:
     if isinstance(value, list):
         return [_reversed_keys(item) for item in value]
     return value
+
+
+# -- amplification and crash regressions -----------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/a{b{c}/{id}", "/a}/x", "/{}", "no-slash"])
+def test_malformed_path_templates_are_refused_not_crashed_on(
+    workspace: Path, path: str
+) -> None:
+    spec = base_spec()
+    spec["paths"][path] = spec["paths"].pop("/things/{id}")
+    assert_refused(workspace, write_yaml(workspace, spec), "at /paths/")
+
+
+def test_an_inheritance_chain_past_the_limit_is_refused(workspace: Path) -> None:
+    chain: dict[str, Any] = {
+        "M0": {"type": "object", "properties": {"f0": {"type": "string"}}}
+    }
+    for i in range(1, MAX_INHERITANCE_DEPTH + 5):
+        chain[f"M{i}"] = {
+            "allOf": [
+                {"$ref": f"#/components/schemas/M{i - 1}"},
+                {"type": "object", "properties": {f"f{i}": {"type": "string"}}},
+            ]
+        }
+    line = assert_refused(
+        workspace, write_yaml(workspace, base_spec(**chain)), "inheritance deeper than"
+    )
+    assert f"/components/schemas/M{MAX_INHERITANCE_DEPTH}" in line
+
+
+def test_a_small_spec_that_would_expand_into_huge_code_is_refused_before_formatting(
+    workspace: Path,
+) -> None:
+    size = 3000  # an enum of 3000 values used by 3000 fields: 150 kB of JSON, 9 million values inlined
+    schemas = {
+        "Big": {"type": "string", "enum": [f"v{i}" for i in range(size)]},
+        "Wide": {
+            "type": "object",
+            "properties": {
+                f"f{i}": {"$ref": "#/components/schemas/Big"} for i in range(size)
+            },
+        },
+    }
+    spec = workspace / "specs" / "wide.json"
+    spec.write_text(json.dumps(base_spec(**schemas)))
+    assert spec.stat().st_size < 200_000
+    assert_refused(workspace, spec, "MB of code")
+
+
+def test_a_title_that_closes_the_module_docstring_stays_inside_it(
+    tmp_path: Path,
+) -> None:
+    spec = base_spec()
+    spec["info"]["title"] = 'x"""; import os; os.getcwd(); """ \\'
+    api = load_api(parse_spec_text(json.dumps(spec), "title.json"))
+    files = generate_files(api, PackageInfo("title_sdk", "title-sdk", "1.0.0"))
+    carriers = 0
+    for name, text in files.items():
+        if name.endswith(".py"):
+            tree = ast.parse(text)
+            assert not [
+                n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "os"
+            ], name
+            if "import os" in text:
+                carriers += 1
+                assert "import os" in (ast.get_docstring(tree, clean=False) or ""), name
+    assert carriers >= 3, (
+        "the title shows in the docstrings of the package, models and client"
+    )
+
+
+def test_a_pointer_into_a_key_with_line_breaks_stays_on_one_line(
+    workspace: Path,
+) -> None:
+    spec = base_spec()
+    spec["components"]["schemas"]["Thing"]["properties"]["a\nb\r\u2028c"] = {
+        "$ref": "#/components/schemas/Gone"
+    }
+    assert_refused(
+        workspace,
+        write_yaml(workspace, spec),
+        "/properties/a\\u000ab\\u000d\\u2028c/$ref",
+    )
