@@ -120,39 +120,49 @@ def codec(type_ref: TypeRef, names: _Names) -> tuple[str | None, str | None]:
     return f"_rt.{kind}_decoder({decode or 'None'})", (f"_rt.{kind}_encoder({encode})" if encode else None)
 
 
-def check(type_ref: TypeRef, constraints: Constraints, names: _Names, enums: Mapping[str, EnumType]) -> str:
-    """A validator check expression for a value of ``type_ref``."""
+def check(
+    type_ref: TypeRef,
+    constraints: Constraints,
+    names: _Names,
+    enums: Mapping[str, EnumType],
+    nullable: bool = False,
+) -> str:
+    """A validator check expression for a value of ``type_ref`` (None allowed if ``nullable``).
+
+    Scalar checks take `nullable=True` themselves (one call less per value); the others are
+    wrapped in `_v.nullable`.
+    """
     c = constraints
+    scalar: tuple[str, dict[str, Any]] | None = None
     if isinstance(type_ref, Primitive):
         if type_ref.kind == "string":
-            args = _kwargs(
-                fmt=type_ref.format if type_ref.format in ("date-time", "date", "uuid") else None,
-                min_length=c.min_length,
-                max_length=c.max_length,
-                pattern=c.pattern,
-            )
-            return f"_v.string({args})"
-        if type_ref.kind in ("integer", "number"):
-            args = _kwargs(
-                minimum=c.minimum,
-                maximum=c.maximum,
-                exclusive_minimum=c.exclusive_minimum or None,
-                exclusive_maximum=c.exclusive_maximum or None,
-            )
-            return f"_v.{type_ref.kind}({args})"
-        if type_ref.kind == "boolean":
-            return "_v.boolean()"
-        return "_v.anything()"
-    if isinstance(type_ref, EnumRef):
-        values = tuple(m.value for m in enums[type_ref.name].members)
-        return f"_v.string(enum={pyliteral(values)})"
+            fmt = type_ref.format if type_ref.format in ("date-time", "date", "uuid") else None
+            scalar = "string", {"fmt": fmt, "min_length": c.min_length, "max_length": c.max_length, "pattern": c.pattern}
+        elif type_ref.kind in ("integer", "number"):
+            scalar = type_ref.kind, {
+                "minimum": c.minimum,
+                "maximum": c.maximum,
+                "exclusive_minimum": c.exclusive_minimum or None,
+                "exclusive_maximum": c.exclusive_maximum or None,
+            }
+        elif type_ref.kind == "boolean":
+            scalar = "boolean", {}
+        else:
+            return "_v.anything()"
+    elif isinstance(type_ref, EnumRef):
+        scalar = "string", {"enum": tuple(m.value for m in enums[type_ref.name].members)}
+    if scalar is not None:
+        kind, args = scalar
+        return f"_v.{kind}({_kwargs(**args, nullable=True if nullable else None)})"
     if isinstance(type_ref, ModelRef):
-        return f"_v.Lazy(_CHECKS, {pystr(names.classes[type_ref.name])})"
-    if isinstance(type_ref, ArrayOf):
+        text = f"_v.Lazy(_CHECKS, {pystr(names.classes[type_ref.name])})"
+    elif isinstance(type_ref, ArrayOf):
         items = check(type_ref.item, Constraints(), names, enums)
         args = _kwargs(min_items=c.min_items, max_items=c.max_items)
-        return f"_v.array({items}{', ' + args if args else ''})"
-    return f"_v.mapping({check(type_ref.value, Constraints(), names, enums)})"
+        text = f"_v.array({items}{', ' + args if args else ''})"
+    else:
+        text = f"_v.mapping({check(type_ref.value, Constraints(), names, enums)})"
+    return f"_v.nullable({text})" if nullable else text
 
 
 def _call_args(params: Sequence[ParamView]) -> Code:
@@ -263,6 +273,7 @@ class _Builder:
         )
         self.enums = {e.name: e for e in api.enums}
         self.models = {m.name: m for m in api.models}
+        self.checks: dict[str, str] = {}
         # Each model's discriminated descendants, found once: O(models x depth), not squared.
         self.descendants: dict[str, list[Model]] = {}
         for m in api.models:
@@ -286,19 +297,19 @@ class _Builder:
         if field.nullable:
             text += " | None"
         decode, encode = codec(field.type, self.names)
-        value_check = check(field.type, field.constraints, self.names, self.enums)
-        if field.nullable:
-            # Scalar checks take `nullable=True` (one call less per value); others are wrapped.
-            leaf = re.match(r"_v\.(string|integer|number|boolean)\((.*)\)$", value_check)
-            if leaf is not None:
-                args = leaf.group(2)
-                value_check = f"_v.{leaf.group(1)}({args + ', ' if args else ''}nullable=True)"
-            else:
-                value_check = f"_v.nullable({value_check})"
+        value_check = self.shared_check(check(field.type, field.constraints, self.names, self.enums, field.nullable))
         self.spend(text, value_check, field.json_name, field.description)
         return FieldView(
             field, Code(text + " | UnsetType"), Code(decode or "None"), Code(encode or "None"), Code(value_check)
         )
+
+    def shared_check(self, expression: str) -> str:
+        """Each distinct field check is built once at import and named `_C<n>`: models
+        share most of them (a plain string, an int32, an enum used in many places)."""
+        name = self.checks.get(expression)
+        if name is None:
+            name = self.checks[expression] = f"_C{len(self.checks)}"
+        return name
 
     def chain(self, model: Model) -> list[Model]:
         chain = [model]
@@ -413,6 +424,7 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "has_pages": "whether any operation is a pageable list (bool)",
     "client_needs_rt": "whether the client module uses the runtime module (bool)",
     "has_optional_params": "whether any operation has an optional parameter (bool)",
+    "shared_checks": "(name, check expression) pairs the validators module defines once (`Code`)",
 }
 
 
@@ -512,6 +524,7 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
         "has_pages": any(view.paged for view in operations),
         "client_needs_rt": "_rt" in client_words,
         "has_optional_params": any(not p.required for view in operations for p in view.params),
+        "shared_checks": [(Code(name), Code(expression)) for expression, name in builder.checks.items()],
     }
     assert context.keys() == TEMPLATE_CONTEXT.keys(), "update TEMPLATE_CONTEXT with the context"
     files: dict[str, str] = {}

@@ -30,14 +30,33 @@ __all__ = [
 ]
 
 _CHECKS: dict[str, _v.Check] = {}
+
+# Field checks, each built once and shared by every field that needs it.
+_C0 = _v.string()
+_C1 = _v.string(nullable=True)
+_C2 = _v.string(fmt="date-time", nullable=True)
+_C3 = _v.array(_v.Lazy(_CHECKS, "ErrorDetails"))
+_C4 = _v.nullable(_v.Lazy(_CHECKS, "InnerError"))
+_C5 = _v.Lazy(_CHECKS, "MainError")
+_C6 = _v.string(enum=("text", "html"), nullable=True)
+_C7 = _v.string(enum=("required", "recommended", "unknownFutureValue", "peerRecommended"))
+_C8 = _v.integer(minimum=0, maximum=100, nullable=True)
+_C9 = _v.nullable(_v.Lazy(_CHECKS, "DateTimeTimeZone"))
+_C10 = _v.string(enum=("notStarted", "inProgress", "completed"))
+_C11 = _v.array(_v.string())
+_C12 = _v.boolean(nullable=True)
+_C13 = _v.integer(minimum=-2147483648, maximum=2147483647, nullable=True)
+_C14 = _v.array(_v.Lazy(_CHECKS, "LearningCourseActivity"))
+_C15 = _v.array(_v.Lazy(_CHECKS, "LearningContent"))
+
 # Each model's property checks and required names, a subtype's built on its base's.
 _PROPS: dict[str, dict[str, _v.Check]] = {}
 _REQUIRED: dict[str, tuple[str, ...]] = {}
 
 _PROPS["ErrorDetails"] = {
-    "code": _v.string(),
-    "message": _v.string(),
-    "target": _v.string(nullable=True),
+    "code": _C0,
+    "message": _C0,
+    "target": _C1,
 }
 _REQUIRED["ErrorDetails"] = ("code", "message")
 _CHECKS["ErrorDetails"] = _v.obj(
@@ -54,9 +73,9 @@ def validate_error_details(data: Any) -> list[ValidationError]:
 
 
 _PROPS["InnerError"] = {
-    "request-id": _v.string(nullable=True),
-    "client-request-id": _v.string(nullable=True),
-    "date": _v.string(fmt="date-time", nullable=True),
+    "request-id": _C1,
+    "client-request-id": _C1,
+    "date": _C2,
 }
 _REQUIRED["InnerError"] = ()
 _CHECKS["InnerError"] = _v.obj(
@@ -73,11 +92,11 @@ def validate_inner_error(data: Any) -> list[ValidationError]:
 
 
 _PROPS["MainError"] = {
-    "code": _v.string(),
-    "message": _v.string(),
-    "target": _v.string(nullable=True),
-    "details": _v.array(_v.Lazy(_CHECKS, "ErrorDetails")),
-    "innerError": _v.nullable(_v.Lazy(_CHECKS, "InnerError")),
+    "code": _C0,
+    "message": _C0,
+    "target": _C1,
+    "details": _C3,
+    "innerError": _C4,
 }
 _REQUIRED["MainError"] = ("code", "message")
 _CHECKS["MainError"] = _v.obj(
@@ -94,7 +113,7 @@ def validate_main_error(data: Any) -> list[ValidationError]:
 
 
 _PROPS["ODataError"] = {
-    "error": _v.Lazy(_CHECKS, "MainError"),
+    "error": _C5,
 }
 _REQUIRED["ODataError"] = ("error",)
 _CHECKS["ODataError"] = _v.obj(
@@ -111,8 +130,8 @@ def validate_o_data_error(data: Any) -> list[ValidationError]:
 
 
 _PROPS["DateTimeTimeZone"] = {
-    "dateTime": _v.string(nullable=True),
-    "timeZone": _v.string(nullable=True),
+    "dateTime": _C1,
+    "timeZone": _C1,
 }
 _REQUIRED["DateTimeTimeZone"] = ()
 _CHECKS["DateTimeTimeZone"] = _v.obj(
@@ -129,8 +148,8 @@ def validate_date_time_time_zone(data: Any) -> list[ValidationError]:
 
 
 _PROPS["Entity"] = {
-    "id": _v.string(),
-    "@odata.type": _v.string(),
+    "id": _C0,
+    "@odata.type": _C0,
 }
 _REQUIRED["Entity"] = ()
 _CHECKS["Entity"] = _v.obj(
@@ -156,8 +175,8 @@ def validate_entity(data: Any) -> list[ValidationError]:
 
 
 _PROPS["ItemBody"] = {
-    "content": _v.string(nullable=True),
-    "contentType": _v.string(enum=("text", "html"), nullable=True),
+    "content": _C1,
+    "contentType": _C6,
 }
 _REQUIRED["ItemBody"] = ()
 _CHECKS["ItemBody"] = _v.obj(
@@ -175,20 +194,18 @@ def validate_item_body(data: Any) -> list[ValidationError]:
 
 _PROPS["LearningCourseActivity"] = {
     **_PROPS["Entity"],
-    "assignedDateTime": _v.string(fmt="date-time", nullable=True),
-    "assignerUserId": _v.string(nullable=True),
-    "assignmentType": _v.string(
-        enum=("required", "recommended", "unknownFutureValue", "peerRecommended")
-    ),
-    "completedDateTime": _v.string(fmt="date-time", nullable=True),
-    "completionPercentage": _v.integer(minimum=0, maximum=100, nullable=True),
-    "dueDateTime": _v.nullable(_v.Lazy(_CHECKS, "DateTimeTimeZone")),
-    "externalcourseActivityId": _v.string(nullable=True),
-    "learnerUserId": _v.string(),
-    "learningContentId": _v.string(),
-    "learningProviderId": _v.string(),
-    "startedDateTime": _v.string(fmt="date-time", nullable=True),
-    "status": _v.string(enum=("notStarted", "inProgress", "completed")),
+    "assignedDateTime": _C2,
+    "assignerUserId": _C1,
+    "assignmentType": _C7,
+    "completedDateTime": _C2,
+    "completionPercentage": _C8,
+    "dueDateTime": _C9,
+    "externalcourseActivityId": _C1,
+    "learnerUserId": _C0,
+    "learningContentId": _C0,
+    "learningProviderId": _C0,
+    "startedDateTime": _C2,
+    "status": _C10,
 }
 _REQUIRED["LearningCourseActivity"] = (
     *_REQUIRED["Entity"],
@@ -215,7 +232,7 @@ def validate_learning_course_activity(data: Any) -> list[ValidationError]:
 
 _PROPS["LearningAssignment"] = {
     **_PROPS["LearningCourseActivity"],
-    "notes": _v.string(nullable=True),
+    "notes": _C1,
 }
 _REQUIRED["LearningAssignment"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningAssignment"] = _v.obj(
@@ -233,24 +250,24 @@ def validate_learning_assignment(data: Any) -> list[ValidationError]:
 
 _PROPS["LearningContent"] = {
     **_PROPS["Entity"],
-    "additionalTags": _v.array(_v.string()),
-    "contentWebUrl": _v.string(),
-    "contributors": _v.array(_v.string()),
-    "createdDateTime": _v.string(fmt="date-time", nullable=True),
-    "description": _v.string(nullable=True),
-    "duration": _v.string(nullable=True),
-    "externalId": _v.string(),
-    "format": _v.string(nullable=True),
-    "isActive": _v.boolean(nullable=True),
-    "isPremium": _v.boolean(nullable=True),
-    "isSearchable": _v.boolean(nullable=True),
-    "languageTag": _v.string(),
-    "lastModifiedDateTime": _v.string(fmt="date-time", nullable=True),
-    "numberOfPages": _v.integer(minimum=-2147483648, maximum=2147483647, nullable=True),
-    "skillTags": _v.array(_v.string()),
-    "sourceName": _v.string(nullable=True),
-    "thumbnailWebUrl": _v.string(nullable=True),
-    "title": _v.string(),
+    "additionalTags": _C11,
+    "contentWebUrl": _C0,
+    "contributors": _C11,
+    "createdDateTime": _C2,
+    "description": _C1,
+    "duration": _C1,
+    "externalId": _C0,
+    "format": _C1,
+    "isActive": _C12,
+    "isPremium": _C12,
+    "isSearchable": _C12,
+    "languageTag": _C0,
+    "lastModifiedDateTime": _C2,
+    "numberOfPages": _C13,
+    "skillTags": _C11,
+    "sourceName": _C1,
+    "thumbnailWebUrl": _C1,
+    "title": _C0,
 }
 _REQUIRED["LearningContent"] = (
     *_REQUIRED["Entity"],
@@ -270,8 +287,8 @@ def validate_learning_content(data: Any) -> list[ValidationError]:
 
 
 _PROPS["LearningCourseActivityCollectionResponse"] = {
-    "value": _v.array(_v.Lazy(_CHECKS, "LearningCourseActivity")),
-    "@odata.nextLink": _v.string(nullable=True),
+    "value": _C14,
+    "@odata.nextLink": _C1,
 }
 _REQUIRED["LearningCourseActivityCollectionResponse"] = ()
 _CHECKS["LearningCourseActivityCollectionResponse"] = _v.obj(
@@ -289,13 +306,13 @@ def validate_learning_course_activity_collection_response(data: Any) -> list[Val
 
 _PROPS["LearningProvider"] = {
     **_PROPS["Entity"],
-    "displayName": _v.string(),
-    "loginWebUrl": _v.string(nullable=True),
-    "longLogoWebUrlForDarkTheme": _v.string(),
-    "longLogoWebUrlForLightTheme": _v.string(),
-    "squareLogoWebUrlForDarkTheme": _v.string(),
-    "squareLogoWebUrlForLightTheme": _v.string(),
-    "learningContents": _v.array(_v.Lazy(_CHECKS, "LearningContent")),
+    "displayName": _C0,
+    "loginWebUrl": _C1,
+    "longLogoWebUrlForDarkTheme": _C0,
+    "longLogoWebUrlForLightTheme": _C0,
+    "squareLogoWebUrlForDarkTheme": _C0,
+    "squareLogoWebUrlForLightTheme": _C0,
+    "learningContents": _C15,
 }
 _REQUIRED["LearningProvider"] = (
     *_REQUIRED["Entity"],

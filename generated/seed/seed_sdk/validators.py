@@ -23,14 +23,25 @@ __all__ = [
 ]
 
 _CHECKS: dict[str, _v.Check] = {}
+
+# Field checks, each built once and shared by every field that needs it.
+_C0 = _v.string()
+_C1 = _v.string(nullable=True)
+_C2 = _v.string(fmt="date-time", nullable=True)
+_C3 = _v.array(_v.Lazy(_CHECKS, "ErrorDetails"))
+_C4 = _v.nullable(_v.Lazy(_CHECKS, "InnerError"))
+_C5 = _v.Lazy(_CHECKS, "MainError")
+_C6 = _v.string(enum=("notStarted", "inProgress", "completed", "unknownFutureValue"), nullable=True)
+_C7 = _v.integer(minimum=-2147483648, maximum=2147483647, nullable=True)
+
 # Each model's property checks and required names, a subtype's built on its base's.
 _PROPS: dict[str, dict[str, _v.Check]] = {}
 _REQUIRED: dict[str, tuple[str, ...]] = {}
 
 _PROPS["ErrorDetails"] = {
-    "code": _v.string(),
-    "message": _v.string(),
-    "target": _v.string(nullable=True),
+    "code": _C0,
+    "message": _C0,
+    "target": _C1,
 }
 _REQUIRED["ErrorDetails"] = ("code", "message")
 _CHECKS["ErrorDetails"] = _v.obj(
@@ -47,9 +58,9 @@ def validate_error_details(data: Any) -> list[ValidationError]:
 
 
 _PROPS["InnerError"] = {
-    "request-id": _v.string(nullable=True),
-    "client-request-id": _v.string(nullable=True),
-    "date": _v.string(fmt="date-time", nullable=True),
+    "request-id": _C1,
+    "client-request-id": _C1,
+    "date": _C2,
 }
 _REQUIRED["InnerError"] = ()
 _CHECKS["InnerError"] = _v.obj(
@@ -66,11 +77,11 @@ def validate_inner_error(data: Any) -> list[ValidationError]:
 
 
 _PROPS["MainError"] = {
-    "code": _v.string(),
-    "message": _v.string(),
-    "target": _v.string(nullable=True),
-    "details": _v.array(_v.Lazy(_CHECKS, "ErrorDetails")),
-    "innerError": _v.nullable(_v.Lazy(_CHECKS, "InnerError")),
+    "code": _C0,
+    "message": _C0,
+    "target": _C1,
+    "details": _C3,
+    "innerError": _C4,
 }
 _REQUIRED["MainError"] = ("code", "message")
 _CHECKS["MainError"] = _v.obj(
@@ -87,7 +98,7 @@ def validate_main_error(data: Any) -> list[ValidationError]:
 
 
 _PROPS["ODataError"] = {
-    "error": _v.Lazy(_CHECKS, "MainError"),
+    "error": _C5,
 }
 _REQUIRED["ODataError"] = ("error",)
 _CHECKS["ODataError"] = _v.obj(
@@ -104,16 +115,14 @@ def validate_o_data_error(data: Any) -> list[ValidationError]:
 
 
 _PROPS["LearningCourseActivity"] = {
-    "externalcourseActivityId": _v.string(nullable=True),
-    "learningProviderId": _v.string(nullable=True),
-    "learningContentId": _v.string(),
-    "learnerUserId": _v.string(),
-    "status": _v.string(
-        enum=("notStarted", "inProgress", "completed", "unknownFutureValue"), nullable=True
-    ),
-    "completedDateTime": _v.string(fmt="date-time", nullable=True),
-    "completionPercentage": _v.integer(minimum=-2147483648, maximum=2147483647, nullable=True),
-    "@odata.type": _v.string(),
+    "externalcourseActivityId": _C1,
+    "learningProviderId": _C1,
+    "learningContentId": _C0,
+    "learnerUserId": _C0,
+    "status": _C6,
+    "completedDateTime": _C2,
+    "completionPercentage": _C7,
+    "@odata.type": _C0,
 }
 _REQUIRED["LearningCourseActivity"] = ("learningContentId", "learnerUserId")
 _CHECKS["LearningCourseActivity"] = _v.obj(
@@ -136,7 +145,7 @@ def validate_learning_course_activity(data: Any) -> list[ValidationError]:
 
 _PROPS["LearningSelfInitiatedCourse"] = {
     **_PROPS["LearningCourseActivity"],
-    "startedDateTime": _v.string(fmt="date-time", nullable=True),
+    "startedDateTime": _C2,
 }
 _REQUIRED["LearningSelfInitiatedCourse"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningSelfInitiatedCourse"] = _v.obj(

@@ -22,14 +22,35 @@ __all__ = [
 ]
 
 _CHECKS: dict[str, _v.Check] = {}
+
+# Field checks, each built once and shared by every field that needs it.
+_C0 = _v.number()
+_C1 = _v.nullable(_v.Lazy(_CHECKS, "Dimensions"))
+_C2 = _v.string()
+_C3 = _v.string(min_length=1, max_length=64)
+_C4 = _v.string(pattern="^[A-Z]{3}-[0-9]+$", nullable=True)
+_C5 = _v.number(minimum=0, maximum=1, exclusive_maximum=True)
+_C6 = _v.integer(minimum=-9223372036854775808, maximum=9223372036854775807)
+_C7 = _v.string(enum=("small", "medium", "large"))
+_C8 = _v.string(enum=("red", "green", "unknownFutureValue"), nullable=True)
+_C9 = _v.string(fmt="date-time")
+_C10 = _v.string(fmt="date", nullable=True)
+_C11 = _v.array(_v.string(), max_items=3)
+_C12 = _v.array(_v.Lazy(_CHECKS, "Thing"))
+_C13 = _v.Lazy(_CHECKS, "Dimensions")
+_C14 = _v.mapping(_v.string())
+_C15 = _v.boolean()
+_C16 = _v.integer(minimum=0, maximum=240)
+_C17 = _v.string(nullable=True)
+
 # Each model's property checks and required names, a subtype's built on its base's.
 _PROPS: dict[str, dict[str, _v.Check]] = {}
 _REQUIRED: dict[str, tuple[str, ...]] = {}
 
 _PROPS["Dimensions"] = {
-    "width": _v.number(),
-    "height": _v.number(),
-    "inner": _v.nullable(_v.Lazy(_CHECKS, "Dimensions")),
+    "width": _C0,
+    "height": _C0,
+    "inner": _C1,
 }
 _REQUIRED["Dimensions"] = ()
 _CHECKS["Dimensions"] = _v.obj(
@@ -46,8 +67,8 @@ def validate_dimensions(data: Any) -> list[ValidationError]:
 
 
 _PROPS["Entity"] = {
-    "id": _v.string(),
-    "@odata.type": _v.string(),
+    "id": _C2,
+    "@odata.type": _C2,
 }
 _REQUIRED["Entity"] = ()
 _CHECKS["Entity"] = _v.obj(
@@ -69,19 +90,19 @@ def validate_entity(data: Any) -> list[ValidationError]:
 
 _PROPS["Thing"] = {
     **_PROPS["Entity"],
-    "displayName": _v.string(min_length=1, max_length=64),
-    "code": _v.string(pattern="^[A-Z]{3}-[0-9]+$", nullable=True),
-    "score": _v.number(minimum=0, maximum=1, exclusive_maximum=True),
-    "count": _v.integer(minimum=-9223372036854775808, maximum=9223372036854775807),
-    "size": _v.string(enum=("small", "medium", "large")),
-    "color": _v.string(enum=("red", "green", "unknownFutureValue"), nullable=True),
-    "createdDateTime": _v.string(fmt="date-time"),
-    "birthday": _v.string(fmt="date", nullable=True),
-    "labels": _v.array(_v.string(), max_items=3),
-    "parts": _v.array(_v.Lazy(_CHECKS, "Thing")),
-    "dimensions": _v.Lazy(_CHECKS, "Dimensions"),
-    "extra": _v.mapping(_v.string()),
-    "class": _v.boolean(),
+    "displayName": _C3,
+    "code": _C4,
+    "score": _C5,
+    "count": _C6,
+    "size": _C7,
+    "color": _C8,
+    "createdDateTime": _C9,
+    "birthday": _C10,
+    "labels": _C11,
+    "parts": _C12,
+    "dimensions": _C13,
+    "extra": _C14,
+    "class": _C15,
 }
 _REQUIRED["Thing"] = (*_REQUIRED["Entity"], *("displayName",))
 _CHECKS["Thing"] = _v.obj(
@@ -102,7 +123,7 @@ def validate_thing(data: Any) -> list[ValidationError]:
 
 _PROPS["Gadget"] = {
     **_PROPS["Thing"],
-    "voltage": _v.integer(minimum=0, maximum=240),
+    "voltage": _C16,
 }
 _REQUIRED["Gadget"] = (*_REQUIRED["Thing"], *())
 _CHECKS["Gadget"] = _v.obj(
@@ -119,8 +140,8 @@ def validate_gadget(data: Any) -> list[ValidationError]:
 
 
 _PROPS["ThingCollectionResponse"] = {
-    "value": _v.array(_v.Lazy(_CHECKS, "Thing")),
-    "@odata.nextLink": _v.string(nullable=True),
+    "value": _C12,
+    "@odata.nextLink": _C17,
 }
 _REQUIRED["ThingCollectionResponse"] = ()
 _CHECKS["ThingCollectionResponse"] = _v.obj(
