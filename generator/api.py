@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.config import BuildConfig, Config, find_config, seed_build
-from generator.pipeline import BuildOutcome, read_spec_or_pages, run_build, spec_text_from_pages
+from generator.pipeline import (
+    BuildOutcome,
+    read_spec_or_pages,
+    run_build,
+    spec_text_from_pages,
+)
 from generator.spec_io import parse_spec_text
 
 if TYPE_CHECKING:
@@ -25,7 +30,10 @@ def load_config(folder: Path | str = ".") -> Config | None:
 
 
 def build(
-    config: Config | BuildConfig | Path | str | None = None, *, check: bool = False, only: Sequence[str] = ()
+    config: Config | BuildConfig | Path | str | None = None,
+    *,
+    check: bool = False,
+    only: Sequence[str] = (),
 ) -> list[BuildOutcome]:
     """Run configured builds (a `Config`, one `BuildConfig`, or the config in a folder).
 
@@ -45,7 +53,9 @@ def build(
 
 def spec(pages: Sequence[Path | str], *, overlay: Path | str | None = None) -> dict[str, Any]:
     """Pages (files or folders) to one OpenAPI document, as plain data."""
-    text = spec_text_from_pages([Path(p) for p in pages], Path(overlay) if overlay is not None else None)
+    text = spec_text_from_pages(
+        [Path(p) for p in pages], Path(overlay) if overlay is not None else None
+    )
     data: dict[str, Any] = parse_spec_text(text, "<pages>").data
     return data
 

@@ -248,16 +248,10 @@ class _Model:
 
 
 def _page_namespace(page: Page) -> str:
-    return (
-        page.namespace.value
-        if page.namespace and page.namespace.value
-        else DEFAULT_NAMESPACE
-    )
+    return page.namespace.value if page.namespace and page.namespace.value else DEFAULT_NAMESPACE
 
 
-def _row_prop(
-    row: PropertyRow, ns: str, source: str, navigation: bool = False
-) -> _Prop:
+def _row_prop(row: PropertyRow, ns: str, source: str, navigation: bool = False) -> _Prop:
     return _Prop(
         row.name,
         row.type,
@@ -293,9 +287,7 @@ def _collect_resource_page(model: _Model, page: Page) -> None:
     base: str | None = None
     if page.base_type:
         base = qualify(page.base_type.value, ns)
-    elif page.resource is not None and isinstance(
-        page.resource.annotation.get("baseType"), str
-    ):
+    elif page.resource is not None and isinstance(page.resource.annotation.get("baseType"), str):
         base = str(page.resource.annotation["baseType"]).strip("#")
     if base:
         t.base = base
@@ -516,11 +508,7 @@ class _Schemas:
             out["description"] = desc
         if prop.navigation:
             out["x-ms-navigationProperty"] = True
-        if (
-            out.get("allOf")
-            and "description" not in out
-            and "x-ms-navigationProperty" not in out
-        ):
+        if out.get("allOf") and "description" not in out and "x-ms-navigationProperty" not in out:
             return dict(out["allOf"][0])
         return out
 
@@ -529,11 +517,7 @@ class _Schemas:
         # Resolve property types first: that may add enum and stub types.
         resolved: dict[str, list[tuple[str, dict[str, Any], bool]]] = {}
         for t in list(model.types.values()):
-            if (
-                t.base
-                and model.get(t.base) is None
-                and t.base.lower() == ENTITY.lower()
-            ):
+            if t.base and model.get(t.base) is None and t.base.lower() == ENTITY.lower():
                 model.ensure(t.base, "object", t.source, t.line)
                 resolved[ENTITY.lower()] = [
                     (
@@ -691,9 +675,7 @@ def error_schemas() -> dict[str, dict[str, Any]]:
         },
         ERROR_SCHEMA: {
             "type": "object",
-            "properties": {
-                "error": {"$ref": REF + "microsoft.graph.ODataErrors.MainError"}
-            },
+            "properties": {"error": {"$ref": REF + "microsoft.graph.ODataErrors.MainError"}},
             "required": ["error"],
         },
     }
@@ -815,9 +797,7 @@ def _permissions(page: Page) -> list[dict[str, Any]]:
         names: list[str] = []
         for cell in (row.permissions, row.higher_privileged or ""):
             text = cell.strip()
-            if not text or re.fullmatch(
-                r"not (supported|applicable)\.?", text, re.IGNORECASE
-            ):
+            if not text or re.fullmatch(r"not (supported|applicable)\.?", text, re.IGNORECASE):
                 continue
             for part in re.split(r"\s*,\s*", text):
                 part = part.strip()
@@ -923,20 +903,14 @@ class _Operations:
             if sibling is None or found is None:
                 continue
             source_path, source = found
-            body = sibling.get("requestBody", {}).get("content", {}).get(
-                "application/json", {}
-            )
+            body = sibling.get("requestBody", {}).get("content", {}).get("application/json", {})
             returned = (
-                source["responses"].get("200", {}).get("content", {}).get(
-                    "application/json", {}
-                )
+                source["responses"].get("200", {}).get("content", {}).get("application/json", {})
             )
             if body and body.get("schema") != returned.get("schema"):
                 continue  # the update takes another type than the get returns
             op = copy.deepcopy(source)
-            for old_resp, new_resp in zip(
-                source["responses"].values(), op["responses"].values()
-            ):
+            for old_resp, new_resp in zip(source["responses"].values(), op["responses"].values()):
                 old_media = old_resp.get("content", {}).get("application/json")
                 new_media = new_resp.get("content", {}).get("application/json")
                 for media, value, src, line in list(self.examples):
@@ -983,11 +957,9 @@ class _Operations:
         noun: str,
     ) -> dict[str, Any]:
         response = page.response
-        tag = (
-            response.body_type.split(".")[-1]
-            if response and response.body_type
-            else None
-        ) or (body_type.split(".")[-1] if body_type else noun[0].lower() + noun[1:])
+        tag = (response.body_type.split(".")[-1] if response and response.body_type else None) or (
+            body_type.split(".")[-1] if body_type else noun[0].lower() + noun[1:]
+        )
         self.tags.add(tag)
         op: dict[str, Any] = {"tags": [tag]}
         if page.title:
@@ -1007,9 +979,7 @@ class _Operations:
             op["x-ms-permissions"] = perms
         return op
 
-    def parameters(
-        self, page: Page, params: list[_PathParam], method: str
-    ) -> list[dict[str, Any]]:
+    def parameters(self, page: Page, params: list[_PathParam], method: str) -> list[dict[str, Any]]:
         ns = _page_namespace(page)
         out: list[dict[str, Any]] = []
         for p in params:
@@ -1084,10 +1054,7 @@ class _Operations:
             return None
         media: dict[str, Any]
         action_rows = [
-            r
-            for t in page.request_body
-            if t.rows and t.is_parameter_table
-            for r in t.rows
+            r for t in page.request_body if t.rows and t.is_parameter_table for r in t.rows
         ]
         if action_rows:
             props = {
@@ -1099,9 +1066,7 @@ class _Operations:
             if req:
                 schema["required"] = req
             media = {"schema": schema}
-        elif body_type is not None and (
-            page.request_body or method in ("patch", "post", "put")
-        ):
+        elif body_type is not None and (page.request_body or method in ("patch", "post", "put")):
             if not page.request_body and not any(
                 e.http and e.http.has_json_body for e in page.examples_of("request")
             ):
@@ -1126,9 +1091,7 @@ class _Operations:
             self.examples.append((media, example[0], page.source, example[1]))
         return {"required": True, "content": {"application/json": media}}
 
-    def first_example(
-        self, page: Page, kind: str, status: int | None
-    ) -> tuple[Any, int] | None:
+    def first_example(self, page: Page, kind: str, status: int | None) -> tuple[Any, int] | None:
         for ex in page.examples_of(kind):
             http = ex.http
             if http is None or not http.has_json_body:
@@ -1143,9 +1106,7 @@ class _Operations:
         status = info.status if info else None
         if status is None:
             statuses = [
-                e.http.status
-                for e in page.examples_of("response")
-                if e.http and e.http.status
+                e.http.status for e in page.examples_of("response") if e.http and e.http.status
             ]
             status = statuses[0] if statuses else 200
             self.model.diag(
@@ -1187,9 +1148,7 @@ class _Operations:
         out["default"] = {"$ref": "#/components/responses/error"}
         return out
 
-    def collection_schema(
-        self, item: dict[str, Any], body_type: str, ns: str
-    ) -> dict[str, Any]:
+    def collection_schema(self, item: dict[str, Any], body_type: str, ns: str) -> dict[str, Any]:
         name = (
             item["$ref"][len(REF) :] if "$ref" in item else qualify(body_type, ns)
         ) + "CollectionResponse"
@@ -1301,9 +1260,7 @@ class _ExampleFitter:
         ref = schema.get("$ref")
         return str(ref)[len(REF) :] if isinstance(ref, str) else None
 
-    def view(
-        self, schema: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+    def view(self, schema: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], dict[str, str]]:
         """An object schema's properties, required names and discriminator mapping, allOf merged."""
         schema = self.resolve(schema)
         props: dict[str, Any] = {}
@@ -1371,9 +1328,7 @@ class _ExampleFitter:
             props, required, _ = self.view(s)
             if depth >= _MAX_DEPTH:
                 return {}
-            return {
-                name: self.sample(props.get(name, {}), depth + 1) for name in required
-            }
+            return {name: self.sample(props.get(name, {}), depth + 1) for name in required}
         return None if self.nullable(schema) else "string"
 
     def fit(self, value: Any, schema: Mapping[str, Any], depth: int = 0) -> Any:
@@ -1383,11 +1338,7 @@ class _ExampleFitter:
             return None if self.nullable(schema) else self.sample(schema, depth)
         s = self.main(schema)
         kind = self.kind(s)
-        if (
-            isinstance(value, str)
-            and _PLACEHOLDER.match(value.strip())
-            and kind != "any"
-        ):
+        if isinstance(value, str) and _PLACEHOLDER.match(value.strip()) and kind != "any":
             return self.sample(schema, depth)
         if "enum" in s:
             return value if value in s["enum"] else self.sample(s, depth)
@@ -1395,11 +1346,7 @@ class _ExampleFitter:
             if not isinstance(value, str):
                 return self.sample(s, depth)
             pattern = _FORMATS.get(str(s.get("format")))
-            return (
-                value
-                if pattern is None or pattern.match(value)
-                else self.sample(s, depth)
-            )
+            return value if pattern is None or pattern.match(value) else self.sample(s, depth)
         if kind == "integer":
             ok = isinstance(value, int) and not isinstance(value, bool)
             ok = ok and s.get("minimum", value) <= value <= s.get("maximum", value)
@@ -1426,9 +1373,9 @@ class _ExampleFitter:
         odata = value.get("@odata.type")
         if mapping and "@odata.type" in value:
             target = mapping.get(odata) if isinstance(odata, str) else None
-            if target is not None and self.components.get(
-                target[len(REF) :]
-            ) is not self.resolve(schema):
+            if target is not None and self.components.get(target[len(REF) :]) is not self.resolve(
+                schema
+            ):
                 return self.fit_object(value, {"$ref": target}, depth + 1)
             if target is None:
                 value = {k: v for k, v in value.items() if k != "@odata.type"}
@@ -1438,9 +1385,7 @@ class _ExampleFitter:
             if key in props:
                 out[key] = self.fit(item, props[key], depth + 1)
             elif key.lower() in lower and lower[key.lower()] not in value:
-                out[lower[key.lower()]] = self.fit(
-                    item, props[lower[key.lower()]], depth + 1
-                )
+                out[lower[key.lower()]] = self.fit(item, props[lower[key.lower()]], depth + 1)
             elif key.startswith("@odata.") and isinstance(item, str):
                 out[key] = item
         for name in required:
@@ -1479,9 +1424,7 @@ def _jsonpath_steps(expr: str) -> list[re.Match[str]]:
     while pos < len(expr):
         m = _SEGMENT.match(expr, pos)
         if m is None or m.end() == pos:
-            raise InputError(
-                f"overlay target not understood at {expr[pos:]!r}", pointer=expr
-            )
+            raise InputError(f"overlay target not understood at {expr[pos:]!r}", pointer=expr)
         steps.append(m)
         pos = m.end()
     return steps
@@ -1525,11 +1468,7 @@ def select(doc: Any, expr: str) -> list[tuple[Any, Any]]:
                             nxt.append((n, k))
                         stack.append(v)
             elif step.group("name") is not None or step.group("key") is not None:
-                key = (
-                    step.group("name")
-                    if step.group("name") is not None
-                    else step.group("key")
-                )
+                key = step.group("name") if step.group("name") is not None else step.group("key")
                 if isinstance(node, dict) and key in node:
                     nxt.append((node, key))
             elif step.group("index") is not None:
@@ -1555,20 +1494,14 @@ def _merge(target: Any, update: Any) -> Any:
         return out
     if isinstance(target, list):
         return target + (
-            copy.deepcopy(update)
-            if isinstance(update, list)
-            else [copy.deepcopy(update)]
+            copy.deepcopy(update) if isinstance(update, list) else [copy.deepcopy(update)]
         )
     return copy.deepcopy(update)
 
 
-def apply_overlay(
-    spec: Mapping[str, Any], overlay: Mapping[str, Any]
-) -> dict[str, Any]:
+def apply_overlay(spec: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
     """Apply an OpenAPI Overlay 1.0 document's actions in order; returns a new spec."""
-    if not isinstance(overlay, Mapping) or not str(
-        overlay.get("overlay", "")
-    ).startswith("1."):
+    if not isinstance(overlay, Mapping) or not str(overlay.get("overlay", "")).startswith("1."):
         raise InputError(
             "not an OpenAPI Overlay 1.x document (no 'overlay: 1.0.0')",
             pointer="/overlay",
@@ -1580,9 +1513,7 @@ def apply_overlay(
     for index, action in enumerate(actions):
         where = f"/actions/{index}"
         if not isinstance(action, Mapping) or not isinstance(action.get("target"), str):
-            raise InputError(
-                "overlay action needs a 'target' JSONPath string", pointer=where
-            )
+            raise InputError("overlay action needs a 'target' JSONPath string", pointer=where)
         try:
             selected = select(doc, action["target"])
         except InputError as exc:
@@ -1594,9 +1525,7 @@ def apply_overlay(
                 reverse=True,
             ):
                 if parent is None:
-                    raise InputError(
-                        "overlay cannot remove the document root", pointer=where
-                    )
+                    raise InputError("overlay cannot remove the document root", pointer=where)
                 del parent[key]
         elif "update" in action:
             for parent, key in selected:
@@ -1633,9 +1562,7 @@ def build(
                 if m.name not in t.members:
                     t.members.append(m.name)
     for page in pages:
-        if page.is_resource_page or (
-            page.resource is not None and not page.is_api_page
-        ):
+        if page.is_resource_page or (page.resource is not None and not page.is_api_page):
             _collect_resource_page(model, page)
     api_pages = [p for p in pages if p.is_api_page]
     for page in api_pages:
@@ -1735,9 +1662,7 @@ def _document(
             "responses": {
                 "error": {
                     "description": "error",
-                    "content": {
-                        "application/json": {"schema": {"$ref": REF + ERROR_SCHEMA}}
-                    },
+                    "content": {"application/json": {"schema": {"$ref": REF + ERROR_SCHEMA}}},
                 }
             },
             "securitySchemes": {
@@ -1778,11 +1703,7 @@ class _Dumper(yaml.SafeDumper):
             if self.analysis is None:
                 self.analysis = self.analyze_scalar(event.value)
             analysis: Any = self.analysis
-            return (
-                not analysis.empty
-                and not analysis.multiline
-                and len(analysis.scalar) < 1024
-            )
+            return not analysis.empty and not analysis.multiline and len(analysis.scalar) < 1024
         return bool(super().check_simple_key())
 
 

@@ -16,18 +16,18 @@ from generator import __version__
 from generator.config import BuildConfig, find_config, seed_build
 from generator.errors import InputError
 from generator.naming import is_safe_identifier, module_name
-from generator.progress import Progress
-from generator.subset import Selection
 from generator.pipeline import (
-    generate_files,
     load_spec_text,
     read_spec_or_pages,
     run_build,
+    run_generate,
     spec_text_from_pages,
 )
+from generator.progress import Progress
 from generator.render import PackageInfo
 from generator.spec_io import read_text
-from generator.write import diff_tree, write_file, write_tree
+from generator.subset import Selection
+from generator.write import write_file
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and results")
     parser.add_argument("-v", "--verbose", action="store_true", help="say what each step did")
     # -q/-v work before or after the verb; SUPPRESS keeps a verb's parser from resetting them.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
@@ -204,40 +204,42 @@ def _cmd_spec(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    package = args.package or module_name(args.output.resolve().name)
+    if not is_safe_identifier(package) or module_name(package) != package:
+        raise InputError(f"--package {package!r} is not a valid lower-case Python package name")
+    info = PackageInfo(
+        package, args.distribution or package.replace("_", "-"), args.package_version
+    )
+    selection = Selection(
+        tuple(args.include_path),
+        tuple(args.exclude_path),
+        tuple(args.include_tag),
+        tuple(args.exclude_tag),
+    )
     progress = Progress.for_terminal("generate", args.quiet)
     started = time.perf_counter()
     try:
-        selection = Selection(
-            tuple(args.include_path),
-            tuple(args.exclude_path),
-            tuple(args.include_tag),
-            tuple(args.exclude_tag),
+        outcome = run_generate(
+            args.spec,
+            args.output,
+            info,
+            check=args.check,
+            templates=args.templates,
+            selection=selection,
+            jobs=args.jobs,
+            progress=progress,
         )
-        api = load_spec_text(read_text(args.spec), str(args.spec), progress, selection)
-        package = args.package or module_name(args.output.resolve().name)
-        if not is_safe_identifier(package) or module_name(package) != package:
-            raise InputError(f"--package {package!r} is not a valid lower-case Python package name")
-        info = PackageInfo(
-            package, args.distribution or package.replace("_", "-"), args.package_version
-        )
-        files = generate_files(api, info, args.templates, jobs=args.jobs, progress=progress)
     finally:
         progress.clear()
-    _say(
-        args,
-        f"{len(api.models)} models, {len(api.enums)} enums, {len(api.operations)} operations "
-        f"in {time.perf_counter() - started:.2f}s",
-    )
+    _say(args, f"{outcome.files} files in {time.perf_counter() - started:.2f}s")
     if args.check:
-        stale = diff_tree(args.output, files)
-        if stale:
-            sys.stdout.write(stale)
+        if outcome.stale:
+            sys.stdout.write(outcome.stale)
             print(f"{args.output}: stale; run `apigen generate` to refresh it", file=sys.stderr)
             return EXIT_FINDINGS
         return EXIT_OK
-    write_tree(args.output, files)
     if not args.quiet:
-        print(f"wrote {len(files)} files to {args.output}")
+        print(f"wrote {outcome.files} files to {args.output}")
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from generator import naming
 from generator.errors import InputError
-from generator.subset import Selection
+from generator.subset import EVERYTHING, Selection
 
 _BUILD_KEYS = {
     "name": str,
@@ -52,7 +52,7 @@ class BuildConfig:
     # "fixed": always `version`.
     version_policy: str = "diff"
     # Generate a subset: path patterns and tags (see generator.subset).
-    selection: Selection = Selection()
+    selection: Selection = EVERYTHING
 
 
 @dataclass(frozen=True)

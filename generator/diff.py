@@ -99,25 +99,17 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
             "Documentation",
             "A title, summary or description changed (docstrings only).",
         ),
-        "example-changed": _check(
-            _I, "Documentation", "An example changed (docs only)."
-        ),
+        "example-changed": _check(_I, "Documentation", "An example changed (docs only)."),
         "default-server-changed": _check(
             _N,
             "Changed",
             "The first server URL changed: Client's default base_url moves.",
         ),
         "server-added": _check(_I, "Added", "A further server URL was listed."),
-        "server-removed": _check(
-            _I, "Removed", "A further (not the default) server was dropped."
-        ),
+        "server-removed": _check(_I, "Removed", "A further (not the default) server was dropped."),
         # security
-        "security-added": _check(
-            _B, "Changed", "Authentication is now required where none was."
-        ),
-        "security-removed": _check(
-            _N, "Removed", "Authentication is no longer required."
-        ),
+        "security-added": _check(_B, "Changed", "Authentication is now required where none was."),
+        "security-removed": _check(_N, "Removed", "Authentication is no longer required."),
         "security-alternative-added": _check(
             _N, "Added", "A new way to authenticate (security requirement) is accepted."
         ),
@@ -127,17 +119,13 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
             "A way to authenticate (scheme or scope set) is no longer accepted.",
         ),
         "security-scheme-added": _check(_I, "Added", "A security scheme was declared."),
-        "security-scheme-removed": _check(
-            _B, "Removed", "A security scheme was removed."
-        ),
+        "security-scheme-removed": _check(_B, "Removed", "A security scheme was removed."),
         "security-scheme-changed": _check(
             _B, "Changed", "A security scheme's type, location or flow URLs changed."
         ),
         # paths and operations
         "path-added": _check(_N, "Added", "A new path: new client methods."),
-        "path-removed": _check(
-            _B, "Removed", "A path was removed: its client methods vanish."
-        ),
+        "path-removed": _check(_B, "Removed", "A path was removed: its client methods vanish."),
         "path-parameter-renamed": _check(
             _B,
             "Changed",
@@ -158,9 +146,7 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
         "operation-id-added": _check(
             _B, "Changed", "An operationId was set: the SDK method is renamed after it."
         ),
-        "operation-deprecated": _check(
-            _N, "Deprecated", "An operation was deprecated."
-        ),
+        "operation-deprecated": _check(_N, "Deprecated", "An operation was deprecated."),
         "undeprecated": _check(_I, "Changed", "A deprecation was withdrawn."),
         # parameters
         "parameter-removed": _check(
@@ -180,9 +166,7 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
         "parameter-became-required": _check(
             _B, "Changed", "An optional parameter became required."
         ),
-        "parameter-became-optional": _check(
-            _N, "Changed", "A required parameter became optional."
-        ),
+        "parameter-became-optional": _check(_N, "Changed", "A required parameter became optional."),
         "parameter-deprecated": _check(_N, "Deprecated", "A parameter was deprecated."),
         # request bodies
         "required-request-body-added": _check(
@@ -196,36 +180,24 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
             "Removed",
             "The request body was removed: the method's body argument vanishes.",
         ),
-        "request-body-became-required": _check(
-            _B, "Changed", "The request body became required."
-        ),
-        "request-body-became-optional": _check(
-            _N, "Changed", "The request body became optional."
-        ),
-        "request-media-type-added": _check(
-            _N, "Added", "A request body media type was added."
-        ),
+        "request-body-became-required": _check(_B, "Changed", "The request body became required."),
+        "request-body-became-optional": _check(_N, "Changed", "The request body became optional."),
+        "request-media-type-added": _check(_N, "Added", "A request body media type was added."),
         "request-media-type-removed": _check(
             _B, "Removed", "A request body media type was removed."
         ),
         # responses
-        "response-success-status-added": _check(
-            _N, "Added", "A new success status code."
-        ),
+        "response-success-status-added": _check(_N, "Added", "A new success status code."),
         "response-success-status-removed": _check(
             _B,
             "Removed",
             "A success status code was removed: the method's return changes.",
         ),
-        "response-error-status-added": _check(
-            _N, "Added", "A new documented error response."
-        ),
+        "response-error-status-added": _check(_N, "Added", "A new documented error response."),
         "response-error-status-removed": _check(
             _N, "Removed", "A documented error response was removed."
         ),
-        "response-media-type-added": _check(
-            _N, "Added", "A response media type was added."
-        ),
+        "response-media-type-added": _check(_N, "Added", "A response media type was added."),
         "response-media-type-removed": _check(
             _B,
             "Removed",
@@ -262,9 +234,7 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
             _B, "Changed", "A discriminator value maps to a different type."
         ),
         # schema values (any direction)
-        "type-changed": _check(
-            _B, "Changed", "A value's type changed: its SDK type changes."
-        ),
+        "type-changed": _check(_B, "Changed", "A value's type changed: its SDK type changes."),
         "request-type-widened": _check(
             _N,
             "Changed",
@@ -283,9 +253,7 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
         "enum-value-removed": _check(
             _B, "Removed", "An enum member was removed: the SDK enum loses a member."
         ),
-        "request-enum-value-added": _check(
-            _N, "Added", "A request enum gained a member."
-        ),
+        "request-enum-value-added": _check(_N, "Added", "A request enum gained a member."),
         "response-enum-value-added": _check(
             _B,
             "Changed",
@@ -296,9 +264,7 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
             "Added",
             "An evolvable (unknownFutureValue) response enum gained a member.",
         ),
-        "became-enum": _check(
-            _B, "Changed", "A free value became an enum: its SDK type changes."
-        ),
+        "became-enum": _check(_B, "Changed", "A free value became an enum: its SDK type changes."),
         "request-enum-removed": _check(
             _N, "Changed", "A request value is no longer limited to an enum."
         ),
@@ -307,9 +273,7 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
             "Changed",
             "A response value is no longer limited to an enum: any value may come.",
         ),
-        "request-became-nullable": _check(
-            _N, "Changed", "A request value now accepts null."
-        ),
+        "request-became-nullable": _check(_N, "Changed", "A request value now accepts null."),
         "request-became-not-nullable": _check(
             _B, "Changed", "A request value no longer accepts null."
         ),
@@ -338,9 +302,7 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
         "request-pattern-changed": _check(
             _B, "Changed", "A request value's pattern was added or changed."
         ),
-        "request-pattern-removed": _check(
-            _N, "Changed", "A request value's pattern was removed."
-        ),
+        "request-pattern-removed": _check(_N, "Changed", "A request value's pattern was removed."),
         "response-pattern-changed": _check(
             _I, "Changed", "A response value's pattern was added, changed or removed."
         ),
@@ -349,9 +311,7 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
             "Changed",
             "A request default changed: callers omitting the value get another.",
         ),
-        "response-default-changed": _check(
-            _I, "Changed", "A response default changed."
-        ),
+        "response-default-changed": _check(_I, "Changed", "A response default changed."),
         # properties
         "request-property-removed": _check(
             _B, "Removed", "A request property was removed: the SDK field vanishes."
@@ -362,9 +322,7 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
         "request-required-property-added": _check(
             _B, "Changed", "A new required request property: existing calls lack it."
         ),
-        "request-optional-property-added": _check(
-            _N, "Added", "A new optional request property."
-        ),
+        "request-optional-property-added": _check(_N, "Added", "A new optional request property."),
         "response-property-added": _check(_N, "Added", "A new response property."),
         "request-property-became-required": _check(
             _B, "Changed", "An optional request property became required."
@@ -439,10 +397,7 @@ class DiffReport:
     @property
     def counts(self) -> dict[str, int]:
         """Changes per level, every level present (0 when none)."""
-        return {
-            level: len(self._at(level))
-            for level in ("breaking", "non-breaking", "info")
-        }
+        return {level: len(self._at(level)) for level in ("breaking", "non-breaking", "info")}
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -478,9 +433,7 @@ def _is_num(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _pick(
-    dirs: frozenset[str], request_id: str | None, response_id: str | None
-) -> str | None:
+def _pick(dirs: frozenset[str], request_id: str | None, response_id: str | None) -> str | None:
     """The most severe check that applies in the directions a value is used in."""
     candidates = []
     if _REQ in dirs and request_id is not None:
@@ -542,9 +495,7 @@ class _Differ:
             level = CHECKS[check_id].level
             self.changes[key] = Change(check_id, level, pointer, text, side)
 
-    def emit_at(
-        self, check_id: str, po: str, pn: str, present_in_new: bool, msg: str
-    ) -> None:
+    def emit_at(self, check_id: str, po: str, pn: str, present_in_new: bool, msg: str) -> None:
         """Point into NEW when the thing still exists there, else into OLD."""
         if present_in_new:
             self.emit(check_id, "new", pn, msg)
@@ -553,9 +504,7 @@ class _Differ:
 
     # -- $ref resolution
 
-    def deref(
-        self, side: Side, node: Any, pointer: str
-    ) -> tuple[Mapping[str, Any], str]:
+    def deref(self, side: Side, node: Any, pointer: str) -> tuple[Mapping[str, Any], str]:
         """Follow a chain of local ``$ref``s; cycle-safe, bad refs are an InputError."""
         seen: set[str] = set()
         current: Any = node
@@ -580,14 +529,10 @@ class _Differ:
             token = raw.replace("~1", "/").replace("~0", "~")
             if isinstance(value, Mapping) and token in value:
                 value = value[token]
-            elif (
-                isinstance(value, list) and token.isdigit() and int(token) < len(value)
-            ):
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
                 value = value[int(token)]
             else:
-                raise InputError(
-                    f"{side} spec: $ref {ref!r} does not resolve", pointer=where
-                )
+                raise InputError(f"{side} spec: $ref {ref!r} does not resolve", pointer=where)
         return value
 
     # -- top level
@@ -596,9 +541,7 @@ class _Differ:
         self.compare_info()
         self.compare_servers()
         self.compare_security_schemes()
-        old_sec, new_sec = self.docs["old"].get("security"), self.docs["new"].get(
-            "security"
-        )
+        old_sec, new_sec = self.docs["old"].get("security"), self.docs["new"].get("security")
         self.compare_security(old_sec, new_sec, "/security", "/security", "the API")
         self.compare_paths()
         self.compare_components()
@@ -675,9 +618,7 @@ class _Differ:
                 )
         for i, url in enumerate(new):
             if url not in old and url not in skip:
-                self.emit(
-                    "server-added", "new", f"/servers/{i}", f"server {_q(url)} added"
-                )
+                self.emit("server-added", "new", f"/servers/{i}", f"server {_q(url)} added")
 
     # -- security
 
@@ -768,17 +709,11 @@ class _Differ:
                 )
             elif key not in old_keys:
                 path = new_keys[key]
-                self.emit(
-                    "path-added", "new", _ptr("", "paths", path), f"path {path} added"
-                )
+                self.emit("path-added", "new", _ptr("", "paths", path), f"path {path} added")
             else:
-                self.compare_path(
-                    old_keys[key], new_keys[key], o[old_keys[key]], n[new_keys[key]]
-                )
+                self.compare_path(old_keys[key], new_keys[key], o[old_keys[key]], n[new_keys[key]])
 
-    def compare_path(
-        self, old_path: str, new_path: str, o_item: Any, n_item: Any
-    ) -> None:
+    def compare_path(self, old_path: str, new_path: str, o_item: Any, n_item: Any) -> None:
         po, pn = _ptr("", "paths", old_path), _ptr("", "paths", new_path)
         oi, po = self.deref("old", o_item, po)
         ni, pn = self.deref("new", n_item, pn)
@@ -843,18 +778,12 @@ class _Differ:
                 )
         self.compare_deprecated(o, n, po, pn, "operation-deprecated", label)
         self.compare_docs(o, n, po, pn, label)
-        self.compare_parameters(
-            o_item, n_item, o, n, item_po, item_pn, po, pn, label, renames
-        )
+        self.compare_parameters(o_item, n_item, o, n, item_po, item_pn, po, pn, label, renames)
         self.compare_request_body(o, n, po, pn, label)
         self.compare_responses(o, n, po, pn, label)
         if "security" in o or "security" in n:
-            o_sec = (
-                o["security"] if "security" in o else self.docs["old"].get("security")
-            )
-            n_sec = (
-                n["security"] if "security" in n else self.docs["new"].get("security")
-            )
+            o_sec = o["security"] if "security" in o else self.docs["old"].get("security")
+            n_sec = n["security"] if "security" in n else self.docs["new"].get("security")
             self.compare_security(
                 o_sec,
                 n_sec,
@@ -893,9 +822,7 @@ class _Differ:
             if not isinstance(params, list):
                 continue
             for i, raw in enumerate(params):
-                param, where = self.deref(
-                    side, raw, _ptr(owner_p, "parameters", str(i))
-                )
+                param, where = self.deref(side, raw, _ptr(owner_p, "parameters", str(i)))
                 key = (str(param.get("in", "")), str(param.get("name", "")))
                 result[key] = (param, where)
         return result
@@ -915,9 +842,7 @@ class _Differ:
     ) -> None:
         old_params = {
             ((loc, renames.get(name, name)) if loc == "path" else (loc, name)): value
-            for (loc, name), value in self.parameters(
-                "old", o_item, o, item_po, po
-            ).items()
+            for (loc, name), value in self.parameters("old", o_item, o, item_po, po).items()
         }
         new_params = self.parameters("new", n_item, n, item_pn, pn)
         removed = sorted(set(old_params) - set(new_params))
@@ -944,9 +869,7 @@ class _Differ:
         for key in added:
             param, where = new_params[key]
             check = (
-                "required-parameter-added"
-                if param.get("required")
-                else "optional-parameter-added"
+                "required-parameter-added" if param.get("required") else "optional-parameter-added"
             )
             kind = "required" if param.get("required") else "optional"
             self.emit(
@@ -967,14 +890,10 @@ class _Differ:
                     f"{what} became required",
                 )
             elif was and not now:
-                self.emit(
-                    "parameter-became-optional", "new", npp, f"{what} became optional"
-                )
+                self.emit("parameter-became-optional", "new", npp, f"{what} became optional")
             self.compare_deprecated(op_, np_, opp, npp, "parameter-deprecated", what)
             self.compare_docs(op_, np_, opp, npp, what)
-            if isinstance(op_.get("schema"), Mapping) and isinstance(
-                np_.get("schema"), Mapping
-            ):
+            if isinstance(op_.get("schema"), Mapping) and isinstance(np_.get("schema"), Mapping):
                 self.compare_schema(
                     op_["schema"],
                     np_["schema"],
@@ -1066,9 +985,7 @@ class _Differ:
             else:
                 om, nm = _map(oc[media]), _map(nc[media])
                 self.compare_docs(om, nm, mo, mn, f"{what} ({media})")
-                if isinstance(om.get("schema"), Mapping) and isinstance(
-                    nm.get("schema"), Mapping
-                ):
+                if isinstance(om.get("schema"), Mapping) and isinstance(nm.get("schema"), Mapping):
                     self.compare_schema(
                         om["schema"],
                         nm["schema"],
@@ -1085,9 +1002,7 @@ class _Differ:
         orr, nrr = _map(o.get("responses")), _map(n.get("responses"))
         for status in sorted(set(orr) | set(nrr), key=str):
             kind = "success" if str(status).startswith("2") else "error"
-            so, sn = _ptr(po, "responses", str(status)), _ptr(
-                pn, "responses", str(status)
-            )
+            so, sn = _ptr(po, "responses", str(status)), _ptr(pn, "responses", str(status))
             if status not in nrr:
                 self.emit(
                     f"response-{kind}-status-removed",
@@ -1107,9 +1022,7 @@ class _Differ:
                 rn, rnp = self.deref("new", nrr[status], sn)
                 what = f"{label} response {status}"
                 self.compare_docs(ro, rn, rop, rnp, what)
-                self.compare_content(
-                    ro, rn, rop, rnp, frozenset({_RESP}), "response", what
-                )
+                self.compare_content(ro, rn, rop, rnp, frozenset({_RESP}), "response", what)
 
     # -- components
 
@@ -1126,8 +1039,7 @@ class _Differ:
             else:
                 ref = "#" + p
                 dirs = frozenset(
-                    self.usage["old"].get(ref, set())
-                    | self.usage["new"].get(ref, set())
+                    self.usage["old"].get(ref, set()) | self.usage["new"].get(ref, set())
                 )
                 self.compare_schema(
                     _map(o[name]), _map(n[name]), p, p, dirs or _BOTH, "schema", what
@@ -1135,9 +1047,7 @@ class _Differ:
 
     # -- schemas
 
-    def unwrap(
-        self, schema: Mapping[str, Any], pointer: str, component: bool
-    ) -> _Unwrapped:
+    def unwrap(self, schema: Mapping[str, Any], pointer: str, component: bool) -> _Unwrapped:
         """See through ``$ref``, ``anyOf/oneOf: [$ref, {nullable}]`` and ``allOf: [$ref]``."""
         if isinstance(schema.get("$ref"), str):
             return _Unwrapped(schema["$ref"], False, schema, pointer)
@@ -1145,13 +1055,9 @@ class _Differ:
             parts = schema.get(key)
             if isinstance(parts, list) and len(parts) >= 2:
                 refs = [
-                    p
-                    for p in parts
-                    if isinstance(p, Mapping) and isinstance(p.get("$ref"), str)
+                    p for p in parts if isinstance(p, Mapping) and isinstance(p.get("$ref"), str)
                 ]
-                nulls = [
-                    p for p in parts if isinstance(p, Mapping) and _is_null_only(p)
-                ]
+                nulls = [p for p in parts if isinstance(p, Mapping) and _is_null_only(p)]
                 if len(refs) == 1 and len(refs) + len(nulls) == len(parts):
                     return _Unwrapped(refs[0]["$ref"], True, schema, pointer)
         parts = schema.get("allOf")
@@ -1163,9 +1069,7 @@ class _Differ:
             and isinstance(parts[0].get("$ref"), str)
             and "properties" not in schema
         ):
-            return _Unwrapped(
-                parts[0]["$ref"], bool(schema.get("nullable")), schema, pointer
-            )
+            return _Unwrapped(parts[0]["$ref"], bool(schema.get("nullable")), schema, pointer)
         return _Unwrapped(None, bool(schema.get("nullable")), schema, pointer)
 
     def compare_schema(
@@ -1179,18 +1083,14 @@ class _Differ:
         what: str,
     ) -> None:
         """Compare two schemas used in ``dirs``; ``kind`` is schema/property/body/parameter/items."""
-        deprecated_check = (
-            "property-deprecated" if kind == "property" else "schema-deprecated"
-        )
+        deprecated_check = "property-deprecated" if kind == "property" else "schema-deprecated"
         self.compare_deprecated(o, n, po, pn, deprecated_check, what)
         self.compare_docs(o, n, po, pn, what)
         component = kind == "schema"
         uo, un = self.unwrap(o, po, component), self.unwrap(n, pn, component)
         if uo.nullable != un.nullable:
             if un.nullable:
-                check = _pick(
-                    dirs, "request-became-nullable", "response-became-nullable"
-                )
+                check = _pick(dirs, "request-became-nullable", "response-became-nullable")
                 self.emit_at(
                     check or "request-became-nullable",
                     po,
@@ -1199,9 +1099,7 @@ class _Differ:
                     f"{what} became nullable",
                 )
             else:
-                check = _pick(
-                    dirs, "request-became-not-nullable", "response-became-not-nullable"
-                )
+                check = _pick(dirs, "request-became-not-nullable", "response-became-not-nullable")
                 self.emit_at(
                     check or "request-became-not-nullable",
                     po,
@@ -1239,21 +1137,13 @@ class _Differ:
         if type_changed:
             widened = _pick(
                 dirs,
-                (
-                    "request-type-widened"
-                    if (ot, nt) == ("integer", "number")
-                    else "type-changed"
-                ),
+                ("request-type-widened" if (ot, nt) == ("integer", "number") else "type-changed"),
                 None,
             )
             narrowed = _pick(
                 dirs,
                 None,
-                (
-                    "response-type-narrowed"
-                    if (ot, nt) == ("number", "integer")
-                    else "type-changed"
-                ),
+                ("response-type-narrowed" if (ot, nt) == ("number", "integer") else "type-changed"),
             )
             check = max(
                 (c for c in (widened, narrowed) if c is not None),
@@ -1276,11 +1166,7 @@ class _Differ:
         self.compare_enum(o, n, po, pn, dirs, what)
         self.compare_bounds(o, n, po, pn, dirs, what)
         if o.get("pattern") != n.get("pattern"):
-            request = (
-                "request-pattern-removed"
-                if "pattern" not in n
-                else "request-pattern-changed"
-            )
+            request = "request-pattern-removed" if "pattern" not in n else "request-pattern-changed"
             pattern_check = _pick(dirs, request, "response-pattern-changed")
             self.emit_at(
                 pattern_check or request,
@@ -1290,9 +1176,7 @@ class _Differ:
                 f"{what}: pattern changed from {_q(o.get('pattern'))} to {_q(n.get('pattern'))}",
             )
         if o.get("default") != n.get("default"):
-            default_check = _pick(
-                dirs, "request-default-changed", "response-default-changed"
-            )
+            default_check = _pick(dirs, "request-default-changed", "response-default-changed")
             self.emit_at(
                 default_check or "request-default-changed",
                 _ptr(po, "default"),
@@ -1354,9 +1238,7 @@ class _Differ:
         if added:
             evolvable = "unknownFutureValue" in ne
             response = (
-                "response-evolvable-enum-value-added"
-                if evolvable
-                else "response-enum-value-added"
+                "response-evolvable-enum-value-added" if evolvable else "response-enum-value-added"
             )
             check = _pick(dirs, "request-enum-value-added", response)
             self.emit(
@@ -1384,22 +1266,10 @@ class _Differ:
                 continue
             check = _pick(
                 dirs,
-                (
-                    "request-constraint-narrowed"
-                    if narrowed
-                    else "request-constraint-widened"
-                ),
-                (
-                    "response-constraint-narrowed"
-                    if narrowed
-                    else "response-constraint-widened"
-                ),
+                ("request-constraint-narrowed" if narrowed else "request-constraint-widened"),
+                ("response-constraint-narrowed" if narrowed else "response-constraint-widened"),
             )
-            fallback = (
-                "request-constraint-narrowed"
-                if narrowed
-                else "request-constraint-widened"
-            )
+            fallback = "request-constraint-narrowed" if narrowed else "request-constraint-widened"
             self.emit_at(
                 check or fallback,
                 _ptr(po, key),
@@ -1546,9 +1416,7 @@ class _Differ:
                 if op_.source != _OWN and op_.source in sn.bases:
                     continue
                 pdirs = _property_dirs(dirs, op_.schema, op_.schema)
-                check = _pick(
-                    pdirs, "request-property-removed", "response-property-removed"
-                )
+                check = _pick(pdirs, "request-property-removed", "response-property-removed")
                 self.emit(
                     check or "response-property-removed",
                     "old",
@@ -1608,9 +1476,7 @@ class _Differ:
                 f"{label} became optional",
             )
         if _REQ in dirs:
-            was_ro, now_ro = bool(op_.schema.get("readOnly")), bool(
-                np_.schema.get("readOnly")
-            )
+            was_ro, now_ro = bool(op_.schema.get("readOnly")), bool(np_.schema.get("readOnly"))
             if now_ro and not was_ro:
                 self.emit(
                     "request-property-became-read-only",
@@ -1721,11 +1587,7 @@ def _alternatives(
             sorted(
                 (
                     str(name),
-                    (
-                        tuple(sorted(str(s) for s in scopes))
-                        if isinstance(scopes, list)
-                        else ()
-                    ),
+                    (tuple(sorted(str(s) for s in scopes)) if isinstance(scopes, list) else ()),
                 )
                 for name, scopes in _map(req).items()
             )
@@ -1737,9 +1599,7 @@ def _alternatives(
 def _alts_text(alts: Iterable[tuple[tuple[str, tuple[str, ...]], ...]]) -> str:
     texts = []
     for alt in sorted(alts):
-        parts = [
-            name + (f"({' '.join(scopes)})" if scopes else "") for name, scopes in alt
-        ]
+        parts = [name + (f"({' '.join(scopes)})" if scopes else "") for name, scopes in alt]
         texts.append(" + ".join(parts) if parts else "anonymous")
     return " or ".join(_q(t) for t in texts)
 
@@ -1777,17 +1637,13 @@ def _usage(differ: _Differ, side: Side) -> dict[str, set[str]]:
         for owner, owner_p in [(item, item_p)] + ops:
             params = owner.get("parameters")
             for i, raw in enumerate(params if isinstance(params, list) else []):
-                seeds[_REQ].append(
-                    differ.deref(side, raw, _ptr(owner_p, "parameters", str(i)))[0]
-                )
+                seeds[_REQ].append(differ.deref(side, raw, _ptr(owner_p, "parameters", str(i)))[0])
         for op, op_p in ops:
             if "requestBody" in op:
                 seeds[_REQ].append(
                     differ.deref(side, op["requestBody"], _ptr(op_p, "requestBody"))[0]
                 )
-            for status, raw in sorted(
-                _map(op.get("responses")).items(), key=lambda kv: str(kv[0])
-            ):
+            for status, raw in sorted(_map(op.get("responses")).items(), key=lambda kv: str(kv[0])):
                 seeds[_RESP].append(
                     differ.deref(side, raw, _ptr(op_p, "responses", str(status)))[0]
                 )
@@ -1909,9 +1765,7 @@ def should_fail(report: DiffReport, fail_on: FailOn) -> bool:
         return bool(report.changes)
     if fail_on == "none":
         return False
-    raise InputError(
-        f"unknown --fail-on value {fail_on!r}: expected breaking, any or none"
-    )
+    raise InputError(f"unknown --fail-on value {fail_on!r}: expected breaking, any or none")
 
 
 def _summary_line(report: DiffReport) -> str:
@@ -1927,8 +1781,7 @@ def _summary_line(report: DiffReport) -> str:
 def render_text(report: DiffReport) -> str:
     """One line per change (``level check-id: message [side pointer]``) and a summary line."""
     lines = [
-        f"{c.level:<12} {c.check_id}: {c.message} [{c.side} {c.pointer}]"
-        for c in report.changes
+        f"{c.level:<12} {c.check_id}: {c.message} [{c.side} {c.pointer}]" for c in report.changes
     ]
     lines.append(_summary_line(report) if report.changes else "No changes; bump: none")
     return "\n".join(lines) + "\n"
@@ -1994,9 +1847,7 @@ def render_changelog(report: DiffReport, version: str) -> str:
     lines = [f"## {_one_line(version)}", ""]
     if not report.changes:
         return "\n".join(lines + ["No changes to the API.", ""])
-    groups: list[tuple[str, list[Change]]] = [
-        ("Breaking changes", list(report.breaking))
-    ]
+    groups: list[tuple[str, list[Change]]] = [("Breaking changes", list(report.breaking))]
     for section in _SECTIONS:
         groups.append(
             (
@@ -2022,7 +1873,5 @@ def checks_markdown_table() -> str:
     """The registry as a Markdown table (breaking first), for the README."""
     rows = sorted(CHECKS.items(), key=lambda kv: (-_LEVEL_RANK[kv[1].level], kv[0]))
     lines = ["| Check | Level | Meaning |", "|---|---|---|"]
-    lines.extend(
-        f"| `{cid}` | {info.level} | {_md(info.explanation)} |" for cid, info in rows
-    )
+    lines.extend(f"| `{cid}` | {info.level} | {_md(info.explanation)} |" for cid, info in rows)
     return "\n".join(lines) + "\n"

@@ -25,7 +25,9 @@ def _tree_digest(folder: Path | None, pattern: str = "*") -> str:
     if folder is None or not folder.is_dir():
         return ""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(
+        p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts
+    ):
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

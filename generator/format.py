@@ -20,14 +20,17 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from importlib.metadata import version
 
 import black
+from black.mode import Mode, TargetVersion
+from black.parsing import InvalidInput
 
 from generator.cache import Cache, key
 
 LINE_LENGTH = 100
-_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
-_MODE_KEY = f"black {black.__version__} py311 {LINE_LENGTH}"
+_MODE = Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
+_MODE_KEY = f"black {version('black')} py311 {LINE_LENGTH}"
 JOB_LINES = 1200  # about what black formats in a quarter of a second
 _CLASS_SPLIT_MEMBERS = 40  # classes with more members than this are cut between members
 _PARALLEL_MIN_LINES = 8000  # below this, starting worker processes costs more than it saves
@@ -41,7 +44,7 @@ def format_python(name: str, text: str) -> str:
     """One file, whole: what the pieces must add up to."""
     try:
         return black.format_str(text, mode=_MODE)
-    except black.InvalidInput as exc:
+    except InvalidInput as exc:
         raise FormatError(f"generated {name} is not valid Python: {exc}") from exc
 
 
@@ -161,7 +164,9 @@ def format_files(
     for name, text in files.items():
         if name.endswith(".py"):
             cut = _units(text, job_lines)
-            plans[name] = [_Job(name, j.context, j.body) for j in cut] if cut else [_Job(name, "", text)]
+            plans[name] = (
+                [_Job(name, j.context, j.body) for j in cut] if cut else [_Job(name, "", text)]
+            )
     done: dict[str, str] = {}
     todo: list[_Job] = []
     for job_list in plans.values():
@@ -196,7 +201,9 @@ def _safe_run(job: _Job) -> str | None:
         return None
 
 
-def _execute(todo: list[_Job], workers: int, progress: Callable[[int, int], None] | None) -> list[str | None]:
+def _execute(
+    todo: list[_Job], workers: int, progress: Callable[[int, int], None] | None
+) -> list[str | None]:
     total = len(todo)
     lines = sum(job.body.count("\n") for job in todo)
     if workers > 1 and lines >= _PARALLEL_MIN_LINES:

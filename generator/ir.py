@@ -10,7 +10,7 @@ text) and the Python identifier made from it once in `generator.naming`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 PrimitiveKind = Literal["string", "integer", "number", "boolean", "any"]
 
@@ -49,7 +49,7 @@ class MapOf:
     value: TypeRef
 
 
-TypeRef = Union[Primitive, ModelRef, EnumRef, ArrayOf, MapOf]
+TypeRef = Primitive | ModelRef | EnumRef | ArrayOf | MapOf
 
 
 @dataclass(frozen=True)

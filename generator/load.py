@@ -79,8 +79,15 @@ def check_local_refs(spec: SpecFile) -> None:
                 elif _resolve_pointer(spec.data, ref[1:]) is None:
                     problem = f"`$ref` {shown} names nothing in this spec"
                 if problem is not None:
-                    raise InputError(problem, file=spec.path, line=spec.line_of(ptr + "/$ref"), pointer=ptr + "/$ref")
-            stack.extend((item, ptr + "/" + escape_pointer_token(key)) for key, item in value.items())
+                    raise InputError(
+                        problem,
+                        file=spec.path,
+                        line=spec.line_of(ptr + "/$ref"),
+                        pointer=ptr + "/$ref",
+                    )
+            stack.extend(
+                (item, ptr + "/" + escape_pointer_token(key)) for key, item in value.items()
+            )
         elif isinstance(value, list):
             stack.extend((item, f"{ptr}/{index}") for index, item in enumerate(value))
     _check_ref_cycles(spec)
@@ -113,7 +120,11 @@ def _check_ref_cycles(spec: SpecFile) -> None:
     """Refuse component schemas that are made of themselves (`A: $ref B`, `B: $ref A`, or
     the same through allOf/anyOf/oneOf): no type can be built from them, and resolving
     them would never end. A property that refers back (a tree) is fine."""
-    schemas = ((spec.data.get("components") or {}).get("schemas") or {}) if isinstance(spec.data, Mapping) else {}
+    schemas = (
+        ((spec.data.get("components") or {}).get("schemas") or {})
+        if isinstance(spec.data, Mapping)
+        else {}
+    )
     if not isinstance(schemas, Mapping):
         return
     edges: dict[str, list[str]] = {}
@@ -175,19 +186,26 @@ def validate_spec(spec: SpecFile) -> None:
                 line=spec.line_of(ptr),
                 pointer=ptr,
             )
-    validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    validator_class = (
+        OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    )
     try:
         error = _deep_call(lambda: next(iter(validator_class(spec.data).iter_errors()), None))
     except RecursionError:
         raise InputError("the spec nests too deeply to validate", file=spec.path) from None
     except (ValueError, TypeError, LookupError) as exc:
         # The validator is third-party code reading untrusted data; its crash is bad input.
-        raise InputError(f"the OpenAPI validator cannot read this spec: {_short(str(exc), 120)}", file=spec.path) from None
+        raise InputError(
+            f"the OpenAPI validator cannot read this spec: {_short(str(exc), 120)}", file=spec.path
+        ) from None
     if error is not None:
         ptr = pointer(*error.absolute_path)
         message = _short(error.message)
         raise InputError(
-            f"invalid OpenAPI: {message}", file=spec.path, line=spec.line_of(ptr), pointer=ptr or "/"
+            f"invalid OpenAPI: {message}",
+            file=spec.path,
+            line=spec.line_of(ptr),
+            pointer=ptr or "/",
         )
 
 
@@ -209,7 +227,7 @@ def _deep_call(work: Callable[[], _T]) -> _T:
         sys.setrecursionlimit(_VALIDATOR_RECURSION)
         try:
             result.append(work())
-        except BaseException as exc:  # handed to the calling thread as is
+        except BaseException as exc:  # noqa: BLE001  (handed to the calling thread as is)
             failure.append(exc)
         finally:
             sys.setrecursionlimit(old)
@@ -246,7 +264,9 @@ class _Context:
         if not ref.startswith(SCHEMA_PREFIX):
             if ref.startswith("#"):
                 raise self.fail(f"`$ref` {ref!r} must point into #/components/schemas", ptr)
-            raise self.fail(f"`$ref` {ref!r} points outside this spec; only local refs are read", ptr)
+            raise self.fail(
+                f"`$ref` {ref!r} points outside this spec; only local refs are read", ptr
+            )
         name = ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~")
         if name not in self.schemas:
             raise self.fail(f"`$ref` {ref!r} names no schema", ptr)
@@ -267,7 +287,10 @@ def _nullable_ref(schema: Mapping[str, Any]) -> tuple[Mapping[str, Any], bool] |
         nulls = [
             p
             for p in parts
-            if isinstance(p, Mapping) and "$ref" not in p and p.get("nullable") is True and len(p) <= 2
+            if isinstance(p, Mapping)
+            and "$ref" not in p
+            and p.get("nullable") is True
+            and len(p) <= 2
         ]
         if len(refs) == 1 and len(refs) + len(nulls) == len(parts):
             return refs[0], bool(nulls) or schema.get("nullable") is True
@@ -337,7 +360,7 @@ class _Loader:
         kind = schema.get("type")
         if kind == "array":
             items = schema.get("items", {})
-            item_type, item_nullable, _ = self.type_of(items, ptr + "/items", chain)
+            item_type, _, _ = self.type_of(items, ptr + "/items", chain)
             return ArrayOf(item_type), nullable, schema
         if kind == "object" or (kind is None and "properties" in schema):
             extra = schema.get("additionalProperties")
@@ -356,7 +379,11 @@ class _Loader:
     def constraints(self, schema: Mapping[str, Any], type_ref: TypeRef) -> Constraints:
         minimum = schema.get("minimum")
         maximum = schema.get("maximum")
-        if isinstance(type_ref, Primitive) and type_ref.kind == "integer" and type_ref.format in INT_BOUNDS:
+        if (
+            isinstance(type_ref, Primitive)
+            and type_ref.kind == "integer"
+            and type_ref.format in INT_BOUNDS
+        ):
             low, high = INT_BOUNDS[type_ref.format]
             minimum = low if minimum is None else max(minimum, low)
             maximum = high if maximum is None else min(maximum, high)
@@ -372,13 +399,17 @@ class _Loader:
             max_items=_int(schema.get("maxItems")),
         )
 
-    def _object_parts(self, name: str) -> tuple[str | None, list[tuple[str, Mapping[str, Any]]], list[str]]:
+    def _object_parts(
+        self, name: str
+    ) -> tuple[str | None, list[tuple[str, Mapping[str, Any]]], list[str]]:
         """A model's base (first `allOf` ref to a model) and its own property schemas."""
         schema = self.ctx.schemas[name]
         base: str | None = None
         own: list[tuple[str, Mapping[str, Any]]] = []
         required: list[str] = list(schema.get("required") or [])
-        parts: list[tuple[str, Mapping[str, Any]]] = [(pointer("components", "schemas", name), schema)]
+        parts: list[tuple[str, Mapping[str, Any]]] = [
+            (pointer("components", "schemas", name), schema)
+        ]
         for index, part in enumerate(schema.get("allOf") or []):
             part_ptr = pointer("components", "schemas", name, "allOf", index)
             if not isinstance(part, Mapping):
@@ -390,7 +421,9 @@ class _Loader:
                     continue
                 if self._kinds.get(ref_name) == "model":
                     # A second object ref is a mixin: its properties are copied in.
-                    parts.append((pointer("components", "schemas", ref_name), self.ctx.schemas[ref_name]))
+                    parts.append(
+                        (pointer("components", "schemas", ref_name), self.ctx.schemas[ref_name])
+                    )
                     required.extend(self.ctx.schemas[ref_name].get("required") or [])
                     continue
                 raise self.ctx.fail(f"allOf entry {ref_name!r} is not an object schema", part_ptr)
@@ -398,7 +431,12 @@ class _Loader:
             required.extend(part.get("required") or [])
         for part_ptr, part in parts:
             for prop, prop_schema in (part.get("properties") or {}).items():
-                own.append((part_ptr + "/properties/" + escape_pointer_token(prop), {**prop_schema, "__name__": prop}))
+                own.append(
+                    (
+                        part_ptr + "/properties/" + escape_pointer_token(prop),
+                        {**prop_schema, "__name__": prop},
+                    )
+                )
         return base, own, required
 
     def build_models(self) -> None:
@@ -451,7 +489,10 @@ class _Loader:
         return naming.member_names(json_names, reserved)
 
     def _all_json_names(
-        self, name: str | None, own: Mapping[str, list[tuple[str, Mapping[str, Any]]]], bases: Mapping[str, str | None]
+        self,
+        name: str | None,
+        own: Mapping[str, list[tuple[str, Mapping[str, Any]]]],
+        bases: Mapping[str, str | None],
     ) -> set[str]:
         names: set[str] = set()
         seen: set[str] = set()
@@ -471,7 +512,9 @@ class _Loader:
             while current is not None and current not in done:
                 if current in chain:
                     cycle = " -> ".join([*chain[chain.index(current) :], current])
-                    raise self.ctx.fail(f"inheritance cycle: {cycle}", pointer("components", "schemas", current))
+                    raise self.ctx.fail(
+                        f"inheritance cycle: {cycle}", pointer("components", "schemas", current)
+                    )
                 chain.append(current)
                 current = bases[current]
             for item in reversed(chain):
@@ -483,11 +526,14 @@ class _Loader:
             depth[name] = depth[base] + 1 if base is not None else 1
             if depth[name] > MAX_INHERITANCE_DEPTH:
                 raise self.ctx.fail(
-                    f"inheritance deeper than {MAX_INHERITANCE_DEPTH} levels", pointer("components", "schemas", name)
+                    f"inheritance deeper than {MAX_INHERITANCE_DEPTH} levels",
+                    pointer("components", "schemas", name),
                 )
         return ordered
 
-    def _discriminator_values(self, names: list[str], bases: Mapping[str, str | None]) -> dict[str, str]:
+    def _discriminator_values(
+        self, names: list[str], bases: Mapping[str, str | None]
+    ) -> dict[str, str]:
         """`@odata.type` values: from discriminator mappings, else `#` + schema name in a family."""
         values: dict[str, str] = {}
         family_roots: set[str] = set()
@@ -568,7 +614,9 @@ class _Loader:
         operations = []
         for op_id, path, method, op, shared_params in raw:
             ptr = pointer("paths", path, method)
-            operations.append(self._operation(op_id, method_names[op_id], path, method, op, shared_params, ptr))
+            operations.append(
+                self._operation(op_id, method_names[op_id], path, method, op, shared_params, ptr)
+            )
         return sorted(operations, key=lambda o: o.python_name)
 
     def _operation(
@@ -590,7 +638,11 @@ class _Loader:
             p_ptr = f"{ptr}/parameters/{index}"
             resolved = self._deref(param, p_ptr, "parameters")
             merged[(resolved["in"], resolved["name"])] = (p_ptr, resolved)
-        kept = [(p, s) for (loc, _), (p, s) in sorted(merged.items()) if loc in ("path", "query", "header")]
+        kept = [
+            (p, s)
+            for (loc, _), (p, s) in sorted(merged.items())
+            if loc in ("path", "query", "header")
+        ]
         names = naming.parameter_names((s["in"], s["name"]) for _, s in kept)
         parameters = []
         for p_ptr, param in kept:
@@ -607,7 +659,14 @@ class _Loader:
             )
         # Path parameters first in path order, then required, then the rest by name.
         order = {name: path.find("{" + name + "}") for name in (p.name for p in parameters)}
-        parameters.sort(key=lambda p: (p.location != "path", order[p.name] if p.location == "path" else 0, not p.required, p.python_name))
+        parameters.sort(
+            key=lambda p: (
+                p.location != "path",
+                order[p.name] if p.location == "path" else 0,
+                not p.required,
+                p.python_name,
+            )
+        )
         body = None
         if op.get("requestBody") is not None:
             rb_ptr = ptr + "/requestBody"
@@ -649,7 +708,9 @@ class _Loader:
             deprecated=op.get("deprecated") is True,
         )
 
-    def _page_item(self, schema: Mapping[str, Any], response_type: TypeRef, ptr: str) -> TypeRef | None:
+    def _page_item(
+        self, schema: Mapping[str, Any], response_type: TypeRef, ptr: str
+    ) -> TypeRef | None:
         """The item type when a response is a Graph collection page (`value` + nextLink)."""
         target: Mapping[str, Any] | None = None
         if isinstance(response_type, ModelRef):
@@ -665,7 +726,11 @@ class _Loader:
                 ref_schema = self.ctx.schemas.get(part["$ref"][len(SCHEMA_PREFIX) :], {})
                 properties.update(ref_schema.get("properties") or {})
         value = properties.get("value")
-        if not isinstance(value, Mapping) or value.get("type") != "array" or NEXT_LINK not in properties:
+        if (
+            not isinstance(value, Mapping)
+            or value.get("type") != "array"
+            or NEXT_LINK not in properties
+        ):
             return None
         return self.type_of(value.get("items", {}), ptr + "/value/items")[0]
 
@@ -731,7 +796,10 @@ def _enum_chars(type_ref: TypeRef | None, enums: Mapping[str, EnumType]) -> int:
 
 
 def _check_expansion(
-    spec: SpecFile, models: Mapping[str, Model], enums: Mapping[str, EnumType], operations: list[Operation]
+    spec: SpecFile,
+    models: Mapping[str, Model],
+    enums: Mapping[str, EnumType],
+    operations: list[Operation],
 ) -> None:
     """Refuse a spec whose SDK would be far larger than the spec (fields repeated per
     subclass, enum values inlined per use), before any code is rendered or formatted."""
@@ -739,7 +807,9 @@ def _check_expansion(
     for model in models.values():
         current: Model | None = model
         while current is not None:
-            total += sum(80 + 3 * len(f.json_name) + _enum_chars(f.type, enums) for f in current.fields)
+            total += sum(
+                80 + 3 * len(f.json_name) + _enum_chars(f.type, enums) for f in current.fields
+            )
             current = models[current.base] if current.base else None
     for op in operations:
         total += _enum_chars(op.request_body.type if op.request_body else None, enums)
@@ -771,7 +841,9 @@ def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
     data = spec.data
     info = data.get("info") or {}
     servers = tuple(
-        str(s["url"]) for s in data.get("servers") or [] if isinstance(s, Mapping) and isinstance(s.get("url"), str)
+        str(s["url"])
+        for s in data.get("servers") or []
+        if isinstance(s, Mapping) and isinstance(s.get("url"), str)
     )
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
     security = tuple(
@@ -779,7 +851,13 @@ def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
             name
             for name, scheme in schemes.items()
             if isinstance(scheme, Mapping)
-            and (scheme.get("type") == "oauth2" or (scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer"))
+            and (
+                scheme.get("type") == "oauth2"
+                or (
+                    scheme.get("type") == "http"
+                    and str(scheme.get("scheme", "")).lower() == "bearer"
+                )
+            )
         )
     )
     return Api(

@@ -89,7 +89,20 @@ RESERVED_MEMBER_NAMES = frozenset(
 # Names a client method binds or reads besides its parameters: a parameter of the same name
 # would be overwritten before use (a header `url` sent as the request URL) or shadow it.
 RESERVED_PARAMETER_NAMES = frozenset(
-    {"self", "body", "headers", "timeout", "url", "params", "extra", "payload", "response", "data", "result", "item"}
+    {
+        "self",
+        "body",
+        "headers",
+        "timeout",
+        "url",
+        "params",
+        "extra",
+        "payload",
+        "response",
+        "data",
+        "result",
+        "item",
+    }
 )
 
 # Client method names the client defines itself.
@@ -186,7 +199,9 @@ def class_names(schema_names: Iterable[str]) -> dict[str, str]:
     return _unique(pairs)
 
 
-def member_names(json_names: Iterable[str], reserved: frozenset[str] = RESERVED_MEMBER_NAMES) -> dict[str, str]:
+def member_names(
+    json_names: Iterable[str], reserved: frozenset[str] = RESERVED_MEMBER_NAMES
+) -> dict[str, str]:
     """Property or parameter names to snake_case attribute names, unique in one scope."""
     return _unique((name, _guard(snake_case(name), "field", reserved)) for name in json_names)
 
@@ -208,7 +223,9 @@ def enum_member_names(values: Iterable[str]) -> dict[str, str]:
     """Enum values to member names; sunder/dunder shapes are impossible by construction."""
     # Enum reserves names starting with "_" and the attribute `name`/`value` lookups
     # are properties, so members named `NAME`/`VALUE` are fine in upper case.
-    return _unique((value, _guard(upper_snake(value), "VALUE", frozenset({"MRO"}))) for value in values)
+    return _unique(
+        (value, _guard(upper_snake(value), "VALUE", frozenset({"MRO"}))) for value in values
+    )
 
 
 def method_names(operation_ids: Iterable[str]) -> dict[str, str]:

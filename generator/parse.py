@@ -42,9 +42,7 @@ _STATUS_LINE = re.compile(r"^HTTP/\d(?:\.\d)?\s+(\d{3})\s*(.*?)\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TAB_MARKER = re.compile(r"^#{1,6}\s*\[[^\]]*\]\(#tab/[^)]*\)\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([^`\s]*)")
-_INCLUDE = re.compile(
-    r"^\s*\[!INCLUDE\s*\[([^\]]*)\]\(([^)]*)\)\s*\]\s*$", re.IGNORECASE
-)
+_INCLUDE = re.compile(r"^\s*\[!INCLUDE\s*\[([^\]]*)\]\(([^)]*)\)\s*\]\s*$", re.IGNORECASE)
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 _REQUIRED = re.compile(r"\b(Required|Optional)\s*\.", re.IGNORECASE)
 _INHERITED = re.compile(r"Inherited from\s*\[([^\]]+)\]\([^)]*\)\s*\.?", re.IGNORECASE)
@@ -53,9 +51,7 @@ _POSSIBLE = re.compile(
     re.IGNORECASE,
 )
 _STATUS_IN_PROSE = re.compile(r"`?\b([1-5]\d\d)\s+([A-Z][A-Za-z\- ]*?[A-Za-z])`")
-_STATUS_IN_PROSE_PLAIN = re.compile(
-    r"\b([1-5]\d\d)\s+(OK|Created|Accepted|No Content|Found)\b"
-)
+_STATUS_IN_PROSE_PLAIN = re.compile(r"\b([1-5]\d\d)\s+(OK|Created|Accepted|No Content|Found)\b")
 _QUERY_OPTION = re.compile(r"`(\$[A-Za-z]+)\b")
 
 
@@ -117,9 +113,7 @@ def load_lenient_json(text: str, source: str, line: int) -> Any:
     try:
         return json.loads(_strip_json_noise(text))
     except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}", file=source, line=line + exc.lineno - 1
-        )
+        raise InputError(f"invalid JSON: {exc.msg}", file=source, line=line + exc.lineno - 1)
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply", file=source, line=line)
 
@@ -197,9 +191,7 @@ def split_cells(row: str) -> list[str]:
 
 
 def _is_separator(cells: list[str]) -> bool:
-    return bool(cells) and all(
-        re.fullmatch(r":?-{1,}:?", c.replace(" ", "")) for c in cells if c
-    )
+    return bool(cells) and all(re.fullmatch(r":?-{1,}:?", c.replace(" ", "")) for c in cells if c)
 
 
 class _Reader:
@@ -257,9 +249,7 @@ class _Reader:
         def flush() -> None:
             nonlocal para
             if para:
-                out.append(
-                    _Paragraph(" ".join(p.strip() for p in para).strip(), para_line)
-                )
+                out.append(_Paragraph(" ".join(p.strip() for p in para).strip(), para_line))
                 para = []
 
         while i < len(lines):
@@ -273,9 +263,7 @@ class _Reader:
                 language = fence.group(2).strip().lower()
                 body: list[str] = []
                 j = i + 1
-                while j < len(lines) and not lines[j].strip().startswith(
-                    marker[0] * len(marker)
-                ):
+                while j < len(lines) and not lines[j].strip().startswith(marker[0] * len(marker)):
                     body.append(lines[j])
                     j += 1
                 if j >= len(lines):
@@ -305,9 +293,7 @@ class _Reader:
                 text = "\n".join(chunk)
                 end = text.find("-->")
                 if end < 0:
-                    self.diag(
-                        lineno, "unclosed-comment", "HTML comment is never closed"
-                    )
+                    self.diag(lineno, "unclosed-comment", "HTML comment is never closed")
                     text_inside = text
                 else:
                     text_inside = text[:end]
@@ -339,9 +325,7 @@ class _Reader:
                 flush()
                 self.unused(pending, "a heading")
                 pending = None
-                out.append(
-                    _Heading(len(heading.group(1)), heading.group(2).strip(), lineno)
-                )
+                out.append(_Heading(len(heading.group(1)), heading.group(2).strip(), lineno))
                 i += 1
                 continue
             include = _INCLUDE.match(stripped)
@@ -352,9 +336,7 @@ class _Reader:
                     self.took("annotation", pending[1], "include")
                 pending = None
                 out.append(
-                    _Include(
-                        include.group(1), include.group(2).strip(), lineno, include_ann
-                    )
+                    _Include(include.group(1), include.group(2).strip(), lineno, include_ann)
                 )
                 i += 1
                 continue
@@ -393,9 +375,7 @@ class _Reader:
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             elif len(cells) > width:
-                cells = cells[: width - 1] + [
-                    " | ".join(c for c in cells[width - 1 :] if c)
-                ]
+                cells = cells[: width - 1] + [" | ".join(c for c in cells[width - 1 :] if c)]
             out_rows.append((tuple(cells), lineno))
         return _Table(tuple(header), tuple(out_rows), line)
 
@@ -558,9 +538,7 @@ class _PageBuilder:
                 self.intro = ""
                 if open_enum is None or block.level <= open_enum.level:
                     self.enum_without_table(open_enum)  # deeper: a group heading
-                open_enum = (
-                    block if _section_kind(block.level, block.text) == "enum" else None
-                )
+                open_enum = block if _section_kind(block.level, block.text) == "enum" else None
                 if block.level == 1:
                     if self.title is None:
                         self.title = Located(block.text, block.line)
@@ -619,11 +597,7 @@ class _PageBuilder:
                 links = _LINK.findall(text)
                 name = links[0][0] if links else text.split(None, 2)[-1].rstrip(".")
                 self.base_type = Located(name.strip("*` "), p.line)
-            elif (
-                self.description is None
-                and not text.startswith(">")
-                and self.title is not None
-            ):
+            elif self.description is None and not text.startswith(">") and self.title is not None:
                 self.description = Located(text, p.line)
             return
         if section == "query":
@@ -652,13 +626,10 @@ class _PageBuilder:
         if link and not re.search(r"response code\.", after[: link.start()]):
             body_type = plain(link.group(1)).strip("`* ")
         collection = (
-            bool(re.search(r"\bcollection\b", after, re.IGNORECASE))
-            and body_type is not None
+            bool(re.search(r"\bcollection\b", after, re.IGNORECASE)) and body_type is not None
         )
         if body_type is None and "response body" in after:
-            unlinked = re.search(
-                r"\b(?:collection of\s+`?(\w+)`?|`?(\w+)`?\s+collection)\b", after
-            )
+            unlinked = re.search(r"\b(?:collection of\s+`?(\w+)`?|`?(\w+)`?\s+collection)\b", after)
             if unlinked:
                 body_type, collection = unlinked.group(1) or unlinked.group(2), True
         self.response = ResponseInfo(status, reason, line, body_type, collection)
@@ -677,16 +648,12 @@ class _PageBuilder:
         if first.startswith("permission type"):
             self.permission_table(t)
             return "permissions"
-        elif section == "headers" or (
-            first in ("name", "header") and section in ("http",)
-        ):
+        elif section == "headers" or (first in ("name", "header") and section in ("http",)):
             for cells, line in t.rows:
                 desc = cells[-1] if len(cells) > 1 else ""
                 typ = cells[1] if len(cells) > 2 else None
                 self.headers.append(
-                    HeaderRow(
-                        plain(cells[0]).strip("`"), desc, line, typ, read_required(desc)
-                    )
+                    HeaderRow(plain(cells[0]).strip("`"), desc, line, typ, read_required(desc))
                 )
             return "headers"
         elif section in ("path-parameters", "query"):
@@ -726,9 +693,7 @@ class _PageBuilder:
         ):
             self.relationships.extend(property_row(c, line) for c, line in t.rows)
             return "relationships"
-        elif section == "enum" or (
-            first == "member" and section in ("properties", "other")
-        ):
+        elif section == "enum" or (first == "member" and section in ("properties", "other")):
             return "enums" if self.enum_table(t, heading) else None
         elif section == "errors" or ("http code" in cols or "status code" in cols):
             self.error_table(t, cols)
@@ -747,9 +712,7 @@ class _PageBuilder:
         for cells, line in t.rows:
             higher = cells[2] if len(cells) > 2 else None
             self.permissions.append(
-                PermissionRow(
-                    plain(cells[0]), cells[1] if len(cells) > 1 else "", line, higher
-                )
+                PermissionRow(plain(cells[0]), cells[1] if len(cells) > 1 else "", line, higher)
             )
 
     def enum_table(self, t: _Table, heading: str) -> bool:
@@ -834,9 +797,7 @@ class _PageBuilder:
         for row in included.permissions:
             # The rows are placed at the include's line: that is where this page names them.
             self.permissions.append(
-                PermissionRow(
-                    row.type, row.permissions, inc.line, row.higher_privileged
-                )
+                PermissionRow(row.type, row.permissions, inc.line, row.higher_privileged)
             )
 
     def find_include(self, target: str) -> Path | None:
@@ -927,9 +888,7 @@ class _PageBuilder:
                 continue
             m = _METHOD_LINE.match(text)
             if m:
-                self.http_requests.append(
-                    HttpRequestLine(m.group(1), m.group(2), f.line + offset)
-                )
+                self.http_requests.append(HttpRequestLine(m.group(1), m.group(2), f.line + offset))
             else:
                 self.diag(
                     f.line + offset,
@@ -1010,9 +969,7 @@ class _PageBuilder:
         tables = {r.name: r for r in (*self.properties, *self.relationships)}
         lower = {n.lower(): n for n in tables}
         optional = block.annotation.get("optionalProperties")
-        optional_names = (
-            {str(x).lower() for x in optional} if isinstance(optional, list) else set()
-        )
+        optional_names = {str(x).lower() for x in optional} if isinstance(optional, list) else set()
         code_lines = block.code.splitlines()
 
         def line_of(key: str) -> int:
@@ -1061,9 +1018,7 @@ class _PageBuilder:
             headers=tuple(self.headers),
             parameters=tuple(self.parameters),
             query_options=tuple(
-                q
-                for q in self.query_options
-                if q.name not in {p.name for p in self.parameters}
+                q for q in self.query_options if q.name not in {p.name for p in self.parameters}
             ),
             request_body=tuple(self.request_body),
             request_body_empty=self.request_body_empty,
@@ -1078,9 +1033,7 @@ class _PageBuilder:
             diagnostics=tuple(
                 sorted(self.r.diagnostics, key=lambda d: (d.line, d.code, d.message))
             ),
-            constructs=tuple(
-                sorted(self.r.constructs, key=lambda c: (c.line, c.kind, c.use))
-            ),
+            constructs=tuple(sorted(self.r.constructs, key=lambda c: (c.line, c.kind, c.use))),
         )
 
 
@@ -1123,10 +1076,7 @@ def _parse(text: str, source: str, path: Path | None) -> Page:
                 "no-heading",
                 "page has no '# title' heading; using the front matter title",
             )
-    if (
-        doc_type in ("apiPageType", "resourcePageType", "enumPageType")
-        and builder.title is None
-    ):
+    if doc_type in ("apiPageType", "resourcePageType", "enumPageType") and builder.title is None:
         raise InputError(
             "page has no title (no '# heading' and no front matter title)",
             file=source,

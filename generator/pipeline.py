@@ -9,9 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-
 from importlib.metadata import version
+from pathlib import Path
 
 from generator import build as build_stage
 from generator import parse as parse_stage
@@ -21,11 +20,11 @@ from generator.errors import InputError
 from generator.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
 from generator.format import format_files
 from generator.ir import Api
-from generator.progress import QUIET, Progress
 from generator.load import load_api, validate_spec
+from generator.progress import QUIET, Progress
 from generator.render import PackageInfo, render_package
-from generator.subset import Selection, subset_spec
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
+from generator.subset import EVERYTHING, Selection, subset_spec
 from generator.versioning import CHANGELOG, SPEC_COPY, next_release
 from generator.write import diff_tree, read_manifest, write_file, write_tree
 
@@ -67,7 +66,7 @@ _VALIDATOR_KEY = f"openapi-spec-validator {version('openapi-spec-validator')}"
 
 
 def load_spec_text(
-    text: str, source: str, progress: Progress = QUIET, selection: Selection = Selection()
+    text: str, source: str, progress: Progress = QUIET, selection: Selection = EVERYTHING
 ) -> Api:
     """load: spec text (or the subset ``selection`` keeps) to the IR, validated (the
     verdict on a given text and selection is cached)."""
@@ -164,3 +163,36 @@ def run_build(
         write_file(build.spec, spec_text)
     write_tree(build.output, files)
     return BuildOutcome(build.name, build.spec, build.output, len(files))
+
+
+def run_generate(
+    spec_path: Path,
+    output: Path,
+    info: PackageInfo,
+    *,
+    check: bool,
+    templates: Path | None = None,
+    selection: Selection = EVERYTHING,
+    jobs: int | None = None,
+    progress: Progress = QUIET,
+) -> BuildOutcome:
+    """`apigen generate`: one spec to one SDK project (no version record, unlike builds)."""
+    spec_text = read_text(spec_path)
+    inputs = inputs_key(
+        spec_text,
+        templates,
+        "generate",
+        info.package,
+        info.distribution,
+        info.version,
+        repr(selection),
+    )
+    if check and up_to_date(output, inputs):
+        return BuildOutcome("generate", spec_path, output, len(read_manifest(output) or []))
+    api = load_spec_text(spec_text, str(spec_path), progress, selection)
+    files = generate_files(api, info, templates, jobs=jobs, progress=progress)
+    files[FINGERPRINT] = fingerprint_text(inputs, files)
+    if check:
+        return BuildOutcome("generate", spec_path, output, len(files), diff_tree(output, files))
+    write_tree(output, files)
+    return BuildOutcome("generate", spec_path, output, len(files))

@@ -18,7 +18,6 @@ import jinja2
 from generator import escape
 from generator.errors import InputError
 from generator.escape import Code, pyliteral, pystr
-from generator.load import MAX_CODE_CHARS
 from generator.ir import (
     Api,
     ArrayOf,
@@ -33,6 +32,7 @@ from generator.ir import (
     Primitive,
     TypeRef,
 )
+from generator.load import MAX_CODE_CHARS
 
 PACKAGE_TEMPLATES = "package"
 
@@ -117,7 +117,9 @@ def codec(type_ref: TypeRef, names: _Names) -> tuple[str | None, str | None]:
     inner_type = type_ref.item if isinstance(type_ref, ArrayOf) else type_ref.value
     decode, encode = codec(inner_type, names)
     kind = "list" if isinstance(type_ref, ArrayOf) else "map"
-    return f"_rt.{kind}_decoder({decode or 'None'})", (f"_rt.{kind}_encoder({encode})" if encode else None)
+    return f"_rt.{kind}_decoder({decode or 'None'})", (
+        f"_rt.{kind}_encoder({encode})" if encode else None
+    )
 
 
 def check(
@@ -137,7 +139,12 @@ def check(
     if isinstance(type_ref, Primitive):
         if type_ref.kind == "string":
             fmt = type_ref.format if type_ref.format in ("date-time", "date", "uuid") else None
-            scalar = "string", {"fmt": fmt, "min_length": c.min_length, "max_length": c.max_length, "pattern": c.pattern}
+            scalar = "string", {
+                "fmt": fmt,
+                "min_length": c.min_length,
+                "max_length": c.max_length,
+                "pattern": c.pattern,
+            }
         elif type_ref.kind in ("integer", "number"):
             scalar = type_ref.kind, {
                 "minimum": c.minimum,
@@ -158,10 +165,12 @@ def check(
         text = f"_v.Lazy(_CHECKS, {pystr(names.classes[type_ref.name])})"
     elif isinstance(type_ref, ArrayOf):
         items = check(type_ref.item, Constraints(), names, enums)
-        args = _kwargs(min_items=c.min_items, max_items=c.max_items)
-        text = f"_v.array({items}{', ' + args if args else ''})"
-    else:
+        bounds = _kwargs(min_items=c.min_items, max_items=c.max_items)
+        text = f"_v.array({items}{', ' + bounds if bounds else ''})"
+    elif isinstance(type_ref, MapOf):
         text = f"_v.mapping({check(type_ref.value, Constraints(), names, enums)})"
+    else:
+        raise TypeError(f"no check for {type_ref!r}")
     return f"_v.nullable({text})" if nullable else text
 
 
@@ -268,7 +277,10 @@ class _Builder:
     def __init__(self, api: Api) -> None:
         self.api = api
         self.names = _Names(
-            classes={**{m.name: m.python_name for m in api.models}, **{e.name: e.python_name for e in api.enums}},
+            classes={
+                **{m.name: m.python_name for m in api.models},
+                **{e.name: e.python_name for e in api.enums},
+            },
             enums=frozenset(e.name for e in api.enums),
         )
         self.enums = {e.name: e for e in api.enums}
@@ -297,10 +309,16 @@ class _Builder:
         if field.nullable:
             text += " | None"
         decode, encode = codec(field.type, self.names)
-        value_check = self.shared_check(check(field.type, field.constraints, self.names, self.enums, field.nullable))
+        value_check = self.shared_check(
+            check(field.type, field.constraints, self.names, self.enums, field.nullable)
+        )
         self.spend(text, value_check, field.json_name, field.description)
         return FieldView(
-            field, Code(text + " | UnsetType"), Code(decode or "None"), Code(encode or "None"), Code(value_check)
+            field,
+            Code(text + " | UnsetType"),
+            Code(decode or "None"),
+            Code(encode or "None"),
+            Code(value_check),
         )
 
     def shared_check(self, expression: str) -> str:
@@ -354,7 +372,9 @@ class _Builder:
                 name=p.name,
                 python_name=p.python_name,
                 location=p.location,
-                annotation=Code(annotation(p.type, self.names) + ("" if p.required else " | UnsetType")),
+                annotation=Code(
+                    annotation(p.type, self.names) + ("" if p.required else " | UnsetType")
+                ),
                 required=p.required,
                 description=p.description,
             )
@@ -372,7 +392,9 @@ class _Builder:
                 body_mode = pystr("json")
             body_check = Code(check(body_type, Constraints(), self.names, self.enums))
         success = op.success
-        result_type = op.page_item if op.page_item is not None else (success.type if success else None)
+        result_type = (
+            op.page_item if op.page_item is not None else (success.type if success else None)
+        )
         returns = Code("None")
         decode = response_check = None
         if result_type is not None:
@@ -488,7 +510,13 @@ def _client_words(operations: Sequence[OperationView]) -> set[str]:
     texts: list[str] = []
     for view in operations:
         texts.extend(p.annotation for p in view.params)
-        for value in (view.body_annotation, view.body_check, view.returns, view.decode, view.response_check):
+        for value in (
+            view.body_annotation,
+            view.body_check,
+            view.returns,
+            view.decode,
+            view.response_check,
+        ):
             if value is not None:
                 texts.append(value)
     return _words(texts)
@@ -500,7 +528,9 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
     builder = _Builder(api)
     models = [builder.model_view(m) for m in _models_base_first(api.models)]
     operations = [builder.operation_view(op) for op in api.operations]
-    class_names = sorted({*(e.python_name for e in api.enums), *(m.python_name for m in api.models)})
+    class_names = sorted(
+        {*(e.python_name for e in api.enums), *(m.python_name for m in api.models)}
+    )
     model_words = _model_words(models)
     client_words = _client_words(operations)
     context: dict[str, Any] = {
@@ -515,7 +545,10 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
         "model_exports": [Code(n) for n in export_order(class_names)],
         "model_imports": [Code(n) for n in class_names],
         "validator_exports": [
-            Code(n) for n in export_order(["ValidationError", *(f"validate_{m.snake_name}" for m in api.models)])
+            Code(n)
+            for n in export_order(
+                ["ValidationError", *(f"validate_{m.snake_name}" for m in api.models)]
+            )
         ],
         "package_exports": [Code(n) for n in export_order([*_PACKAGE_NAMES, *class_names])],
         "model_uses": model_words,
@@ -524,14 +557,16 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
         "has_pages": any(view.paged for view in operations),
         "client_needs_rt": "_rt" in client_words,
         "has_optional_params": any(not p.required for view in operations for p in view.params),
-        "shared_checks": [(Code(name), Code(expression)) for expression, name in builder.checks.items()],
+        "shared_checks": [
+            (Code(name), Code(expression)) for expression, name in builder.checks.items()
+        ],
     }
     assert context.keys() == TEMPLATE_CONTEXT.keys(), "update TEMPLATE_CONTEXT with the context"
     files: dict[str, str] = {}
     root = bundled_templates() / PACKAGE_TEMPLATES
     names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     for name in names:
-        target = name[: -len(".j2")] if name.endswith(".j2") else name
+        target = name.removesuffix(".j2")
         target = target.replace("__package__", info.package)
         if name.endswith(".j2"):
             text = env.get_template(f"{PACKAGE_TEMPLATES}/{name}").render(context)

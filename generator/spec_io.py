@@ -93,7 +93,9 @@ def _check_node(node: Node, source: str, loader: _Loader) -> None:
         seen_nodes.add(id(current))
         if depth > MAX_DEPTH:
             raise InputError(
-                f"nesting deeper than {MAX_DEPTH} levels", file=source, line=current.start_mark.line + 1
+                f"nesting deeper than {MAX_DEPTH} levels",
+                file=source,
+                line=current.start_mark.line + 1,
             )
         if isinstance(current, MappingNode):
             seen: set[str] = set()
@@ -106,7 +108,9 @@ def _check_node(node: Node, source: str, loader: _Loader) -> None:
                     )
                 key = _key_text(loader, key_node)
                 if key in seen:
-                    raise InputError(f"duplicate key {key!r}", file=source, line=key_node.start_mark.line + 1)
+                    raise InputError(
+                        f"duplicate key {key!r}", file=source, line=key_node.start_mark.line + 1
+                    )
                 seen.add(key)
                 stack.append((value_node, depth + 1))
         elif isinstance(current, SequenceNode):
@@ -148,7 +152,9 @@ def _normalise(value: Any, source: str, check_depth: bool) -> Any:
                     continue
                 text = str(key).lower() if isinstance(key, bool) else str(key)
                 if text in current:
-                    raise InputError(f"duplicate key {text!r} (after reading it as a string)", file=source)
+                    raise InputError(
+                        f"duplicate key {text!r} (after reading it as a string)", file=source
+                    )
                 current[text] = current.pop(key)
             stack.extend((item, depth + 1) for item in current.values())
         elif isinstance(current, list):
@@ -156,7 +162,9 @@ def _normalise(value: Any, source: str, check_depth: bool) -> Any:
         elif isinstance(current, str):
             _check_text(current, source)
         elif isinstance(current, float) and not math.isfinite(current):
-            raise InputError(f"the number {current!r} is not allowed (JSON has no NaN or infinity)", file=source)
+            raise InputError(
+                f"the number {current!r} is not allowed (JSON has no NaN or infinity)", file=source
+            )
     return value
 
 
@@ -176,7 +184,9 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(f"file is {size} bytes, over the {MAX_BYTES} byte limit", file=str(path))
+            raise InputError(
+                f"file is {size} bytes, over the {MAX_BYTES} byte limit", file=str(path)
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None

@@ -32,7 +32,12 @@ class Selection:
     exclude_tags: tuple[str, ...] = ()
 
     def is_everything(self) -> bool:
-        return self == Selection()
+        return not (
+            self.include_paths or self.exclude_paths or self.include_tags or self.exclude_tags
+        )
+
+
+EVERYTHING = Selection()
 
 
 def _pattern(glob: str) -> re.Pattern[str]:

@@ -48,7 +48,9 @@ def _previous_version(output: Path) -> str | None:
 
 def _read(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else None
+        return (
+            path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else None
+        )
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -67,12 +69,15 @@ def next_release(output: Path, spec_text: str, title: str, configured: str, poli
     previous = _previous_version(output) or configured
     if old_spec == spec_text:
         return Release(configured if policy == "fixed" else previous, old_log, "none")
-    report = diff_specs(parse_spec_text(old_spec, str(output / SPEC_COPY)).data, parse_spec_text(spec_text, "spec").data)
+    report = diff_specs(
+        parse_spec_text(old_spec, str(output / SPEC_COPY)).data,
+        parse_spec_text(spec_text, "spec").data,
+    )
     if policy == "fixed":
         version = configured
     else:
         base = configured if _key(configured) > _key(previous) else previous
         version = next_version(base, report.bump) if base == previous else configured
     entry = render_changelog(report, version).rstrip("\n") + "\n\n"
-    body = old_log[len(_HEADER) :] if old_log.startswith(_HEADER) else old_log
+    body = old_log.removeprefix(_HEADER)
     return Release(version, _HEADER + entry + body, report.bump)

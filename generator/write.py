@@ -77,7 +77,9 @@ def read_manifest(target: Path) -> list[str] | None:
         for name in names:
             _check_relative(name)
     except (UnicodeDecodeError, ValueError):
-        raise InputError(f"{MANIFEST} is damaged (it names paths apigen never writes)", file=str(target)) from None
+        raise InputError(
+            f"{MANIFEST} is damaged (it names paths apigen never writes)", file=str(target)
+        ) from None
     return names
 
 
@@ -131,7 +133,13 @@ def _exchange(a: Path, b: Path) -> bool:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
 
@@ -140,7 +148,9 @@ def _leftovers(target: Path, kind: str) -> list[Path]:
     """Staging (`new`) or set-aside (`old`) folders of ``target`` from earlier runs."""
     prefix = f".{target.name}.apigen-{kind}-"
     return sorted(
-        p for p in target.parent.iterdir() if p.name.startswith(prefix) and p.is_dir() and not p.is_symlink()
+        p
+        for p in target.parent.iterdir()
+        if p.name.startswith(prefix) and p.is_dir() and not p.is_symlink()
     )
 
 

@@ -441,3 +441,27 @@ def test_pre_commit_hook_is_declared() -> None:
     (hook,) = [h for h in hooks if h["id"] == "apigen-lint"]
     assert hook["language"] == "python" and hook["entry"].startswith("apigen lint")
     assert hook["files"] == r"\.(md|ya?ml|json)$"
+
+
+def test_lint_never_fetches_a_remote_ref(tmp_path: Path) -> None:
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    spec = tmp_path / "remote.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        f"    A: {{$ref: 'http://127.0.0.1:{port}/x.yaml'}}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("lint", str(spec), "--format", "json")
+    try:
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    finally:
+        listener.close()
+    assert result.returncode == 1
+    assert "is not a local #/ pointer" in result.stdout

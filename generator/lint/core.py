@@ -242,13 +242,20 @@ def settings_from_config(lint: Mapping[str, object], source: str) -> LintSetting
         if key != "rules":
             raise InputError(f"[tool.apigen.lint.{key}] unknown key; known: rules", file=source)
         if not isinstance(value, Mapping):
-            raise InputError("[tool.apigen.lint.rules] must be a table of rule = level", file=source)
+            raise InputError(
+                "[tool.apigen.lint.rules] must be a table of rule = level", file=source
+            )
         for rule_id, level in value.items():
             where = f"tool.apigen.lint.rules.{rule_id}"
             if rule_id not in RULES:
-                raise InputError(f"[{where}] unknown rule id; see `apigen lint --help` for the list", file=source)
+                raise InputError(
+                    f"[{where}] unknown rule id; see `apigen lint --help` for the list", file=source
+                )
             if level not in ("off", "error", "warning", "info"):
-                raise InputError(f"[{where}] must be one of off, error, warning, info (got {level!r})", file=source)
+                raise InputError(
+                    f"[{where}] must be one of off, error, warning, info (got {level!r})",
+                    file=source,
+                )
             levels[str(rule_id)] = level
     return LintSettings(MappingProxyType(levels))
 
@@ -267,7 +274,9 @@ def rules_markdown_table() -> str:
     """The README's rules table: id, applies to, default severity, what it checks."""
     lines = ["| rule | on | default | what it checks |", "|---|---|---|---|"]
     for rule_id, info in RULES.items():
-        lines.append(f"| `{rule_id}` | {info.target} | {info.severity} | {_cell(info.description)} |")
+        lines.append(
+            f"| `{rule_id}` | {info.target} | {info.severity} | {_cell(info.description)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -279,13 +279,25 @@ class _PageLinter:
             cell = _plain(row.permissions)
             tokens = [t.strip() for t in cell.split(",") if t.strip()]
             if not tokens or _TODO.search(cell):
-                self.hit("page-permissions", row.line, 1, f"permissions for `{row.type}` are a placeholder")
+                self.hit(
+                    "page-permissions",
+                    row.line,
+                    1,
+                    f"permissions for `{row.type}` are a placeholder",
+                )
             elif not (len(tokens) == 1 and _NOT_SUPPORTED.match(tokens[0])):
                 bad = [t for t in tokens if not _PERMISSION.match(t.rstrip("."))]
                 if bad:
-                    self.hit("page-permissions", row.line, 1, f"`{bad[0]}` is not a permission name ({row.type})")
+                    self.hit(
+                        "page-permissions",
+                        row.line,
+                        1,
+                        f"`{bad[0]}` is not a permission name ({row.type})",
+                    )
         if all(_NOT_SUPPORTED.match(_plain(r.permissions)) for r in rows):
-            self.hit("page-permissions", rows[0].line, 1, "every permission type is `Not supported.`")
+            self.hit(
+                "page-permissions", rows[0].line, 1, "every permission type is `Not supported.`"
+            )
 
     def update_without_key(self) -> None:
         for req in self.page.http_requests:
@@ -306,7 +318,12 @@ class _PageLinter:
     def response_status(self) -> None:
         info = self.page.response
         if info is None:
-            self.hit("page-response-status", self.title_line, 1, "the Response section states no success status")
+            self.hit(
+                "page-response-status",
+                self.title_line,
+                1,
+                "the Response section states no success status",
+            )
             return
         for ex in self.page.examples_of("response"):
             if ex.http and ex.http.status is not None and ex.http.status != info.status:
@@ -325,20 +342,42 @@ class _PageLinter:
         answered = False
         for ex in self.page.examples:
             is_request = ex.block_type == "request" or (
-                ex.block_type in (None, "ignored") and ex.http is not None and ex.http.method is not None
+                ex.block_type in (None, "ignored")
+                and ex.http is not None
+                and ex.http.method is not None
             )
             if is_request:
                 if open_request is not None and not answered:
-                    self.hit("page-examples-unpaired", open_request.line, 1, "request example has no response example")
+                    self.hit(
+                        "page-examples-unpaired",
+                        open_request.line,
+                        1,
+                        "request example has no response example",
+                    )
                 open_request, answered = ex, False
             elif ex.block_type == "response":
                 if open_request is None:
-                    self.hit("page-examples-unpaired", ex.line, 1, "response example follows no request example")
+                    self.hit(
+                        "page-examples-unpaired",
+                        ex.line,
+                        1,
+                        "response example follows no request example",
+                    )
                 elif answered:
-                    self.hit("page-examples-unpaired", ex.line, 1, "second response example for one request")
+                    self.hit(
+                        "page-examples-unpaired",
+                        ex.line,
+                        1,
+                        "second response example for one request",
+                    )
                 answered = True
         if open_request is not None and not answered:
-            self.hit("page-examples-unpaired", open_request.line, 1, "request example has no response example")
+            self.hit(
+                "page-examples-unpaired",
+                open_request.line,
+                1,
+                "request example has no response example",
+            )
 
     def request_examples_match(self) -> None:
         templates = self.page.http_requests
@@ -368,7 +407,12 @@ class _PageLinter:
             if http is None or not http.body_text.strip():
                 continue
             if not any(name.lower() == "content-type" for name, _ in http.headers):
-                self.hit("page-content-type", http.line, 1, "request example has a body but no Content-Type header")
+                self.hit(
+                    "page-content-type",
+                    http.line,
+                    1,
+                    "request example has a body but no Content-Type header",
+                )
 
     def annotations(self) -> None:
         for ex in self.page.examples:
@@ -381,7 +425,12 @@ class _PageLinter:
                 and ex.http.has_json_body
                 and not ex.annotation.get("@odata.type")
             ):
-                self.hit("page-annotation", line, 1, 'response annotation has no "@odata.type" for its body')
+                self.hit(
+                    "page-annotation",
+                    line,
+                    1,
+                    'response annotation has no "@odata.type" for its body',
+                )
 
     def _schema_for(self, ex: ExampleBlock) -> Any | None:
         """The schema the built spec gives this example's body (request or response)."""
@@ -392,7 +441,9 @@ class _PageLinter:
                 if not isinstance(op, Mapping):
                     continue
                 if ex.block_type == "request":
-                    content = ((op.get("requestBody") or {}).get("content") or {}).get("application/json")
+                    content = ((op.get("requestBody") or {}).get("content") or {}).get(
+                        "application/json"
+                    )
                 else:
                     responses = op.get("responses") or {}
                     status = str(ex.http.status) if ex.http.status is not None else None
@@ -477,7 +528,12 @@ class _PageLinter:
                     lists.append((names, table.line, f"enum `{table.name}`"))
         for values, line, what in lists:
             if "unknownFutureValue" not in values:
-                self.hit("page-enum-evolvable", line, 1, f"values of {what} do not include unknownFutureValue")
+                self.hit(
+                    "page-enum-evolvable",
+                    line,
+                    1,
+                    f"values of {what} do not include unknownFutureValue",
+                )
             elif values[-1] != "unknownFutureValue":
                 after = values[values.index("unknownFutureValue") + 1 :]
                 self.hit(
@@ -488,7 +544,9 @@ class _PageLinter:
     def descriptions(self) -> None:
         page = self.page
         if (page.is_api_page or page.is_resource_page) and page.description is None:
-            self.hit("page-empty-description", self.title_line, 1, "page has no description paragraph")
+            self.hit(
+                "page-empty-description", self.title_line, 1, "page has no description paragraph"
+            )
         rows: list[tuple[str, str, int]] = [
             (f"property `{r.name}`", r.description, r.line)
             for r in [*self.table_rows, *page.properties, *page.relationships]
@@ -514,7 +572,11 @@ class _PageLinter:
         return bodies
 
     def example_properties(self) -> None:
-        table = self.table_rows if self.page.is_api_page else [*self.page.properties, *self.page.relationships]
+        table = (
+            self.table_rows
+            if self.page.is_api_page
+            else [*self.page.properties, *self.page.relationships]
+        )
         if not table:
             return
         names = {r.name for r in table}
@@ -529,7 +591,12 @@ class _PageLinter:
                     continue  # a case-only difference is page-property-case's finding
                 line, col = _where(body, key)
                 kind = body.block.block_type or "example"
-                self.hit("page-example-unknown-property", line, col, f"{kind} example has `{key}`, which the property table lacks")
+                self.hit(
+                    "page-example-unknown-property",
+                    line,
+                    col,
+                    f"{kind} example has `{key}`, which the property table lacks",
+                )
         if not bodies:
             return
         shown_lower = {k.lower() for k in shown}
@@ -546,13 +613,20 @@ class _PageLinter:
                 continue  # JSON representations list properties, not relationships
             what = "required property" if self.page.is_api_page else "property"
             where = "request example" if self.page.is_api_page else "JSON representation"
-            self.hit("page-example-missing-property", row.line, 1, f"{what} `{row.name}` appears in no {where}")
+            self.hit(
+                "page-example-missing-property",
+                row.line,
+                1,
+                f"{what} `{row.name}` appears in no {where}",
+            )
 
     def property_case(self) -> None:
         spots: list[Name] = []
         rows = [*self.table_rows, *self.page.properties, *self.page.relationships]
         for row in rows:
-            spots.append(Name(row.name, row.line, _col(self.lines, row.line, row.name), "the property table"))
+            spots.append(
+                Name(row.name, row.line, _col(self.lines, row.line, row.name), "the property table")
+            )
         for ex in self.page.examples:
             if ex.block_type not in ("request", "response", "resource"):
                 continue

@@ -99,7 +99,13 @@ def render_sarif(report: LintReport) -> str:
             "ruleId": f.rule_id,
             "ruleIndex": ids.index(f.rule_id),
             "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f"{f.message}. {f.hint}" if not f.message.endswith(".") else f"{f.message} {f.hint}"},
+            "message": {
+                "text": (
+                    f"{f.message}. {f.hint}"
+                    if not f.message.endswith(".")
+                    else f"{f.message} {f.hint}"
+                )
+            },
             "locations": [
                 {
                     "physicalLocation": {
@@ -110,7 +116,9 @@ def render_sarif(report: LintReport) -> str:
             ],
         }
         if f.pointer:
-            result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": f.pointer, "kind": "member"}]
+            result["locations"][0]["logicalLocations"] = [
+                {"fullyQualifiedName": f.pointer, "kind": "member"}
+            ]
         results.append(result)
     log = {
         "$schema": SARIF_SCHEMA,

@@ -23,7 +23,9 @@ from generator.spec_io import parse_spec_text, read_text
 PAGE_SUFFIXES = (".md",)
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
-_PAGE_TYPE = re.compile(r"^doc_type:\s*[\"']?(apiPageType|resourcePageType|enumPageType)\b", re.MULTILINE)
+_PAGE_TYPE = re.compile(
+    r"^doc_type:\s*[\"']?(apiPageType|resourcePageType|enumPageType)\b", re.MULTILINE
+)
 _OPENAPI_KEY = re.compile(r"^(?:\"openapi\"|'openapi'|openapi)\s*:", re.MULTILINE)
 _OPENAPI_JSON = re.compile(r"\"openapi\"\s*:")
 _DIRECTIVE = re.compile(r"(?:<!--|#)\s*apigen-lint\b(.*?)(?:-->|$)")
@@ -50,14 +52,30 @@ def _directives(lines: Sequence[str]) -> tuple[_Suppressions, list[Hit]]:
         words = m.group(1).replace(",", " ").split()
         column = m.start() + 1
         if not words or words[0] not in ("disable", "disable-next-line"):
-            problems.append(Hit("lint-directive", number, column, "apigen-lint comment must start with disable or disable-next-line"))
+            problems.append(
+                Hit(
+                    "lint-directive",
+                    number,
+                    column,
+                    "apigen-lint comment must start with disable or disable-next-line",
+                )
+            )
             continue
         if len(words) == 1:
-            problems.append(Hit("lint-directive", number, column, f"apigen-lint {words[0]} names no rule"))
+            problems.append(
+                Hit("lint-directive", number, column, f"apigen-lint {words[0]} names no rule")
+            )
             continue
         for rule_id in words[1:]:
             if rule_id not in RULES:
-                problems.append(Hit("lint-directive", number, column, f"apigen-lint comment names unknown rule {rule_id}"))
+                problems.append(
+                    Hit(
+                        "lint-directive",
+                        number,
+                        column,
+                        f"apigen-lint comment names unknown rule {rule_id}",
+                    )
+                )
             elif words[0] == "disable":
                 found.file_wide.add(rule_id)
             else:
@@ -130,7 +148,11 @@ def lint_paths(paths: Sequence[Path], settings: LintSettings) -> LintReport:
             linted.append(source)
             per_file[source] = [_error_hit("page-invalid" if is_page else "spec-syntax", exc)]
             continue
-        kind_ok = _PAGE_TYPE.search(text) if is_page else _OPENAPI_KEY.search(text) or (suffix == ".json" and _OPENAPI_JSON.search(text))
+        kind_ok = (
+            _PAGE_TYPE.search(text)
+            if is_page
+            else _OPENAPI_KEY.search(text) or (suffix == ".json" and _OPENAPI_JSON.search(text))
+        )
         if not kind_ok:
             skipped.append(source)
             continue

@@ -74,9 +74,15 @@ def describe(schema: Any, components: Mapping[str, Any], depth: int = 0) -> str:
     target = resolve(schema, components)
     if depth > 4:
         return "a value of its type"
-    branches = [b for b in (target.get("anyOf") or target.get("oneOf") or []) if isinstance(b, Mapping)]
+    branches = [
+        b for b in (target.get("anyOf") or target.get("oneOf") or []) if isinstance(b, Mapping)
+    ]
     if branches:
-        useful = [b for b in branches if not (b.get("type") == "object" and b.get("nullable") and "properties" not in b)]
+        useful = [
+            b
+            for b in branches
+            if not (b.get("type") == "object" and b.get("nullable") and "properties" not in b)
+        ]
         return " or ".join(describe(b, components, depth + 1) for b in useful or branches)
     enum = target.get("enum")
     if isinstance(enum, list):

@@ -13,8 +13,10 @@ from typing import Any
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+from generator.errors import InputError
 from generator.lint import schemas
 from generator.lint.core import Hit
+from generator.load import check_local_refs
 from generator.spec_io import SpecFile, escape_pointer_token, pointer
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -22,7 +24,16 @@ _TODO = re.compile(r"\b(TODO|TBD|FIXME)\b")
 _OP_ID = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*$")
 _SCRIPT = re.compile(r"<script|\beval\(", re.IGNORECASE)
 _PARAM = re.compile(r"\{([^{}]*)\}")
-_COMPONENT_KINDS = ("schemas", "responses", "parameters", "requestBodies", "headers", "examples", "links", "callbacks")
+_COMPONENT_KINDS = (
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "examples",
+    "links",
+    "callbacks",
+)
 _TYPES: Mapping[str, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),
@@ -45,7 +56,9 @@ def _walk(node: Any, ptr: str = "") -> Iterator[tuple[str, Any]]:
         here, value = stack.pop()
         yield here, value
         if isinstance(value, Mapping):
-            stack.extend((f"{here}/{escape_pointer_token(k)}", v) for k, v in reversed(list(value.items())))
+            stack.extend(
+                (f"{here}/{escape_pointer_token(k)}", v) for k, v in reversed(list(value.items()))
+            )
         elif isinstance(value, list):
             stack.extend((f"{here}/{i}", v) for i, v in reversed(list(enumerate(value))))
 
@@ -100,12 +113,19 @@ class _SpecLinter:
         version = str(self.data.get("openapi", ""))
         cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
         try:
+            # Before the validator resolves anything: it would fetch remote refs and read files.
+            check_local_refs(self.spec)
+        except InputError as exc:
+            self.hit("spec-valid", exc.pointer or "", _short(exc.message))
+            return
+        try:
             for error in cls(self.data).iter_errors():
                 ptr = pointer(*error.absolute_path)
                 self.hit("spec-valid", ptr, _short(error.message))
         except RecursionError:
             self.hit("spec-valid", "", "the spec nests too deeply to validate")
-        except Exception as exc:  # noqa: BLE001 - the validator's own failures (bad refs) are findings
+        except (ValueError, TypeError, LookupError) as exc:
+            # Third-party code reading untrusted data: its crash is a finding, not ours.
             self.hit("spec-valid", "", f"the validator stopped: {_short(exc)}")
 
     def operation_ids(self) -> None:
@@ -113,7 +133,9 @@ class _SpecLinter:
         for path, method, ptr, op, _ in self.operations():
             op_id = op.get("operationId")
             if not isinstance(op_id, str) or not op_id:
-                self.hit("spec-operation-id-missing", ptr, f"{method.upper()} {path} has no operationId")
+                self.hit(
+                    "spec-operation-id-missing", ptr, f"{method.upper()} {path} has no operationId"
+                )
                 continue
             if op_id in seen:
                 self.hit(
@@ -123,14 +145,22 @@ class _SpecLinter:
             else:
                 seen[op_id] = ptr
             if not _OP_ID.match(op_id):
-                self.hit("spec-operation-id-chars", f"{ptr}/operationId", f"operationId {op_id!r} is not URL-safe")
+                self.hit(
+                    "spec-operation-id-chars",
+                    f"{ptr}/operationId",
+                    f"operationId {op_id!r} is not URL-safe",
+                )
 
     def responses_security_tags(self) -> None:
         top_security = self.data.get("security")
         schemes = self.components.get("securitySchemes")
         declared = set(schemes) if isinstance(schemes, Mapping) else set()
         tags = self.data.get("tags")
-        tag_names = [t.get("name") for t in tags if isinstance(t, Mapping)] if isinstance(tags, list) else []
+        tag_names = (
+            [t.get("name") for t in tags if isinstance(t, Mapping)]
+            if isinstance(tags, list)
+            else []
+        )
         for name, count in Counter(tag_names).items():
             if count > 1:
                 self.hit("spec-tags", "/tags", f"tag {name} is listed {count} times")
@@ -139,7 +169,11 @@ class _SpecLinter:
             responses = op.get("responses")
             codes = [str(c) for c in responses] if isinstance(responses, Mapping) else []
             if not any(c[:1] in ("2", "3") for c in codes):
-                self.hit("spec-success-response", f"{ptr}/responses", f"{where} has no 2xx or 3xx response")
+                self.hit(
+                    "spec-success-response",
+                    f"{ptr}/responses",
+                    f"{where} has no 2xx or 3xx response",
+                )
             security = op.get("security", top_security)
             sec_ptr = f"{ptr}/security" if "security" in op else "/security"
             if not isinstance(security, list) or not security:
@@ -148,14 +182,22 @@ class _SpecLinter:
                 for i, requirement in enumerate(security):
                     for scheme in requirement if isinstance(requirement, Mapping) else ():
                         if scheme not in declared:
-                            self.hit("spec-security", f"{sec_ptr}/{i}", f"{where} names undeclared security scheme {scheme}")
+                            self.hit(
+                                "spec-security",
+                                f"{sec_ptr}/{i}",
+                                f"{where} names undeclared security scheme {scheme}",
+                            )
             op_tags = op.get("tags")
             if not isinstance(op_tags, list) or not op_tags:
                 self.hit("spec-tags", ptr, f"{where} has no tags")
             elif tag_names:
                 for i, tag in enumerate(op_tags):
                     if tag not in tag_names:
-                        self.hit("spec-tags", f"{ptr}/tags/{i}", f"tag {tag} is not in the global tags list")
+                        self.hit(
+                            "spec-tags",
+                            f"{ptr}/tags/{i}",
+                            f"tag {tag} is not in the global tags list",
+                        )
             if "x-ms-permissions" not in op:
                 self.hit("spec-permissions", ptr, f"{where} has no x-ms-permissions")
 
@@ -195,14 +237,21 @@ class _SpecLinter:
         for path, method, ptr, op, item in self.operations():
             in_path = [p for p in _PARAM.findall(path) if p]
             declared: dict[tuple[str, str], str] = {}
-            shared = [(f"{pointer('paths', path)}/parameters/{i}", p) for i, p in enumerate(item.get("parameters") or [])]
+            shared = [
+                (f"{pointer('paths', path)}/parameters/{i}", p)
+                for i, p in enumerate(item.get("parameters") or [])
+            ]
             own = [(f"{ptr}/parameters/{i}", p) for i, p in enumerate(op.get("parameters") or [])]
             own_keys: set[tuple[str, str]] = set()
             for where, raw in own:
                 param = self._parameter(raw)
                 key = (str(param.get("name")), str(param.get("in")))
                 if key in own_keys:
-                    self.hit("spec-path-params", where, f"parameter {key[0]} ({key[1]}) is declared twice")
+                    self.hit(
+                        "spec-path-params",
+                        where,
+                        f"parameter {key[0]} ({key[1]}) is declared twice",
+                    )
                 own_keys.add(key)
                 declared[key] = where
             for where, raw in shared:
@@ -210,10 +259,18 @@ class _SpecLinter:
                 declared.setdefault((str(param.get("name")), str(param.get("in"))), where)
             for name in in_path:
                 if (name, "path") not in declared:
-                    self.hit("spec-path-params", ptr, f"path parameter {{{name}}} of {path} is not declared")
+                    self.hit(
+                        "spec-path-params",
+                        ptr,
+                        f"path parameter {{{name}}} of {path} is not declared",
+                    )
             for (name, where_in), where in declared.items():
                 if where_in == "path" and name not in in_path and where.startswith(ptr):
-                    self.hit("spec-path-params", where, f"path parameter {name} is not in the path {path}")
+                    self.hit(
+                        "spec-path-params",
+                        where,
+                        f"path parameter {name} is not in the path {path}",
+                    )
 
     def unused(self) -> None:
         outside = {k: v for k, v in self.data.items() if k != "components"}
@@ -245,7 +302,11 @@ class _SpecLinter:
             if ref not in refs:
                 name = ref.split("/", 3)[3]
                 kind = ref.split("/")[2]
-                self.hit("spec-schema-unused", ref[1:], f"components.{kind} entry {_unescape(name)} is never referenced")
+                self.hit(
+                    "spec-schema-unused",
+                    ref[1:],
+                    f"components.{kind} entry {_unescape(name)} is never referenced",
+                )
 
     def schema_rules(self) -> None:
         for ptr, node in _walk(self.data):
@@ -256,7 +317,10 @@ class _SpecLinter:
             if isinstance(props, Mapping) and isinstance(required, list):
                 for name in required:
                     prop = props.get(name)
-                    if isinstance(prop, Mapping) and schemas.resolve(prop, self.schemas).get("nullable") is True:
+                    if (
+                        isinstance(prop, Mapping)
+                        and schemas.resolve(prop, self.schemas).get("nullable") is True
+                    ):
                         self.hit(
                             "spec-required-nullable", f"{ptr}/properties/{escape_pointer_token(name)}",
                             f"property {name} is both required and nullable",
@@ -269,22 +333,42 @@ class _SpecLinter:
         counts = Counter(repr(v) for v in enum)
         for value, count in counts.items():
             if count > 1:
-                self.hit("spec-enum-values", f"{ptr}/enum", f"enum value {value} is listed {count} times")
+                self.hit(
+                    "spec-enum-values", f"{ptr}/enum", f"enum value {value} is listed {count} times"
+                )
         kind = node.get("type")
         allowed = _TYPES.get(kind) if isinstance(kind, str) else None
         if allowed is not None:
             for i, value in enumerate(enum):
                 if value is None and node.get("nullable") is True:
                     continue
-                ok = isinstance(value, allowed) and not (isinstance(value, bool) and kind != "boolean")
+                ok = isinstance(value, allowed) and not (
+                    isinstance(value, bool) and kind != "boolean"
+                )
                 if not ok:
-                    self.hit("spec-enum-values", f"{ptr}/enum/{i}", f"enum value {value!r} is not of type {kind}")
-        name = _unescape(ptr.rsplit("/", 1)[-1]) if ptr.startswith("/components/schemas/") and ptr.count("/") == 3 else ""
+                    self.hit(
+                        "spec-enum-values",
+                        f"{ptr}/enum/{i}",
+                        f"enum value {value!r} is not of type {kind}",
+                    )
+        name = (
+            _unescape(ptr.rsplit("/", 1)[-1])
+            if ptr.startswith("/components/schemas/") and ptr.count("/") == 3
+            else ""
+        )
         if name.startswith("microsoft.") and all(isinstance(v, str) for v in enum):
             if "unknownFutureValue" not in enum:
-                self.hit("spec-enum-evolvable", f"{ptr}/enum", f"enum {name} has no unknownFutureValue member")
+                self.hit(
+                    "spec-enum-evolvable",
+                    f"{ptr}/enum",
+                    f"enum {name} has no unknownFutureValue member",
+                )
             elif enum[-1] != "unknownFutureValue":
-                self.hit("spec-enum-evolvable", f"{ptr}/enum", f"enum {name} lists members after unknownFutureValue")
+                self.hit(
+                    "spec-enum-evolvable",
+                    f"{ptr}/enum",
+                    f"enum {name} lists members after unknownFutureValue",
+                )
 
     def examples(self) -> None:
         for ptr, node in _walk(self.data):
@@ -298,12 +382,16 @@ class _SpecLinter:
             if isinstance(named, Mapping):
                 for key, ex in named.items():
                     if isinstance(ex, Mapping) and "value" in ex:
-                        cases.append((f"{ptr}/examples/{escape_pointer_token(key)}/value", ex["value"]))
+                        cases.append(
+                            (f"{ptr}/examples/{escape_pointer_token(key)}/value", ex["value"])
+                        )
             for where, value in cases:
                 self.check_example(where, value, schema)
         for name, schema in self.schemas.items():
             if isinstance(schema, Mapping) and "example" in schema:
-                self.check_example(pointer("components", "schemas", name, "example"), schema["example"], schema)
+                self.check_example(
+                    pointer("components", "schemas", name, "example"), schema["example"], schema
+                )
 
     def check_example(self, ptr: str, value: Any, schema: Any) -> None:
         try:
@@ -312,7 +400,11 @@ class _SpecLinter:
             return
         for error in found:
             where = ptr + pointer(*error.absolute_path)
-            self.hit("spec-example-schema", where, f"example does not fit its schema: {_short(error.message)}")
+            self.hit(
+                "spec-example-schema",
+                where,
+                f"example does not fit its schema: {_short(error.message)}",
+            )
 
     def text_rules(self) -> None:
         info = self.data.get("info")
@@ -320,7 +412,11 @@ class _SpecLinter:
             self.hit("spec-description", "/info", "info has no description")
         for path, method, ptr, op, _ in self.operations():
             if not op.get("description") and not op.get("summary"):
-                self.hit("spec-description", ptr, f"{method.upper()} {path} has no description or summary")
+                self.hit(
+                    "spec-description",
+                    ptr,
+                    f"{method.upper()} {path} has no description or summary",
+                )
         for ptr, node in _walk(self.data):
             key = _unescape(ptr.rsplit("/", 1)[-1]) if ptr else ""
             if not isinstance(node, str):
