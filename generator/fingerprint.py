@@ -21,12 +21,18 @@ from generator.render import bundled_templates
 FINGERPRINT = ".apigen-fingerprint"
 
 
-def _tree_digest(folder: Path | None, pattern: str = "*") -> str:
+def _tree_digest(
+    folder: Path | None, pattern: str = "*", skip: frozenset[str] = frozenset()
+) -> str:
     if folder is None or not folder.is_dir():
         return ""
     digest = hashlib.sha256()
     for path in sorted(
-        p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts
+        p
+        for p in folder.rglob(pattern)
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and not skip & set(p.relative_to(folder).parts)
     ):
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -35,7 +41,9 @@ def _tree_digest(folder: Path | None, pattern: str = "*") -> str:
 
 def inputs_key(spec_text: str, templates: Path | None, *identity: str) -> str:
     return key(
-        _tree_digest(Path(__file__).resolve().parent, "*.py"),
+        # apigen's code; an installed wheel also holds the templates and the seed page
+        # under generator/, which are hashed on their own below (a checkout has them beside).
+        _tree_digest(Path(__file__).resolve().parent, "*.py", frozenset({"templates", "bundled"})),
         f"black {version('black').split('.')[0]}",
         _tree_digest(bundled_templates()),
         _tree_digest(templates),

@@ -564,7 +564,13 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
     assert context.keys() == TEMPLATE_CONTEXT.keys(), "update TEMPLATE_CONTEXT with the context"
     files: dict[str, str] = {}
     root = bundled_templates() / PACKAGE_TEMPLATES
-    names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    # An installed apigen's templates sit in site-packages, where pip byte-compiles the
+    # runtime .py files into __pycache__: those are not templates.
+    names = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    )
     for name in names:
         target = name.removesuffix(".j2")
         target = target.replace("__package__", info.package)
