@@ -165,6 +165,38 @@ def run_build(
     return BuildOutcome(build.name, build.spec, build.output, len(files))
 
 
+def generate_output(
+    spec_text: str,
+    source: str,
+    info: PackageInfo,
+    *,
+    templates: Path | None = None,
+    selection: Selection = EVERYTHING,
+    jobs: int | None = None,
+    progress: Progress = QUIET,
+) -> dict[str, str]:
+    """Everything `apigen generate` writes for a spec text, its fingerprint included."""
+    inputs = _generate_inputs(spec_text, info, templates, selection)
+    api = load_spec_text(spec_text, source, progress, selection)
+    files = generate_files(api, info, templates, jobs=jobs, progress=progress)
+    files[FINGERPRINT] = fingerprint_text(inputs, files)
+    return files
+
+
+def _generate_inputs(
+    spec_text: str, info: PackageInfo, templates: Path | None, selection: Selection
+) -> str:
+    return inputs_key(
+        spec_text,
+        templates,
+        "generate",
+        info.package,
+        info.distribution,
+        info.version,
+        repr(selection),
+    )
+
+
 def run_generate(
     spec_path: Path,
     output: Path,
@@ -178,20 +210,17 @@ def run_generate(
 ) -> BuildOutcome:
     """`apigen generate`: one spec to one SDK project (no version record, unlike builds)."""
     spec_text = read_text(spec_path)
-    inputs = inputs_key(
-        spec_text,
-        templates,
-        "generate",
-        info.package,
-        info.distribution,
-        info.version,
-        repr(selection),
-    )
-    if check and up_to_date(output, inputs):
+    if check and up_to_date(output, _generate_inputs(spec_text, info, templates, selection)):
         return BuildOutcome("generate", spec_path, output, len(read_manifest(output) or []))
-    api = load_spec_text(spec_text, str(spec_path), progress, selection)
-    files = generate_files(api, info, templates, jobs=jobs, progress=progress)
-    files[FINGERPRINT] = fingerprint_text(inputs, files)
+    files = generate_output(
+        spec_text,
+        str(spec_path),
+        info,
+        templates=templates,
+        selection=selection,
+        jobs=jobs,
+        progress=progress,
+    )
     if check:
         return BuildOutcome("generate", spec_path, output, len(files), diff_tree(output, files))
     write_tree(output, files)
