@@ -121,7 +121,7 @@ def test_unknown_verb_and_missing_argument_are_usage_errors() -> None:
     _assert_bad_input(run_cli("generate", "specs/seed.yaml"), "-o/--output")
 
 
-@pytest.mark.parametrize("verb", ["spec", "generate", "build", "diff"])
+@pytest.mark.parametrize("verb", ["spec", "generate", "build", "init", "lint", "diff"])
 def test_every_verb_has_help_with_an_example(verb: str) -> None:
     result = run_cli(verb, "--help")
     assert result.returncode == 0
