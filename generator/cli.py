@@ -199,7 +199,8 @@ def _cmd_spec(args: argparse.Namespace) -> int:
         return EXIT_OK
     load_spec_text(text, str(args.output))  # never write a spec the generator would refuse
     write_file(args.output, text)
-    print(f"wrote {args.output}")
+    if not args.quiet:
+        print(f"wrote {args.output}")
     return EXIT_OK
 
 
@@ -313,7 +314,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
     from generator.init import init_config
 
     init_config(args.pages, args.output)
-    print(f"wrote {args.output}; run `apigen build` to build {args.pages}")
+    if not args.quiet:
+        print(f"wrote {args.output}; run `apigen build` to build {args.pages}")
     return EXIT_OK
 
 
