@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode
 
 from generator.errors import InputError
 
 # Limits that keep the work on a hostile spec bounded. Real OpenAPI documents nest a few
-# dozen levels at most; 16 MiB is several times the largest page-built spec, and the SDK
-# generated from it already takes minutes to format (see the README's SECURITY section).
+# dozen levels at most; the byte limit admits Graph v1.0, among the largest real specs.
 MAX_DEPTH = 100
 MAX_BYTES = 48 * 1024 * 1024  # Graph v1.0, one of the largest specs, is about 35 MB
 
@@ -65,71 +64,106 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """The safe loader (libyaml's when present); no tags beyond plain JSON-like data."""
 
 
-def _key_text(loader: _Loader, key_node: ScalarNode) -> str:
-    """The string a mapping key becomes: YAML 1.1 reads `1`, `0x1` and `on` as numbers or
-    bools, and two keys that end up as the same string are duplicates."""
-    if key_node.tag == "tag:yaml.org,2002:str":
-        return str(key_node.value)
-    key = loader.construct_object(key_node)
-    return str(key).lower() if isinstance(key, bool) else str(key)
+_STR_TAG = "tag:yaml.org,2002:str"
+_NO_KEY = object()
 
 
-def _check_node(node: Node, source: str, loader: _Loader) -> None:
-    """Refuse aliases, duplicate keys, non-string keys and deep nesting.
+class _Frame:
+    """An open mapping or sequence while the event stream is read."""
 
-    Iterative, so a hostile depth cannot overflow the stack, and it stops at the first
-    alias: an alias is a node met twice, which is how "billion laughs" documents grow.
+    __slots__ = ("container", "key", "keys", "ptr")
+
+    def __init__(self, container: dict[str, Any] | list[Any], ptr: str) -> None:
+        self.container = container
+        self.ptr = ptr
+        self.key: Any = _NO_KEY
+        self.keys: set[str] = set()
+
+
+def _read_events(text: str, source: str) -> tuple[Any, dict[str, tuple[int, int]]]:
+    """Build the data straight from the parser's events (libyaml's when present).
+
+    One pass, no node tree: aliases, non-scalar and duplicate keys, extra documents and
+    nesting past `MAX_DEPTH` are refused where they occur, and each value's position is
+    recorded under its JSON pointer. Scalars are typed as PyYAML's safe loader types them.
     """
-    seen_nodes: set[int] = set()
-    stack: list[tuple[Node, int]] = [(node, 1)]
-    while stack:
-        current, depth = stack.pop()
-        if id(current) in seen_nodes:
-            raise InputError(
-                "YAML aliases (*name) are not allowed in specs",
-                file=source,
-                line=current.start_mark.line + 1,
-            )
-        seen_nodes.add(id(current))
-        if depth > MAX_DEPTH:
-            raise InputError(
-                f"nesting deeper than {MAX_DEPTH} levels",
-                file=source,
-                line=current.start_mark.line + 1,
-            )
-        if isinstance(current, MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in current.value:
-                if not isinstance(key_node, ScalarNode):
-                    raise InputError(
-                        "mapping keys must be plain strings",
-                        file=source,
-                        line=key_node.start_mark.line + 1,
-                    )
-                key = _key_text(loader, key_node)
-                if key in seen:
-                    raise InputError(
-                        f"duplicate key {key!r}", file=source, line=key_node.start_mark.line + 1
-                    )
-                seen.add(key)
-                stack.append((value_node, depth + 1))
-        elif isinstance(current, SequenceNode):
-            stack.extend((item, depth + 1) for item in current.value)
-
-
-def _index_positions(node: Node) -> dict[str, tuple[int, int]]:
+    loader = _Loader("")
+    constructors = loader.yaml_constructors
     positions: dict[str, tuple[int, int]] = {}
-    stack: list[tuple[Node, str]] = [(node, "")]
-    while stack:
-        current, ptr = stack.pop()
-        positions[ptr] = (current.start_mark.line + 1, current.start_mark.column + 1)
-        if isinstance(current, MappingNode):
-            for key_node, value_node in current.value:
-                stack.append((value_node, ptr + "/" + escape_pointer_token(key_node.value)))
-        elif isinstance(current, SequenceNode):
-            for index, item in enumerate(current.value):
-                stack.append((item, f"{ptr}/{index}"))
-    return positions
+    stack: list[_Frame] = []
+    root: Any = None
+    documents = 0
+
+    def fail(message: str, event: Any) -> InputError:
+        return InputError(message, file=source, line=event.start_mark.line + 1)
+
+    def scalar(event: Any) -> Any:
+        if event.tag is None or event.tag == "!":
+            tag = loader.resolve(ScalarNode, event.value, event.implicit)
+        else:
+            tag = event.tag
+        if tag == _STR_TAG:
+            return event.value
+        build = constructors.get(tag)
+        if build is None:
+            raise fail(f"the YAML tag {tag!r} is not allowed in specs", event)
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return build(loader, node)
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.AliasEvent:
+                raise fail("YAML aliases (*name) are not allowed in specs", event)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise fail("a spec file holds one YAML document", event)
+                continue
+            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                stack.pop()
+                continue
+            if kind not in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                continue
+            frame = stack[-1] if stack else None
+            if frame is not None and isinstance(frame.container, dict) and frame.key is _NO_KEY:
+                if kind is not yaml.ScalarEvent:
+                    raise fail("mapping keys must be plain strings", event)
+                key = scalar(event)
+                text_key = str(key).lower() if isinstance(key, bool) else str(key)
+                if text_key in frame.keys:
+                    raise fail(f"duplicate key {text_key!r}", event)
+                frame.keys.add(text_key)
+                frame.key = text_key
+                continue
+            if frame is None:
+                ptr = ""
+            elif isinstance(frame.container, dict):
+                ptr = frame.ptr + "/" + escape_pointer_token(frame.key)
+            else:
+                ptr = f"{frame.ptr}/{len(frame.container)}"
+            positions[ptr] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            value: Any
+            if kind is yaml.ScalarEvent:
+                value = scalar(event)
+            elif kind is yaml.MappingStartEvent:
+                value = {}
+            else:
+                value = []
+            if frame is None:
+                root = value
+            elif isinstance(frame.container, dict):
+                frame.container[frame.key] = value
+                frame.key = _NO_KEY
+            else:
+                frame.container.append(value)
+            if kind is not yaml.ScalarEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise fail(f"nesting deeper than {MAX_DEPTH} levels", event)
+                stack.append(_Frame(value, ptr))
+    finally:
+        loader.dispose()
+    return root, positions
 
 
 def _normalise(value: Any, source: str, check_depth: bool) -> Any:
@@ -211,13 +245,10 @@ def parse_spec_text(text: str, source: str) -> SpecFile:
         raise InputError("the spec is empty", file=source, line=1)
     if source.endswith(".json"):
         return _parse_json(text, source)
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
+        data, positions = _read_events(text, source)
+        if data is None:
             raise InputError("the spec is empty", file=source, line=1)
-        _check_node(node, source, loader)
-        data = loader.construct_document(node)
     except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
         raise InputError(f"invalid value: {_first_line(exc)}", file=source) from None
     except yaml.MarkedYAMLError as exc:
@@ -227,13 +258,9 @@ def parse_spec_text(text: str, source: str) -> SpecFile:
         raise InputError(f"invalid YAML: {problem}", file=source, line=line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", file=source) from None
-    except RecursionError:
-        raise InputError("nesting too deep", file=source) from None
-    finally:
-        loader.dispose()
     if not isinstance(data, dict):
         raise InputError("a spec must be a mapping at the top level", file=source, line=1)
-    return SpecFile(source, _normalise(data, source, check_depth=False), _index_positions(node))
+    return SpecFile(source, _normalise(data, source, check_depth=False), positions)
 
 
 def _parse_json(text: str, source: str) -> SpecFile:
