@@ -111,6 +111,7 @@ def _read_events(text: str, source: str) -> tuple[Any, dict[str, tuple[int, int]
         return build(loader, node)
 
     try:
+        event: Any
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
             if kind is yaml.AliasEvent:
@@ -142,7 +143,8 @@ def _read_events(text: str, source: str) -> tuple[Any, dict[str, tuple[int, int]
                 ptr = frame.ptr + "/" + escape_pointer_token(frame.key)
             else:
                 ptr = f"{frame.ptr}/{len(frame.container)}"
-            positions[ptr] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            mark = event.start_mark
+            positions[ptr] = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             value: Any
             if kind is yaml.ScalarEvent:
                 value = scalar(event)
