@@ -437,6 +437,89 @@ def _encode(json_body: Any) -> bytes | None:
     return None if json_body is None else json.dumps(json_body, separators=(",", ":")).encode()
 
 
+class _Exchange:
+    """One logical request as it moves through tries and redirects, with no I/O of its own.
+
+    The sync and async transports share it: each asks for the next request, sends it,
+    and reports what happened; the exchange says whether to stop, wait and try again, or
+    follow a redirect, so both clients keep the same rules by construction.
+    """
+
+    def __init__(
+        self,
+        core: _Core,
+        method: str,
+        url: httpx.URL,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> None:
+        self.core = core
+        self.method = method
+        self.url = url
+        self.params = params
+        self.content = _encode(json_body)
+        self.extra = dict(headers or {})
+        self.request_id = str(uuid.uuid4())  # the same on every retry and redirect
+        self.attempt = 0
+        self.redirects = 0
+        self.waited = 0.0
+
+    def request(self, http: httpx.Client | httpx.AsyncClient, token: str | None) -> httpx.Request:
+        """The next request to send; ``token`` is asked for anew each time (it may refresh)."""
+        self.attempt += 1
+        headers = self.core.headers_for(self.url, token, self.request_id, self.extra)
+        if self.content is not None:
+            headers["Content-Type"] = "application/json"
+        # The timeout is set per request so a caller's own httpx client cannot lift it.
+        return http.build_request(
+            self.method,
+            self.url,
+            params=self.params,
+            content=self.content,
+            headers=headers,
+            timeout=self.core.timeout,
+        )
+
+    def failed(self, exc: httpx.HTTPError) -> float:
+        """Seconds to wait before trying again after ``exc``; raises when giving up."""
+        core = self.core
+        delay = core.connect_retry_delay(exc, self.attempt, self.waited)
+        if delay is None:
+            raise core.transport_error(exc, self.method, self.url) from None
+        core.log_retry(self.method, self.url, delay, type(exc).__name__, self.attempt)
+        self.waited += delay
+        return delay
+
+    def answered(self, response: httpx.Response) -> float | None:
+        """None when ``response`` is the answer; else seconds to wait (0 for a redirect)
+        before the next request. Raises the ApiError for a final 4xx/5xx."""
+        core = self.core
+        core.log.debug(
+            "%s -> %d (client-request-id %s)",
+            _where(self.method, self.url),
+            response.status_code,
+            self.request_id,
+        )
+        hop = core.redirect(response, self.method, self.content, self.redirects)
+        if hop is not None:
+            self.redirects += 1
+            self.method, self.url, self.content = hop
+            self.params = None  # the Location carries its own query
+            self.attempt = 0  # a new target gets its own tries; `redirects` bounds the hops
+            return 0.0
+        delay = core.retry_delay(response, self.attempt, self.waited)
+        if delay is not None:
+            core.log_retry(
+                self.method, self.url, delay, f"status {response.status_code}", self.attempt
+            )
+            self.waited += delay
+            return delay
+        if response.status_code >= 400:
+            raise core.error(response, self.method)
+        return None
+
+
 class SyncTransport:
     """Sends requests for `Client` over one `httpx.Client` (one connection pool)."""
 
@@ -470,26 +553,9 @@ class SyncTransport:
         Raises the ApiError for its status when the final answer is 4xx/5xx, and a
         TransportError when no usable answer arrived.
         """
-        core = self.core
-        request_id = str(uuid.uuid4())
-        content = _encode(json_body)
-        extra = dict(headers or {})
-        attempt, redirects, waited = 0, 0, 0.0
+        exchange = _Exchange(self.core, method, url, params, json_body, headers)
         while True:
-            attempt += 1
-            token = self._token()  # asked every time: a callable may hand out a fresh one
-            sent_headers = core.headers_for(url, token, request_id, extra)
-            if content is not None:
-                sent_headers["Content-Type"] = "application/json"
-            # The timeout is set per request so a caller's own httpx client cannot lift it.
-            request = self.http.build_request(
-                method,
-                url,
-                params=params,
-                content=content,
-                headers=sent_headers,
-                timeout=core.timeout,
-            )
+            request = exchange.request(self.http, self._token())
             try:
                 response = self.http.send(request, follow_redirects=False)
                 try:
@@ -497,35 +563,13 @@ class SyncTransport:
                 finally:
                     response.close()
             except httpx.HTTPError as exc:
-                delay = core.connect_retry_delay(exc, attempt, waited)
-                if delay is None:
-                    raise core.transport_error(exc, method, url) from None
-                core.log_retry(method, url, delay, type(exc).__name__, attempt)
+                time.sleep(exchange.failed(exc))
+                continue
+            delay = exchange.answered(response)
+            if delay is None:
+                return response
+            if delay:
                 time.sleep(delay)
-                waited += delay
-                continue
-            core.log.debug(
-                "%s -> %d (client-request-id %s)",
-                _where(method, url),
-                response.status_code,
-                request_id,
-            )
-            hop = core.redirect(response, method, content, redirects)
-            if hop is not None:
-                redirects += 1
-                method, url, content = hop
-                params = None  # the Location carries its own query
-                attempt = 0  # a new target gets its own tries; `redirects` bounds the hops
-                continue
-            delay = core.retry_delay(response, attempt, waited)
-            if delay is not None:
-                core.log_retry(method, url, delay, f"status {response.status_code}", attempt)
-                time.sleep(delay)
-                waited += delay
-                continue
-            if response.status_code >= 400:
-                raise core.error(response, method)
-            return response
 
     def paginate(
         self,
@@ -594,26 +638,9 @@ class AsyncTransport:
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send one logical request: retries and redirects included, body read in full."""
-        core = self.core
-        request_id = str(uuid.uuid4())
-        content = _encode(json_body)
-        extra = dict(headers or {})
-        attempt, redirects, waited = 0, 0, 0.0
+        exchange = _Exchange(self.core, method, url, params, json_body, headers)
         while True:
-            attempt += 1
-            token = await self._token()
-            sent_headers = core.headers_for(url, token, request_id, extra)
-            if content is not None:
-                sent_headers["Content-Type"] = "application/json"
-            # The timeout is set per request so a caller's own httpx client cannot lift it.
-            request = self.http.build_request(
-                method,
-                url,
-                params=params,
-                content=content,
-                headers=sent_headers,
-                timeout=core.timeout,
-            )
+            request = exchange.request(self.http, await self._token())
             try:
                 response = await self.http.send(request, follow_redirects=False)
                 try:
@@ -621,35 +648,13 @@ class AsyncTransport:
                 finally:
                     await response.aclose()
             except httpx.HTTPError as exc:
-                delay = core.connect_retry_delay(exc, attempt, waited)
-                if delay is None:
-                    raise core.transport_error(exc, method, url) from None
-                core.log_retry(method, url, delay, type(exc).__name__, attempt)
+                await asyncio.sleep(exchange.failed(exc))
+                continue
+            delay = exchange.answered(response)
+            if delay is None:
+                return response
+            if delay:
                 await asyncio.sleep(delay)
-                waited += delay
-                continue
-            core.log.debug(
-                "%s -> %d (client-request-id %s)",
-                _where(method, url),
-                response.status_code,
-                request_id,
-            )
-            hop = core.redirect(response, method, content, redirects)
-            if hop is not None:
-                redirects += 1
-                method, url, content = hop
-                params = None
-                attempt = 0
-                continue
-            delay = core.retry_delay(response, attempt, waited)
-            if delay is not None:
-                core.log_retry(method, url, delay, f"status {response.status_code}", attempt)
-                await asyncio.sleep(delay)
-                waited += delay
-                continue
-            if response.status_code >= 400:
-                raise core.error(response, method)
-            return response
 
     async def paginate(
         self,
