@@ -6,7 +6,6 @@ The CLI and the Python API (`generator.api`) are thin layers over these function
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -26,7 +25,7 @@ from generator.render import PackageInfo, render_package
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
 from generator.subset import EVERYTHING, Selection, subset_spec
 from generator.versioning import CHANGELOG, SPEC_COPY, next_release
-from generator.write import diff_tree, read_manifest, write_file, write_tree
+from generator.write import diff_text, diff_tree, read_manifest, write_file, write_tree
 
 
 def page_paths(paths: Sequence[Path]) -> list[Path]:
@@ -148,15 +147,7 @@ def run_build(
         stale = ""
         if build.pages:
             old = build.spec.read_text(encoding="utf-8") if build.spec.is_file() else ""
-            if old != spec_text:
-                stale += "".join(
-                    difflib.unified_diff(
-                        old.splitlines(keepends=True),
-                        spec_text.splitlines(keepends=True),
-                        fromfile=f"a/{build.spec.name}",
-                        tofile=f"b/{build.spec.name}",
-                    )
-                )
+            stale += diff_text(old, spec_text, build.spec.name)
         stale += diff_tree(build.output, files)
         return BuildOutcome(build.name, build.spec, build.output, len(files), stale)
     if build.pages:

@@ -290,6 +290,18 @@ def _read_owned(target: Path, name: str) -> str | None:
     return path.read_bytes().decode("utf-8", errors="replace")
 
 
+def diff_text(old: str, new: str, name: str) -> str:
+    """A unified diff of one file (`a/NAME` to `b/NAME`); empty when the texts are equal.
+    Every line ends in a newline, so diffs of several files can simply be joined."""
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
 def diff_tree(target: Path, files: Mapping[str, str]) -> str:
     """A unified diff from what is on disk to ``files``; empty when they are the same."""
     chunks: list[str] = []
@@ -300,27 +312,13 @@ def diff_tree(target: Path, files: Mapping[str, str]) -> str:
         new = files.get(name, "")
         if old == new and (current is not None or name not in files):
             continue
-        chunks.extend(
-            difflib.unified_diff(
-                old.splitlines(keepends=True),
-                new.splitlines(keepends=True),
-                fromfile=f"a/{target.name}/{name}",
-                tofile=f"b/{target.name}/{name}",
-            )
-        )
+        chunks.append(diff_text(old, new, f"{target.name}/{name}"))
     expected_manifest = _manifest_text(files)
     manifest_path = target / MANIFEST
     old_manifest = manifest_path.read_text(encoding="utf-8") if manifest_path.is_file() else ""
     if files and old_manifest != expected_manifest:
-        chunks.extend(
-            difflib.unified_diff(
-                old_manifest.splitlines(keepends=True),
-                expected_manifest.splitlines(keepends=True),
-                fromfile=f"a/{target.name}/{MANIFEST}",
-                tofile=f"b/{target.name}/{MANIFEST}",
-            )
-        )
-    return "".join(chunk if chunk.endswith("\n") else chunk + "\n" for chunk in chunks)
+        chunks.append(diff_text(old_manifest, expected_manifest, f"{target.name}/{MANIFEST}"))
+    return "".join(chunks)
 
 
 def write_file(path: Path, text: str) -> None:
