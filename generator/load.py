@@ -168,6 +168,7 @@ def _check_ref_cycles(spec: SpecFile) -> None:
 
 
 _PATH_TEMPLATE = re.compile(r"/[^{}]*(?:\{[^{}/]+\}[^{}]*)*")
+_PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
 
 
 def validate_spec(spec: SpecFile) -> None:
@@ -657,11 +658,22 @@ class _Loader:
                     description=_text(param.get("description")),
                 )
             )
-        # Path parameters first in path order, then required, then the rest by name.
+        # The client fills the path's `{name}` segments from its positional parameters, in
+        # path order: each segment needs exactly one path parameter and each one a segment.
+        segments = _PATH_SEGMENT.findall(path)
+        declared = sorted(p.name for p in parameters if p.location == "path")
+        if len(set(segments)) != len(segments) or sorted(segments) != declared:
+            raise self.ctx.fail(
+                f"the path parameters {declared} do not match the segments {segments} of "
+                f"the path template {path!r}",
+                ptr,
+            )
+        # Path parameters first in path order, then query, then header ones (the order the
+        # client's `_http.Endpoint` lists them), each group required first, then by name.
         order = {name: path.find("{" + name + "}") for name in (p.name for p in parameters)}
         parameters.sort(
             key=lambda p: (
-                p.location != "path",
+                ("path", "query", "header").index(p.location),
                 order[p.name] if p.location == "path" else 0,
                 not p.required,
                 p.python_name,

@@ -107,7 +107,19 @@ RESERVED_PARAMETER_NAMES = frozenset(
 
 # Client method names the client defines itself.
 RESERVED_CLIENT_NAMES = frozenset(
-    {"close", "aclose", "request", "base_url", "timeout", "retry", "self", "cls"}
+    {
+        "close",
+        "aclose",
+        "request",
+        "base_url",
+        "timeout",
+        "retry",
+        "self",
+        "cls",
+        "_invoke",
+        "_transport",
+        "_core",
+    }
 )
 
 _SOFT_KEYWORDS = frozenset(getattr(keyword, "softkwlist", ())) | {"_"}

@@ -174,13 +174,6 @@ def check(
     return f"_v.nullable({text})" if nullable else text
 
 
-def _call_args(params: Sequence[ParamView]) -> Code:
-    """The parameter values a method hands to `_call`, path then query then header ones
-    (the order of `_http.Endpoint`), each followed by `, `."""
-    ordered = [p for kind in ("path", "query", "header") for p in params if p.location == kind]
-    return Code("".join(f"{escape.ident(p.python_name)}, " for p in ordered))
-
-
 def _kwargs(**values: Any) -> str:
     return ", ".join(f"{k}={pyliteral(v)}" for k, v in values.items() if v is not None)
 
@@ -232,10 +225,8 @@ class OperationView:
     op: Operation
     path: Code
     params: tuple[ParamView, ...]
-    path_names: Code
     query_names: Code
     header_names: Code
-    call_args: Code
     body_annotation: Code | None
     body_mode: Code | None
     body_check: Code | None
@@ -407,10 +398,8 @@ class _Builder:
             op=op,
             path=pystr(op.path),
             params=params,
-            path_names=pyliteral(tuple(p.name for p in params if p.location == "path")),
             query_names=pyliteral(tuple(p.name for p in params if p.location == "query")),
             header_names=pyliteral(tuple(p.name for p in params if p.location == "header")),
-            call_args=_call_args(params),
             body_annotation=body_annotation,
             body_mode=body_mode,
             body_check=body_check,
@@ -431,8 +420,8 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.decode`, `.encode`, `.check`), `.required`, "
     "`.own_required`, `.subtypes`",
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
-    "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`), `.path_names`, "
-    "`.query_names`, `.header_names`, `.call_args`, `.body_annotation`, `.body_mode`, `.body_check`, `.returns`, `.decode`, "
+    "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`: path, query, header ones), "
+    "`.query_names`, `.header_names`, `.body_annotation`, `.body_mode`, `.body_check`, `.returns`, `.decode`, "
     "`.response_check`, `.paged`",
     "base_url": "the spec's first server as a Python string literal (`Code`)",
     "has_base_url": "whether the spec names a server (bool)",

@@ -116,6 +116,22 @@ def test_spec_failing_validation_is_exit_2_with_pointer_and_line(tmp_path: Path,
     assert _tree_digest(built_sdk) == before
 
 
+def test_a_path_segment_named_twice_is_exit_2_with_pointer(tmp_path: Path, built_sdk: Path) -> None:
+    # The client fills `{name}` segments from its positional parameters, one each, in order.
+    spec = tmp_path / "twice.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things/{a}/{a}:\n    get:\n"
+        "      operationId: getThing\n      parameters:\n"
+        "        - {name: a, in: path, required: true, schema: {type: string}}\n"
+        "      responses:\n        '204': {description: ok}\n",
+        encoding="utf-8",
+    )
+    before = _tree_digest(built_sdk)
+    result = run_cli("generate", str(spec), "-o", str(built_sdk), "--package", "seed_sdk")
+    _assert_bad_input(result, "twice.yaml:6", "/paths/~1things~1{a}~1{a}/get", "segments ['a', 'a']")
+    assert _tree_digest(built_sdk) == before
+
+
 def test_unknown_verb_and_missing_argument_are_usage_errors() -> None:
     _assert_bad_input(run_cli("frobnicate"), "invalid choice")
     _assert_bad_input(run_cli("generate", "specs/seed.yaml"), "-o/--output")

@@ -49,13 +49,12 @@ if TYPE_CHECKING:
     from . import validators
     from ._http import RetryPolicy
     from ._validation import ValidationError
-    from .async_client import AsyncClient
-    from .client import Client
+    from .client import AsyncClient, Client
 
 # Name -> (module, attribute); attribute None means the module itself.
 _LAZY = {
     "Client": (".client", "Client"),
-    "AsyncClient": (".async_client", "AsyncClient"),
+    "AsyncClient": (".client", "AsyncClient"),
     "RetryPolicy": ("._http", "RetryPolicy"),
     "ValidationError": ("._validation", "ValidationError"),
     "validators": (".validators", None),

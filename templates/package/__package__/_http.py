@@ -24,11 +24,11 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from enum import Enum
-from typing import Any, Generic, Literal, TypeVar, cast
+from typing import Any, Concatenate, Generic, Literal, ParamSpec, Self, TypeVar, cast, overload
 from urllib.parse import quote
 
 import httpx
@@ -47,6 +47,8 @@ from .errors import (
 
 TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | None
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
 BodyMode = Literal["patch", "full", "json"]
 # Strict-mode checks of one operation: (request body check, response check).
 StrictChecks = Callable[[str], tuple[_v.Check | None, _v.Check | None]]
@@ -54,14 +56,15 @@ StrictChecks = Callable[[str], tuple[_v.Check | None, _v.Check | None]]
 
 @dataclass(frozen=True)
 class Endpoint(Generic[T]):
-    """One operation as data; the generated methods pass it to the transport.
+    """One operation as data: what the transports need to send it and read the answer.
 
-    ``body`` says how a request body is sent: "patch" only what changed on a model,
-    "full" a whole model without read-only fields, "json" a plain value. ``decode`` turns
-    the JSON answer (or, when ``paged``, each item of a collection) into ``T``; None means
-    the answer has no body.
+    ``path_params`` are the `{name}` segments of ``path``, in order. ``body`` says how a
+    request body is sent: "patch" only what changed on a model, "full" a whole model
+    without read-only fields, "json" a plain value. ``decode`` turns the JSON answer (or,
+    when ``paged``, each item of a collection) into ``T``; None means the answer has no body.
     """
 
+    name: str
     method: str
     path: str
     path_params: tuple[str, ...] = ()
@@ -70,11 +73,200 @@ class Endpoint(Generic[T]):
     body: BodyMode | None = None
     decode: Callable[[Any], T] | None = None
     paged: bool = False
-    # The operation's method name, taken from the attribute the endpoint is assigned to.
-    name: str = field(default="", init=False)
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        object.__setattr__(self, "name", name)
+
+_PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
+_OWN_PARAMS = frozenset({"self", "body", "headers"})
+
+
+class _Signature:
+    """A method's parameters in the order `Endpoint` lists them: the positional ones are
+    the path parameters, the keyword-only ones the query and then the header parameters
+    (besides ``body`` and ``headers``). Built on first call, so importing costs nothing."""
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.signature = inspect.signature(fn)
+        self.names = tuple(n for n in self.signature.parameters if n not in _OWN_PARAMS)
+
+    def bind(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[tuple[Any, ...], Any, Mapping[str, str] | None]:
+        """(parameter values, body, extra headers); a wrong call raises TypeError just as
+        calling the method itself would."""
+        given = self.signature.bind(None, *args, **kwargs).arguments
+        values = tuple(given.get(name, _rt.UNSET) for name in self.names)
+        return values, given.get("body"), given.get("headers")
+
+
+class _OperationBase:
+    """What both kinds of operation share: the endpoint, the signature's names and docs.
+
+    The decorated function is never run: its parameters and return type are the method's,
+    its docstring the method's documentation, and the transport does the work.
+    """
+
+    def __init__(self, fn: Callable[..., Any], endpoint: Endpoint[Any]) -> None:
+        self.endpoint = endpoint
+        self.__wrapped__ = fn
+        self.__name__ = fn.__name__
+        self.__qualname__ = fn.__qualname__
+        self.__doc__ = fn.__doc__
+        self._signature: _Signature | None = None
+
+    def _parameters(self) -> _Signature:
+        if self._signature is None:
+            self._signature = _Signature(self.__wrapped__)
+        return self._signature
+
+    def signature(self) -> inspect.Signature:
+        return self._parameters().signature
+
+    def bind(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[tuple[Any, ...], Any, Mapping[str, str] | None]:
+        return self._parameters().bind(args, kwargs)
+
+    def __call__(self, client: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """``Client.name(client, ...)``, as with any method looked up on its class."""
+        return _bound(client, self)(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<operation {self.endpoint.method} {self.endpoint.path} ({self.__name__})>"
+
+
+class Operation(_OperationBase, Generic[P, R]):
+    """A client method made from a signature: `Client` calls it, `AsyncClient` awaits it."""
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: SyncInvoker, owner: type | None = None) -> Callable[P, R]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncInvoker, owner: type | None = None
+    ) -> Callable[P, Awaitable[R]]: ...
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        return self if obj is None else _bound(obj, self)
+
+
+class PagedOperation(_OperationBase, Generic[P, T]):
+    """A list operation made from a signature: `Client` returns an iterator over every item
+    (following `@odata.nextLink`), `AsyncClient` an async iterator."""
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: SyncInvoker, owner: type | None = None) -> Callable[P, Iterator[T]]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncInvoker, owner: type | None = None
+    ) -> Callable[P, AsyncIterator[T]]: ...
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        return self if obj is None else _bound(obj, self)
+
+
+def _bound(client: object, op: _OperationBase) -> _BoundOperation:
+    if not isinstance(client, _Invoker):
+        raise TypeError(f"{op.__name__} is an operation of Client and AsyncClient only")
+    return _BoundOperation(client, op)
+
+
+class _BoundOperation:
+    """An operation bound to a client, as a method is bound to its instance."""
+
+    __slots__ = ("_client", "_op")
+
+    def __init__(self, client: _Invoker, op: _OperationBase) -> None:
+        self._client = client
+        self._op = op
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._client._invoke(self._op, args, kwargs)
+
+    @property
+    def __name__(self) -> str:
+        return self._op.__name__
+
+    @property
+    def __doc__(self) -> str | None:  # type: ignore[override]
+        return self._op.__doc__
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        """The method's signature without ``self`` (what `inspect.signature` shows)."""
+        signature = self._op.signature()
+        return signature.replace(parameters=list(signature.parameters.values())[1:])
+
+    def __repr__(self) -> str:
+        return f"<bound operation {self._op.__qualname__} of {self._client!r}>"
+
+
+def operation(
+    method: str,
+    path: str,
+    *,
+    query: tuple[str, ...] = (),
+    header: tuple[str, ...] = (),
+    body: BodyMode | None = None,
+    decode: Callable[[Any], Any] | None = None,
+) -> Callable[[Callable[Concatenate[Any, P], R]], Operation[P, R]]:
+    """Make the decorated signature an operation sent as ``method path``."""
+
+    def make(fn: Callable[Concatenate[Any, P], R]) -> Operation[P, R]:
+        return Operation(fn, _endpoint(fn, method, path, query, header, body, decode, False))
+
+    return make
+
+
+def paged(
+    method: str,
+    path: str,
+    *,
+    query: tuple[str, ...] = (),
+    header: tuple[str, ...] = (),
+    decode: Callable[[Any], Any] | None = None,
+) -> Callable[[Callable[Concatenate[Any, P], Iterator[T]]], PagedOperation[P, T]]:
+    """Make the decorated signature a list operation whose pages are read in turn."""
+
+    def make(fn: Callable[Concatenate[Any, P], Iterator[T]]) -> PagedOperation[P, T]:
+        return PagedOperation(fn, _endpoint(fn, method, path, query, header, None, decode, True))
+
+    return make
+
+
+def _endpoint(
+    fn: Callable[..., Any],
+    method: str,
+    path: str,
+    query: tuple[str, ...],
+    header: tuple[str, ...],
+    body: BodyMode | None,
+    decode: Callable[[Any], Any] | None,
+    paged: bool,
+) -> Endpoint[Any]:
+    path_params = tuple(_PATH_SEGMENT.findall(path))
+    return Endpoint(fn.__name__, method, path, path_params, query, header, body, decode, paged)
+
+
+class _Invoker:
+    """Runs operations: binds a call's arguments and hands them to the transport."""
+
+    _transport: SyncTransport | AsyncTransport
+
+    def _invoke(self, op: _OperationBase, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        values, body, headers = op.bind(args, kwargs)
+        if op.endpoint.paged:
+            return self._transport.pages(op.endpoint, values, headers)
+        return self._transport.call(op.endpoint, values, body, headers)
+
+
+class SyncInvoker(_Invoker):
+    """The base of `Client`: its operations return their results."""
+
+
+class AsyncInvoker(_Invoker):
+    """The base of `AsyncClient`: its operations return awaitables and async iterators."""
+
 
 _MAX_REDIRECTS = 5
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
