@@ -8,6 +8,10 @@ context), and the context's own formatting is cut off the front of the result. I
 ever fails to line up, the file is formatted whole instead, so the output is always what
 `black.format_str` gives for the whole file (a test holds the two equal).
 
+Black formats a file twice when its first pass changes anything; the templates lay their
+long lines out as black would (`generator.layout`), so for apigen's own templates black's
+first pass changes nothing and the second is skipped.
+
 Each job's result is cached by the hash of black's version, its settings and the job's
 text (`generator.cache`), so a rebuild after a small change formats only the jobs around
 the change, and jobs run in worker processes when there is enough work to share.

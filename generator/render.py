@@ -32,6 +32,7 @@ from generator.ir import (
     Primitive,
     TypeRef,
 )
+from generator.layout import layout
 from generator.load import MAX_CODE_CHARS
 
 PACKAGE_TEMPLATES = "package"
@@ -67,6 +68,7 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(escape.FILTERS)
+    env.filters["layout"] = layout
     return env
 
 
@@ -277,6 +279,7 @@ class _Builder:
         self.enums = {e.name: e for e in api.enums}
         self.models = {m.name: m for m in api.models}
         self.checks: dict[str, str] = {}
+        self.operation_checks: set[str] = set()  # shared checks strict mode looks up by name
         # Each model's discriminated descendants, found once: O(models x depth), not squared.
         self.descendants: dict[str, list[Model]] = {}
         for m in api.models:
@@ -311,6 +314,16 @@ class _Builder:
             Code(encode or "None"),
             Code(value_check),
         )
+
+    def operation_check(self, type_ref: TypeRef) -> Code:
+        """The key in the validators' `_CHECKS` of a request body's or an answer's check
+        (strict mode): a model's class name, or the `_C<n>` name of any other check
+        (class names never start with `_`, so the two cannot meet)."""
+        if isinstance(type_ref, ModelRef):
+            return pystr(self.names.classes[type_ref.name])
+        name = self.shared_check(check(type_ref, Constraints(), self.names, self.enums))
+        self.operation_checks.add(name)
+        return pystr(name)
 
     def shared_check(self, expression: str) -> str:
         """Each distinct field check is built once at import and named `_C<n>`: models
@@ -381,7 +394,7 @@ class _Builder:
             else:
                 body_annotation = Code(text)
                 body_mode = pystr("json")
-            body_check = Code(check(body_type, Constraints(), self.names, self.enums))
+            body_check = self.operation_check(body_type)
         success = op.success
         result_type = (
             op.page_item if op.page_item is not None else (success.type if success else None)
@@ -391,7 +404,7 @@ class _Builder:
         if result_type is not None:
             returns = Code(annotation(result_type, self.names))
             decode = Code(self.value_decode(result_type))
-            response_check = Code(check(result_type, Constraints(), self.names, self.enums))
+            response_check = self.operation_check(result_type)
         self.spend(op.path, op.summary, op.description, *(p.description for p in params))
         self.spend(*(text for text in (body_check, response_check) if text is not None))
         return OperationView(
@@ -436,6 +449,7 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "client_needs_rt": "whether the client module uses the runtime module (bool)",
     "has_optional_params": "whether any operation has an optional parameter (bool)",
     "shared_checks": "(name, check expression) pairs the validators module defines once (`Code`)",
+    "operation_checks": "the shared checks' names that operations' `.body_check`/`.response_check` use (`Code`)",
 }
 
 
@@ -548,6 +562,9 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
         "has_optional_params": any(not p.required for view in operations for p in view.params),
         "shared_checks": [
             (Code(name), Code(expression)) for expression, name in builder.checks.items()
+        ],
+        "operation_checks": [
+            Code(name) for name in builder.checks.values() if name in builder.operation_checks
         ],
     }
     assert context.keys() == TEMPLATE_CONTEXT.keys(), "update TEMPLATE_CONTEXT with the context"

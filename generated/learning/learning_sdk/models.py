@@ -339,10 +339,7 @@ MainError._bind(
         _rt.FieldSpec("inner_error", "innerError", InnerError.from_dict, _rt.encode_model),
     ),
 )
-ODataError._bind(
-    None,
-    (_rt.FieldSpec("error", "error", MainError.from_dict, _rt.encode_model),),
-)
+ODataError._bind(None, (_rt.FieldSpec("error", "error", MainError.from_dict, _rt.encode_model),))
 DateTimeTimeZone._bind(
     None,
     (
@@ -390,8 +387,7 @@ LearningCourseActivity._bind(
     ),
 )
 LearningAssignment._bind(
-    "#microsoft.graph.learningAssignment",
-    (_rt.FieldSpec("notes", "notes", None, None),),
+    "#microsoft.graph.learningAssignment", (_rt.FieldSpec("notes", "notes", None, None),)
 )
 LearningContent._bind(
     "#microsoft.graph.learningContent",
@@ -458,7 +454,4 @@ LearningProvider._bind(
         ),
     ),
 )
-LearningSelfInitiatedCourse._bind(
-    "#microsoft.graph.learningSelfInitiatedCourse",
-    (),
-)
+LearningSelfInitiatedCourse._bind("#microsoft.graph.learningSelfInitiatedCourse", ())

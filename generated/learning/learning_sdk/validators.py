@@ -53,42 +53,25 @@ _C15 = _v.array(_v.Lazy(_CHECKS, "LearningContent"))
 _PROPS: dict[str, dict[str, _v.Check]] = {}
 _REQUIRED: dict[str, tuple[str, ...]] = {}
 
-_PROPS["ErrorDetails"] = {
-    "code": _C0,
-    "message": _C0,
-    "target": _C1,
-}
+
+_PROPS["ErrorDetails"] = {"code": _C0, "message": _C0, "target": _C1}
 _REQUIRED["ErrorDetails"] = ("code", "message")
-_CHECKS["ErrorDetails"] = _v.obj(
-    _PROPS["ErrorDetails"],
-    _REQUIRED["ErrorDetails"],
-)
+_CHECKS["ErrorDetails"] = _v.obj(_PROPS["ErrorDetails"], _REQUIRED["ErrorDetails"])
 
 
 def validate_error_details(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.ODataErrors.ErrorDetails`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["ErrorDetails"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["ErrorDetails"], data)
 
 
-_PROPS["InnerError"] = {
-    "request-id": _C1,
-    "client-request-id": _C1,
-    "date": _C2,
-}
+_PROPS["InnerError"] = {"request-id": _C1, "client-request-id": _C1, "date": _C2}
 _REQUIRED["InnerError"] = ()
-_CHECKS["InnerError"] = _v.obj(
-    _PROPS["InnerError"],
-    _REQUIRED["InnerError"],
-)
+_CHECKS["InnerError"] = _v.obj(_PROPS["InnerError"], _REQUIRED["InnerError"])
 
 
 def validate_inner_error(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.ODataErrors.InnerError`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["InnerError"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["InnerError"], data)
 
 
 _PROPS["MainError"] = {
@@ -99,58 +82,35 @@ _PROPS["MainError"] = {
     "innerError": _C4,
 }
 _REQUIRED["MainError"] = ("code", "message")
-_CHECKS["MainError"] = _v.obj(
-    _PROPS["MainError"],
-    _REQUIRED["MainError"],
-)
+_CHECKS["MainError"] = _v.obj(_PROPS["MainError"], _REQUIRED["MainError"])
 
 
 def validate_main_error(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.ODataErrors.MainError`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["MainError"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["MainError"], data)
 
 
-_PROPS["ODataError"] = {
-    "error": _C5,
-}
+_PROPS["ODataError"] = {"error": _C5}
 _REQUIRED["ODataError"] = ("error",)
-_CHECKS["ODataError"] = _v.obj(
-    _PROPS["ODataError"],
-    _REQUIRED["ODataError"],
-)
+_CHECKS["ODataError"] = _v.obj(_PROPS["ODataError"], _REQUIRED["ODataError"])
 
 
 def validate_o_data_error(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.ODataErrors.ODataError`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["ODataError"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["ODataError"], data)
 
 
-_PROPS["DateTimeTimeZone"] = {
-    "dateTime": _C1,
-    "timeZone": _C1,
-}
+_PROPS["DateTimeTimeZone"] = {"dateTime": _C1, "timeZone": _C1}
 _REQUIRED["DateTimeTimeZone"] = ()
-_CHECKS["DateTimeTimeZone"] = _v.obj(
-    _PROPS["DateTimeTimeZone"],
-    _REQUIRED["DateTimeTimeZone"],
-)
+_CHECKS["DateTimeTimeZone"] = _v.obj(_PROPS["DateTimeTimeZone"], _REQUIRED["DateTimeTimeZone"])
 
 
 def validate_date_time_time_zone(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.dateTimeTimeZone`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["DateTimeTimeZone"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["DateTimeTimeZone"], data)
 
 
-_PROPS["Entity"] = {
-    "id": _C0,
-    "@odata.type": _C0,
-}
+_PROPS["Entity"] = {"id": _C0, "@odata.type": _C0}
 _REQUIRED["Entity"] = ()
 _CHECKS["Entity"] = _v.obj(
     _PROPS["Entity"],
@@ -169,27 +129,17 @@ _CHECKS["Entity"] = _v.obj(
 
 def validate_entity(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.entity`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["Entity"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["Entity"], data)
 
 
-_PROPS["ItemBody"] = {
-    "content": _C1,
-    "contentType": _C6,
-}
+_PROPS["ItemBody"] = {"content": _C1, "contentType": _C6}
 _REQUIRED["ItemBody"] = ()
-_CHECKS["ItemBody"] = _v.obj(
-    _PROPS["ItemBody"],
-    _REQUIRED["ItemBody"],
-)
+_CHECKS["ItemBody"] = _v.obj(_PROPS["ItemBody"], _REQUIRED["ItemBody"])
 
 
 def validate_item_body(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.itemBody`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["ItemBody"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["ItemBody"], data)
 
 
 _PROPS["LearningCourseActivity"] = {
@@ -225,27 +175,19 @@ _CHECKS["LearningCourseActivity"] = _v.obj(
 
 def validate_learning_course_activity(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.learningCourseActivity`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["LearningCourseActivity"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["LearningCourseActivity"], data)
 
 
-_PROPS["LearningAssignment"] = {
-    **_PROPS["LearningCourseActivity"],
-    "notes": _C1,
-}
+_PROPS["LearningAssignment"] = {**_PROPS["LearningCourseActivity"], "notes": _C1}
 _REQUIRED["LearningAssignment"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningAssignment"] = _v.obj(
-    _PROPS["LearningAssignment"],
-    _REQUIRED["LearningAssignment"],
+    _PROPS["LearningAssignment"], _REQUIRED["LearningAssignment"]
 )
 
 
 def validate_learning_assignment(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.learningAssignment`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["LearningAssignment"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["LearningAssignment"], data)
 
 
 _PROPS["LearningContent"] = {
@@ -273,23 +215,15 @@ _REQUIRED["LearningContent"] = (
     *_REQUIRED["Entity"],
     *("contentWebUrl", "externalId", "languageTag", "title"),
 )
-_CHECKS["LearningContent"] = _v.obj(
-    _PROPS["LearningContent"],
-    _REQUIRED["LearningContent"],
-)
+_CHECKS["LearningContent"] = _v.obj(_PROPS["LearningContent"], _REQUIRED["LearningContent"])
 
 
 def validate_learning_content(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.learningContent`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["LearningContent"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["LearningContent"], data)
 
 
-_PROPS["LearningCourseActivityCollectionResponse"] = {
-    "value": _C14,
-    "@odata.nextLink": _C1,
-}
+_PROPS["LearningCourseActivityCollectionResponse"] = {"value": _C14, "@odata.nextLink": _C1}
 _REQUIRED["LearningCourseActivityCollectionResponse"] = ()
 _CHECKS["LearningCourseActivityCollectionResponse"] = _v.obj(
     _PROPS["LearningCourseActivityCollectionResponse"],
@@ -299,9 +233,7 @@ _CHECKS["LearningCourseActivityCollectionResponse"] = _v.obj(
 
 def validate_learning_course_activity_collection_response(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.learningCourseActivityCollectionResponse`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["LearningCourseActivityCollectionResponse"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["LearningCourseActivityCollectionResponse"], data)
 
 
 _PROPS["LearningProvider"] = {
@@ -324,31 +256,21 @@ _REQUIRED["LearningProvider"] = (
         "squareLogoWebUrlForLightTheme",
     ),
 )
-_CHECKS["LearningProvider"] = _v.obj(
-    _PROPS["LearningProvider"],
-    _REQUIRED["LearningProvider"],
-)
+_CHECKS["LearningProvider"] = _v.obj(_PROPS["LearningProvider"], _REQUIRED["LearningProvider"])
 
 
 def validate_learning_provider(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.learningProvider`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["LearningProvider"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["LearningProvider"], data)
 
 
-_PROPS["LearningSelfInitiatedCourse"] = {
-    **_PROPS["LearningCourseActivity"],
-}
+_PROPS["LearningSelfInitiatedCourse"] = {**_PROPS["LearningCourseActivity"]}
 _REQUIRED["LearningSelfInitiatedCourse"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningSelfInitiatedCourse"] = _v.obj(
-    _PROPS["LearningSelfInitiatedCourse"],
-    _REQUIRED["LearningSelfInitiatedCourse"],
+    _PROPS["LearningSelfInitiatedCourse"], _REQUIRED["LearningSelfInitiatedCourse"]
 )
 
 
 def validate_learning_self_initiated_course(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.learningSelfInitiatedCourse`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["LearningSelfInitiatedCourse"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["LearningSelfInitiatedCourse"], data)

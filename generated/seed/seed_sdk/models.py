@@ -168,10 +168,7 @@ MainError._bind(
         _rt.FieldSpec("inner_error", "innerError", InnerError.from_dict, _rt.encode_model),
     ),
 )
-ODataError._bind(
-    None,
-    (_rt.FieldSpec("error", "error", MainError.from_dict, _rt.encode_model),),
-)
+ODataError._bind(None, (_rt.FieldSpec("error", "error", MainError.from_dict, _rt.encode_model),))
 LearningCourseActivity._bind(
     "#microsoft.vivaLearning.learningCourseActivity",
     (

@@ -38,42 +38,25 @@ _C7 = _v.integer(minimum=-2147483648, maximum=2147483647, nullable=True)
 _PROPS: dict[str, dict[str, _v.Check]] = {}
 _REQUIRED: dict[str, tuple[str, ...]] = {}
 
-_PROPS["ErrorDetails"] = {
-    "code": _C0,
-    "message": _C0,
-    "target": _C1,
-}
+
+_PROPS["ErrorDetails"] = {"code": _C0, "message": _C0, "target": _C1}
 _REQUIRED["ErrorDetails"] = ("code", "message")
-_CHECKS["ErrorDetails"] = _v.obj(
-    _PROPS["ErrorDetails"],
-    _REQUIRED["ErrorDetails"],
-)
+_CHECKS["ErrorDetails"] = _v.obj(_PROPS["ErrorDetails"], _REQUIRED["ErrorDetails"])
 
 
 def validate_error_details(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.ODataErrors.ErrorDetails`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["ErrorDetails"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["ErrorDetails"], data)
 
 
-_PROPS["InnerError"] = {
-    "request-id": _C1,
-    "client-request-id": _C1,
-    "date": _C2,
-}
+_PROPS["InnerError"] = {"request-id": _C1, "client-request-id": _C1, "date": _C2}
 _REQUIRED["InnerError"] = ()
-_CHECKS["InnerError"] = _v.obj(
-    _PROPS["InnerError"],
-    _REQUIRED["InnerError"],
-)
+_CHECKS["InnerError"] = _v.obj(_PROPS["InnerError"], _REQUIRED["InnerError"])
 
 
 def validate_inner_error(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.ODataErrors.InnerError`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["InnerError"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["InnerError"], data)
 
 
 _PROPS["MainError"] = {
@@ -84,34 +67,22 @@ _PROPS["MainError"] = {
     "innerError": _C4,
 }
 _REQUIRED["MainError"] = ("code", "message")
-_CHECKS["MainError"] = _v.obj(
-    _PROPS["MainError"],
-    _REQUIRED["MainError"],
-)
+_CHECKS["MainError"] = _v.obj(_PROPS["MainError"], _REQUIRED["MainError"])
 
 
 def validate_main_error(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.ODataErrors.MainError`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["MainError"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["MainError"], data)
 
 
-_PROPS["ODataError"] = {
-    "error": _C5,
-}
+_PROPS["ODataError"] = {"error": _C5}
 _REQUIRED["ODataError"] = ("error",)
-_CHECKS["ODataError"] = _v.obj(
-    _PROPS["ODataError"],
-    _REQUIRED["ODataError"],
-)
+_CHECKS["ODataError"] = _v.obj(_PROPS["ODataError"], _REQUIRED["ODataError"])
 
 
 def validate_o_data_error(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.ODataErrors.ODataError`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["ODataError"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["ODataError"], data)
 
 
 _PROPS["LearningCourseActivity"] = {
@@ -131,31 +102,23 @@ _CHECKS["LearningCourseActivity"] = _v.obj(
     subtypes={
         "microsoft.graph.learningselfinitiatedcourse": _v.Lazy(
             _CHECKS, "LearningSelfInitiatedCourse"
-        ),
+        )
     },
 )
 
 
 def validate_learning_course_activity(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.vivaLearning.learningCourseActivity`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["LearningCourseActivity"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["LearningCourseActivity"], data)
 
 
-_PROPS["LearningSelfInitiatedCourse"] = {
-    **_PROPS["LearningCourseActivity"],
-    "startedDateTime": _C2,
-}
+_PROPS["LearningSelfInitiatedCourse"] = {**_PROPS["LearningCourseActivity"], "startedDateTime": _C2}
 _REQUIRED["LearningSelfInitiatedCourse"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningSelfInitiatedCourse"] = _v.obj(
-    _PROPS["LearningSelfInitiatedCourse"],
-    _REQUIRED["LearningSelfInitiatedCourse"],
+    _PROPS["LearningSelfInitiatedCourse"], _REQUIRED["LearningSelfInitiatedCourse"]
 )
 
 
 def validate_learning_self_initiated_course(data: Any) -> list[ValidationError]:
     """Check JSON data against `microsoft.graph.learningSelfInitiatedCourse`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["LearningSelfInitiatedCourse"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["LearningSelfInitiatedCourse"], data)

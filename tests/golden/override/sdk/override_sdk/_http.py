@@ -50,8 +50,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
 BodyMode = Literal["patch", "full", "json"]
-# Strict-mode checks of one operation: (request body check, response check).
-StrictChecks = Callable[[str], tuple[_v.Check | None, _v.Check | None]]
+# Strict mode's checks by key (see `Endpoint.checks`).
+StrictChecks = Callable[[str], _v.Check]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ class Endpoint(Generic[T]):
     request body is sent: "patch" only what changed on a model, "full" a whole model
     without read-only fields, "json" a plain value. ``decode`` turns the JSON answer (or,
     when ``paged``, each item of a collection) into ``T``; None means the answer has no body.
+    ``checks`` name strict mode's checks of the request body and of the answer (or of each
+    item), by their keys in the validators.
     """
 
     name: str
@@ -73,6 +75,7 @@ class Endpoint(Generic[T]):
     body: BodyMode | None = None
     decode: Callable[[Any], T] | None = None
     paged: bool = False
+    checks: tuple[str | None, str | None] = (None, None)
 
 
 _PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
@@ -209,11 +212,12 @@ def operation(
     header: tuple[str, ...] = (),
     body: BodyMode | None = None,
     decode: Callable[[Any], Any] | None = None,
+    checks: tuple[str | None, str | None] = (None, None),
 ) -> Callable[[Callable[Concatenate[Any, P], R]], Operation[P, R]]:
     """Make the decorated signature an operation sent as ``method path``."""
 
     def make(fn: Callable[Concatenate[Any, P], R]) -> Operation[P, R]:
-        return Operation(fn, _endpoint(fn, method, path, query, header, body, decode, False))
+        return Operation(fn, _endpoint(fn, method, path, query, header, body, decode, checks))
 
     return make
 
@@ -225,11 +229,13 @@ def paged(
     query: tuple[str, ...] = (),
     header: tuple[str, ...] = (),
     decode: Callable[[Any], Any] | None = None,
+    checks: tuple[None, str | None] = (None, None),
 ) -> Callable[[Callable[Concatenate[Any, P], Iterator[T]]], PagedOperation[P, T]]:
     """Make the decorated signature a list operation whose pages are read in turn."""
 
     def make(fn: Callable[Concatenate[Any, P], Iterator[T]]) -> PagedOperation[P, T]:
-        return PagedOperation(fn, _endpoint(fn, method, path, query, header, None, decode, True))
+        endpoint = _endpoint(fn, method, path, query, header, None, decode, checks, paged=True)
+        return PagedOperation(fn, endpoint)
 
     return make
 
@@ -242,10 +248,14 @@ def _endpoint(
     header: tuple[str, ...],
     body: BodyMode | None,
     decode: Callable[[Any], Any] | None,
-    paged: bool,
+    checks: tuple[str | None, str | None],
+    *,
+    paged: bool = False,
 ) -> Endpoint[Any]:
     path_params = tuple(_PATH_SEGMENT.findall(path))
-    return Endpoint(fn.__name__, method, path, path_params, query, header, body, decode, paged)
+    return Endpoint(
+        fn.__name__, method, path, path_params, query, header, body, decode, paged, checks
+    )
 
 
 class _Invoker:
@@ -590,9 +600,10 @@ class _Core:
         """Strict mode: validate a request body or a response with the spec's validators."""
         if not self.strict or self.checks is None:
             return
-        check = self.checks(endpoint.name)[0 if request else 1]
-        if check is None:
+        key = endpoint.checks[0 if request else 1]
+        if key is None:
             return
+        check = self.checks(key)
         errors = _v.run(check, data)
         if request and endpoint.body == "patch":
             # A PATCH body holds only the fields being changed, so a required property may

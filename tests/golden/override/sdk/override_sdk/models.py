@@ -198,10 +198,7 @@ Thing._bind(
         _rt.FieldSpec("class_", "class", None, None),
     ),
 )
-Gadget._bind(
-    "#example.gadget",
-    (_rt.FieldSpec("voltage", "voltage", None, None),),
-)
+Gadget._bind("#example.gadget", (_rt.FieldSpec("voltage", "voltage", None, None),))
 ThingCollectionResponse._bind(
     None,
     (

@@ -42,34 +42,25 @@ _C14 = _v.mapping(_v.string())
 _C15 = _v.boolean()
 _C16 = _v.integer(minimum=0, maximum=240)
 _C17 = _v.string(nullable=True)
+_C18 = _v.mapping(_v.integer())
+_C19 = _v.array(_v.string(enum=("small", "medium", "large")))
 
 # Each model's property checks and required names, a subtype's built on its base's.
 _PROPS: dict[str, dict[str, _v.Check]] = {}
 _REQUIRED: dict[str, tuple[str, ...]] = {}
 
-_PROPS["Dimensions"] = {
-    "width": _C0,
-    "height": _C0,
-    "inner": _C1,
-}
+
+_PROPS["Dimensions"] = {"width": _C0, "height": _C0, "inner": _C1}
 _REQUIRED["Dimensions"] = ()
-_CHECKS["Dimensions"] = _v.obj(
-    _PROPS["Dimensions"],
-    _REQUIRED["Dimensions"],
-)
+_CHECKS["Dimensions"] = _v.obj(_PROPS["Dimensions"], _REQUIRED["Dimensions"])
 
 
 def validate_dimensions(data: Any) -> list[ValidationError]:
     """Check JSON data against `example.dimensions`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["Dimensions"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["Dimensions"], data)
 
 
-_PROPS["Entity"] = {
-    "id": _C2,
-    "@odata.type": _C2,
-}
+_PROPS["Entity"] = {"id": _C2, "@odata.type": _C2}
 _REQUIRED["Entity"] = ()
 _CHECKS["Entity"] = _v.obj(
     _PROPS["Entity"],
@@ -83,9 +74,7 @@ _CHECKS["Entity"] = _v.obj(
 
 def validate_entity(data: Any) -> list[ValidationError]:
     """Check JSON data against `example.entity`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["Entity"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["Entity"], data)
 
 
 _PROPS["Thing"] = {
@@ -106,52 +95,36 @@ _PROPS["Thing"] = {
 }
 _REQUIRED["Thing"] = (*_REQUIRED["Entity"], *("displayName",))
 _CHECKS["Thing"] = _v.obj(
-    _PROPS["Thing"],
-    _REQUIRED["Thing"],
-    subtypes={
-        "example.gadget": _v.Lazy(_CHECKS, "Gadget"),
-    },
+    _PROPS["Thing"], _REQUIRED["Thing"], subtypes={"example.gadget": _v.Lazy(_CHECKS, "Gadget")}
 )
 
 
 def validate_thing(data: Any) -> list[ValidationError]:
     """Check JSON data against `example.thing`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["Thing"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["Thing"], data)
 
 
-_PROPS["Gadget"] = {
-    **_PROPS["Thing"],
-    "voltage": _C16,
-}
+_PROPS["Gadget"] = {**_PROPS["Thing"], "voltage": _C16}
 _REQUIRED["Gadget"] = (*_REQUIRED["Thing"], *())
-_CHECKS["Gadget"] = _v.obj(
-    _PROPS["Gadget"],
-    _REQUIRED["Gadget"],
-)
+_CHECKS["Gadget"] = _v.obj(_PROPS["Gadget"], _REQUIRED["Gadget"])
 
 
 def validate_gadget(data: Any) -> list[ValidationError]:
     """Check JSON data against `example.gadget`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["Gadget"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["Gadget"], data)
 
 
-_PROPS["ThingCollectionResponse"] = {
-    "value": _C12,
-    "@odata.nextLink": _C17,
-}
+_PROPS["ThingCollectionResponse"] = {"value": _C12, "@odata.nextLink": _C17}
 _REQUIRED["ThingCollectionResponse"] = ()
 _CHECKS["ThingCollectionResponse"] = _v.obj(
-    _PROPS["ThingCollectionResponse"],
-    _REQUIRED["ThingCollectionResponse"],
+    _PROPS["ThingCollectionResponse"], _REQUIRED["ThingCollectionResponse"]
 )
 
 
 def validate_thing_collection_response(data: Any) -> list[ValidationError]:
     """Check JSON data against `example.thingCollectionResponse`; every error is reported."""
-    errors: list[ValidationError] = []
-    _CHECKS["ThingCollectionResponse"](data, "", errors)
-    return errors
+    return _v.run(_CHECKS["ThingCollectionResponse"], data)
+
+
+# Strict mode finds a check by its key in `_CHECKS`: a model's name, or one of these.
+_CHECKS.update({"_C18": _C18, "_C19": _C19})
