@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -38,6 +39,9 @@ _MODE_KEY = f"black {version('black')} py311 {LINE_LENGTH}"
 JOB_LINES = 1200  # about what black formats in a quarter of a second
 _CLASS_SPLIT_MEMBERS = 40  # classes with more members than this are cut between members
 _PARALLEL_MIN_LINES = 8000  # below this, starting worker processes costs more than it saves
+
+
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 
 class FormatError(Exception):
@@ -135,7 +139,9 @@ def _units(text: str, job_lines: int) -> list[_Job] | None:
         size += unit.count("\n")
     if body:
         jobs.append(_Job("", context, "".join(body)))
-    return jobs
+    # Black drops blank lines at the start of a file, which would count as a change and
+    # cost a second pass; the context's own formatting is cut off anyway.
+    return [_Job(j.file, _LEADING_BLANK_LINES.sub("", j.context), j.body) for j in jobs]
 
 
 def _class_context(head: str, member: str) -> str:

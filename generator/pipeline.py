@@ -6,10 +6,11 @@ The CLI and the Python API (`generator.api`) are thin layers over these function
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import TypeVar
 
 from generator import build as build_stage
 from generator import parse as parse_stage
@@ -19,12 +20,12 @@ from generator.errors import InputError
 from generator.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
 from generator.format import format_files
 from generator.ir import Api
-from generator.load import load_api, validate_spec
+from generator.load import Verdict, load_api, validate_spec
 from generator.progress import QUIET, Progress
 from generator.render import PackageInfo, render_package
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
 from generator.subset import EVERYTHING, Selection, subset_spec
-from generator.versioning import CHANGELOG, SPEC_COPY, next_release
+from generator.versioning import CHANGELOG, SPEC_COPY, Release, next_release
 from generator.write import diff_text, diff_tree, read_manifest, write_file, write_tree
 
 
@@ -61,6 +62,7 @@ def read_spec_or_pages(path: Path) -> SpecFile:
     return spec
 
 
+_R = TypeVar("_R")
 _VALIDATOR_KEY = f"openapi-spec-validator {version('openapi-spec-validator')}"
 
 
@@ -69,6 +71,22 @@ def load_spec_text(
 ) -> Api:
     """load: spec text (or the subset ``selection`` keeps) to the IR, validated (the
     verdict on a given text and selection is cached)."""
+    return _generate(text, source, selection, progress, lambda api: api)
+
+
+def _generate(
+    text: str,
+    source: str,
+    selection: Selection,
+    progress: Progress,
+    work: Callable[[Api], _R],
+) -> _R:
+    """load, then ``work`` on the IR while openapi-spec-validator judges the spec in a
+    process of its own; ``work``'s result is returned only once the spec is found valid.
+
+    The IR builder reads an unvalidated spec defensively (it refuses what it cannot use
+    with an InputError), and anything it or ``work`` raises is reported as the validator's
+    error when the spec is invalid, so a bad spec reads the same as before."""
     progress.stage("load")
     spec = parse_spec_text(text, source)
     if not selection.is_everything():
@@ -76,10 +94,19 @@ def load_spec_text(
     valid = Cache("valid")
     digest = key(_VALIDATOR_KEY, text, repr(selection))
     if valid.get(digest) == "valid":
-        return load_api(spec, validate=False)
-    api = load_api(spec)
+        return work(load_api(spec, validate=False))
+    verdict = Verdict(spec)  # its process checks the `$ref`s before the validator runs
+    try:
+        result = work(load_api(spec, validate=False))
+    except BaseException:
+        try:
+            verdict.wait()  # an invalid spec's own error explains the failure best
+        finally:
+            verdict.cancel()
+        raise
+    verdict.wait()
     valid.put(digest, "valid")
-    return api
+    return result
 
 
 def generate_files(
@@ -131,14 +158,17 @@ def run_build(
         return BuildOutcome(
             build.name, build.spec, build.output, len(read_manifest(build.output) or [])
         )
-    api = load_spec_text(spec_text, str(build.spec), progress, build.selection)
-    release = next_release(
-        build.output, spec_text, api.title or build.name, build.version, build.version_policy
-    )
-    info = PackageInfo(
-        package=build.package, distribution=build.distribution, version=release.version
-    )
-    files = generate_files(api, info, build.templates, jobs=jobs, progress=progress)
+
+    def generate(api: Api) -> tuple[Release, dict[str, str]]:
+        release = next_release(
+            build.output, spec_text, api.title or build.name, build.version, build.version_policy
+        )
+        info = PackageInfo(
+            package=build.package, distribution=build.distribution, version=release.version
+        )
+        return release, generate_files(api, info, build.templates, jobs=jobs, progress=progress)
+
+    release, files = _generate(spec_text, str(build.spec), build.selection, progress, generate)
     files[SPEC_COPY] = spec_text
     files[CHANGELOG] = release.changelog
     files[FINGERPRINT] = fingerprint_text(inputs, files)
@@ -168,8 +198,13 @@ def generate_output(
 ) -> dict[str, str]:
     """Everything `apigen generate` writes for a spec text, its fingerprint included."""
     inputs = _generate_inputs(spec_text, info, templates, selection)
-    api = load_spec_text(spec_text, source, progress, selection)
-    files = generate_files(api, info, templates, jobs=jobs, progress=progress)
+    files = _generate(
+        spec_text,
+        source,
+        selection,
+        progress,
+        lambda api: generate_files(api, info, templates, jobs=jobs, progress=progress),
+    )
     files[FINGERPRINT] = fingerprint_text(inputs, files)
     return files
 

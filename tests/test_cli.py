@@ -116,6 +116,27 @@ def test_spec_failing_validation_is_exit_2_with_pointer_and_line(tmp_path: Path,
     assert _tree_digest(built_sdk) == before
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "components: {schemas: 5}\npaths: {}",
+        "paths: {/x: {get: {parameters: 7, responses: {'200': {description: ok}}}}}",
+        "paths: {/x: {get: 5}}",
+    ],
+)
+def test_a_spec_the_ir_builder_cannot_read_reports_the_validators_error(
+    tmp_path: Path, built_sdk: Path, body: str
+) -> None:
+    # The IR is built while openapi-spec-validator runs in its own process; whatever the
+    # builder makes of a broken spec, the validator's verdict is what the user sees.
+    spec = tmp_path / "broken.yaml"
+    spec.write_text(f"openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{body}\n", encoding="utf-8")
+    before = _tree_digest(built_sdk)
+    result = run_cli("generate", str(spec), "-o", str(built_sdk), "--package", "seed_sdk")
+    _assert_bad_input(result, "broken.yaml:3", "invalid OpenAPI")
+    assert _tree_digest(built_sdk) == before
+
+
 def test_a_path_segment_named_twice_is_exit_2_with_pointer(tmp_path: Path, built_sdk: Path) -> None:
     # The client fills `{name}` segments from its positional parameters, one each, in order.
     spec = tmp_path / "twice.yaml"
