@@ -34,22 +34,53 @@ from make_spec import dump_yaml, make_spec
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PEER_PYTHON = "/work/bench-venv/bin/python"
 
-# Runs one command and writes its wall time and peak RSS as JSON. RUSAGE_CHILDREN in this
-# fresh process covers the command and everything it waited for, and nothing else.
+# Runs one command and writes its wall time and peak memory as JSON. RUSAGE_CHILDREN in
+# this fresh process gives the largest single process among the command and everything it
+# waited for; a tool that works in several processes at once (apigen's black workers and
+# validator) is also measured as the sum of its process tree's RSS, sampled every 50 ms.
 _WRAPPER = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
 result, log, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+
+def tree_rss_kb(root):
+    parents, rss = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm") as fh:
+                pages = int(fh.read().split()[1])
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    total = 0
+    for pid in rss:
+        node = pid
+        while node in parents and node != root:
+            node = parents[node]
+        if node == root:
+            total += rss[pid]
+    return total
+
 start = time.perf_counter()
+peak_tree = 0
 with open(log, "wb") as out:
     try:
-        rc = subprocess.call(argv, stdout=out, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+        while child.poll() is None:
+            peak_tree = max(peak_tree, tree_rss_kb(child.pid))
+            time.sleep(0.05)
+        rc = child.returncode
     except OSError as exc:
         out.write(str(exc).encode())
         rc = 127
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(result, "w") as fh:
-    json.dump({"rc": rc, "wall": wall, "maxrss_kb": usage.ru_maxrss,
+    json.dump({"rc": rc, "wall": wall, "maxrss_kb": usage.ru_maxrss, "tree_kb": peak_tree,
                "cpu": usage.ru_utime + usage.ru_stime}, fh)
 """
 
@@ -83,6 +114,7 @@ class Run:
     rc: int
     wall: float
     maxrss_kb: int
+    tree_kb: int
     cpu: float
     log_tail: str
 
@@ -97,7 +129,8 @@ class Result:
     wall_s: float | None = None
     walls_s: list[float] = field(default_factory=list)
     cpu_s: float | None = None
-    peak_rss_mb: float | None = None
+    peak_rss_mb: float | None = None  # the largest single process
+    tree_rss_mb: float | None = None  # the process tree's sum, sampled
     files: int | None = None
     py_lines: int | None = None
     output_mb: float | None = None
@@ -251,7 +284,7 @@ def measure(tool: Tool, spec: Path, out: Path, timeout: float) -> Run | str:
             raise
         data = json.loads(result.read_text())
         text = log.read_text(errors="replace")
-        return Run(data["rc"], data["wall"], data["maxrss_kb"], data["cpu"], text)
+        return Run(data["rc"], data["wall"], data["maxrss_kb"], data["tree_kb"], data["cpu"], text)
 
 
 def output_stats(out: Path) -> tuple[int, int, int]:
@@ -418,6 +451,7 @@ def run_tool(
         walls_s=[round(r.wall, 3) for r in runs],
         cpu_s=statistics.median(r.cpu for r in runs),
         peak_rss_mb=statistics.median(r.maxrss_kb for r in runs) / 1024,
+        tree_rss_mb=statistics.median(r.tree_kb for r in runs) / 1024,
         notes=tool.notes(runs[-1].log_tail),
     )
     if not tool.makes_code:
@@ -496,6 +530,7 @@ def incremental_results(spec: Path, doc: dict[str, Any], work: Path, repeat: int
                     walls_s=[round(r.wall, 3) for r in runs],
                     cpu_s=statistics.median(r.cpu for r in runs),
                     peak_rss_mb=statistics.median(r.maxrss_kb for r in runs) / 1024,
+                    tree_rss_mb=statistics.median(r.tree_kb for r in runs) / 1024,
                 )
             )
     return results
@@ -523,6 +558,7 @@ def render_table(size: dict[str, Any], results: list[Result]) -> str:
         "wall s",
         "cpu s",
         "peak MB",
+        "tree MB",
         "files",
         ".py lines",
         "out MB",
@@ -539,6 +575,7 @@ def render_table(size: dict[str, Any], results: list[Result]) -> str:
                 _fmt(r.wall_s, ".2f"),
                 _fmt(r.cpu_s, ".2f"),
                 _fmt(r.peak_rss_mb, ".0f"),
+                _fmt(r.tree_rss_mb, ".0f"),
                 _fmt(r.files, "d"),
                 _fmt(r.py_lines, ",d"),
                 _fmt(r.output_mb, ".2f"),
@@ -566,7 +603,7 @@ def render_table(size: dict[str, Any], results: list[Result]) -> str:
                 continue
             lines.append(
                 f"  apigen / {peer.tool}: wall {_ratio(ours.wall_s, peer.wall_s)}, "
-                f"peak {_ratio(ours.peak_rss_mb, peer.peak_rss_mb)}, lines {_ratio(ours.py_lines, peer.py_lines)}, "
+                f"peak {_ratio(ours.peak_rss_mb, peer.peak_rss_mb)}, tree {_ratio(ours.tree_rss_mb, peer.tree_rss_mb)}, lines {_ratio(ours.py_lines, peer.py_lines)}, "
                 f"import {_ratio(ours.import_ms, peer.import_ms)}, installed {_ratio(ours.installed_mb, peer.installed_mb)}"
             )
     return "\n".join(lines)

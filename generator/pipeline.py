@@ -20,7 +20,7 @@ from generator.errors import InputError
 from generator.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
 from generator.format import format_files
 from generator.ir import Api
-from generator.load import Verdict, load_api, validate_spec
+from generator.load import Verdict, load_api, validate_spec, validity_digest
 from generator.progress import QUIET, Progress
 from generator.render import PackageInfo, render_package
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
@@ -92,7 +92,7 @@ def _generate(
     if not selection.is_everything():
         spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.positions)
     valid = Cache("valid")
-    digest = key(_VALIDATOR_KEY, text, repr(selection))
+    digest = key(_VALIDATOR_KEY, validity_digest(spec.data), repr(selection))
     if valid.get(digest) == "valid":
         return work(load_api(spec, validate=False))
     verdict = Verdict(spec)  # its process checks the `$ref`s before the validator runs
