@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import re
 from typing import Any
 
 from generator.naming import is_safe_identifier
@@ -59,7 +60,14 @@ def _escape_char(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+# Printable ASCII but for `"` and `\\`: text made only of these needs no escaping (the
+# fast path for nearly all of a spec's text).
+_PLAIN = re.compile(r'[ !#-\[\]-~]*')
+
+
 def py_string_body(text: str) -> str:
+    if _PLAIN.fullmatch(text):
+        return text
     return "".join(_escape_char(char) for char in text)
 
 
@@ -85,8 +93,7 @@ def docstring(value: Any, indent: str = "") -> Code:
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
     lines = []
     for line in text.split("\n"):
-        escaped = "".join(_escape_char(c) if c != '"' else '\\"' for c in line.rstrip())
-        lines.append(escaped)
+        lines.append(py_string_body(line.rstrip()))
     return Code(("\n" + indent).join(lines))
 
 

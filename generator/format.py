@@ -19,7 +19,6 @@ the change, and jobs run in worker processes when there is enough work to share.
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -88,42 +87,32 @@ def _units(text: str, job_lines: int) -> list[_Job] | None:
     lines = text.splitlines(keepends=True)
     if len(lines) < 2 * job_lines:
         return None
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
-        return None  # black will report it, whole
+    starts = _statement_starts(lines, "")
+    if starts is None:
+        return None
     # Each unit is (text, context): a statement with the blank lines and comments before it.
     units: list[tuple[str, str]] = []
-    start = 0
-
-    def take(end: int) -> str:
-        nonlocal start
-        chunk = "".join(lines[start:end])
-        start = end
-        return chunk
-
     previous = ""
-    for node in tree.body:
-        end = node.end_lineno or node.lineno
-        if isinstance(node, ast.ClassDef) and len(node.body) > _CLASS_SPLIT_MEMBERS:
+    for first, last in zip(starts, [*starts[1:], len(lines)]):
+        unit_lines = lines[first:last]
+        members = None
+        if lines[_code_line(lines, first)].startswith("class "):
+            members = _statement_starts(unit_lines, "    ")
+        if members is not None and len(members) > _CLASS_SPLIT_MEMBERS + 1:
             # The class line through its first member is the head; each later member is a
             # unit formatted inside a copy of the head, after the member before it.
-            head_end = node.body[0].end_lineno or node.body[0].lineno
-            head = take(head_end)
+            head = "".join(unit_lines[: members[2]])
             units.append((head, previous))
             last_member = ""
-            for member in node.body[1:]:
-                member_text = take(member.end_lineno or member.lineno)
+            for m_first, m_last in zip(members[2:], [*members[3:], len(unit_lines)]):
+                member_text = "".join(unit_lines[m_first:m_last])
                 units.append((member_text, _class_context(head, last_member)))
                 last_member = member_text
             previous = _class_context(head, last_member)
             continue
-        unit = take(end)
+        unit = "".join(unit_lines)
         units.append((unit, previous))
         previous = unit
-    tail = take(len(lines))
-    if tail.strip():
-        return None  # trailing text that is not a statement: format whole
     # Group neighbouring units into jobs of about `job_lines` lines.
     jobs: list[_Job] = []
     body: list[str] = []
@@ -142,6 +131,60 @@ def _units(text: str, job_lines: int) -> list[_Job] | None:
     # Black drops blank lines at the start of a file, which would count as a change and
     # cost a second pass; the context's own formatting is cut off anyway.
     return [_Job(j.file, _LEADING_BLANK_LINES.sub("", j.context), j.body) for j in jobs]
+
+
+# A line that goes on with the statement above it rather than starting one.
+_CONTINUATION = re.compile(r"(?:[)\]}]|else\b|elif\b|except\b|finally\b|case\b)")
+_TRIPLE_SINGLE = "'" * 3
+
+
+def _statement_starts(lines: list[str], indent: str) -> list[int] | None:
+    """Where the statements at ``indent`` begin, each with the blank lines and comments
+    before it (the first at line 0), found by reading lines, not by parsing: a parse of a
+    large module costs as much as formatting it. The cut only has to be right for code
+    laid out as black lays it out (apigen's output); a wrong cut makes a job black cannot
+    parse or whose context does not line up, and then the file is formatted whole.
+
+    None when the text has triple-single-quoted strings (only triple double quotes, the
+    only kind apigen writes, are tracked)."""
+    starts: list[int] = [0]
+    in_string = False
+    in_decorator = False
+    pending = -1  # first line of the blank/comment run before the next statement
+    width = len(indent)
+    for number, line in enumerate(lines):
+        if _TRIPLE_SINGLE in line:
+            return None
+        was_in_string = in_string
+        if line.count('"""') % 2:
+            in_string = not in_string
+        if was_in_string:
+            pending = -1
+            continue
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and line.startswith(indent)):
+            if pending < 0:
+                pending = number
+            continue
+        at_level = line.startswith(indent) and not line[width].isspace()
+        if at_level and not _CONTINUATION.match(line, width):
+            code = line[width:]
+            if in_decorator and not code.startswith("@"):
+                in_decorator = False  # the decorated def or class itself
+            elif number > 0 and not in_decorator:
+                starts.append(pending if pending >= 0 else number)
+            if code.startswith("@"):
+                in_decorator = True
+        pending = -1
+    return starts if not in_string else None
+
+
+def _code_line(lines: list[str], first: int) -> int:
+    """The first line from ``first`` that is neither blank nor a comment."""
+    number = first
+    while number < len(lines) - 1 and (not lines[number].strip() or lines[number].startswith("#")):
+        number += 1
+    return number
 
 
 def _class_context(head: str, member: str) -> str:
@@ -207,8 +250,8 @@ def format_files(
 def _safe_run(job: _Job) -> str | None:
     try:
         return _run_job(job)
-    except _Misaligned:
-        return None
+    except (_Misaligned, FormatError):
+        return None  # the file is formatted whole (and a real error raised there)
 
 
 def _execute(

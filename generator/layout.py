@@ -12,8 +12,7 @@ black wants only costs the second pass, never changes the result.
 
 from __future__ import annotations
 
-import io
-import tokenize
+import re
 
 from generator.escape import Code
 
@@ -59,29 +58,38 @@ def _line(line: str, width: int) -> str:
     return line
 
 
-def _tokens(text: str) -> list[tokenize.TokenInfo] | None:
-    try:
-        return list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
+# The pieces of a line that matter here: one-line string literals (escapes kept), brackets
+# and commas; a `#` or a quote that starts no string leaves the line to black.
+_PIECE = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[()\[\]{},]|["'#]""")
+
+
+def _pieces(text: str) -> list[tuple[str, int]] | None:
+    """(bracket or comma, offset) for each one outside string literals; None when the text
+    holds a comment, a triple-quoted or an unterminated string."""
+    if '"""' in text or "'''" in text:
         return None
+    found: list[tuple[str, int]] = []
+    for match in _PIECE.finditer(text):
+        piece = match.group()
+        if len(piece) == 1:
+            if piece in "#\"'":
+                return None
+            found.append((piece, match.start()))
+    return found
 
 
 def _top_level_pairs(line: str) -> list[tuple[int, int]] | None:
     """(open, close) character offsets of the brackets at depth 0, in order."""
-    tokens = _tokens(line.lstrip())
-    if tokens is None:
+    pieces = _pieces(line)
+    if pieces is None:
         return None
-    shift = len(line) - len(line.lstrip())
     pairs: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
-    for tok in tokens:
-        if tok.type != tokenize.OP:
-            continue
-        offset = tok.start[1] + shift
-        if tok.string in _OPEN:
-            stack.append((tok.string, offset))
-        elif tok.string in (")", "]", "}"):
-            if not stack or _OPEN[stack[-1][0]] != tok.string:
+    for piece, offset in pieces:
+        if piece in _OPEN:
+            stack.append((piece, offset))
+        elif piece in ")]}":
+            if not stack or _OPEN[stack[-1][0]] != piece:
                 return None
             _, opened = stack.pop()
             if not stack:
@@ -92,24 +100,20 @@ def _top_level_pairs(line: str) -> list[tuple[int, int]] | None:
 def _split_items(body: str) -> list[str] | None:
     """The comma-separated items of a bracket's contents (a trailing comma gives a last
     empty item); None if they cannot be told apart safely."""
-    tokens = _tokens(body)
-    if tokens is None:
+    pieces = _pieces(body)
+    if pieces is None:
         return None
     items: list[str] = []
     depth = 0
     start = 0
-    for tok in tokens:
-        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE) and tok.string.strip():
-            return None  # a comment inside: left to black
-        if tok.type != tokenize.OP:
-            continue
-        if tok.string in _OPEN:
+    for piece, offset in pieces:
+        if piece in _OPEN:
             depth += 1
-        elif tok.string in (")", "]", "}"):
+        elif piece in ")]}":
             depth -= 1
-        elif tok.string == "," and depth == 0:
-            items.append(body[start : tok.start[1]].strip())
-            start = tok.end[1]
+        elif depth == 0:  # a comma
+            items.append(body[start:offset].strip())
+            start = offset + 1
     items.append(body[start:].strip())
     if any(item == "" for item in items[:-1]):
         return None

@@ -1,0 +1,108 @@
+"""Formatting in pieces gives exactly what black gives for the whole file.
+
+`generator.format` cuts large modules into jobs at statement boundaries it finds by reading
+lines; these tests cut small (so every module is cut, and big classes between members) and
+compare each file with `black.format_str` on the whole text.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import black
+import pytest
+from helpers import ROOT
+
+from generator.cache import Cache
+from generator.format import _MODE, _safe_run, _units, format_files
+from generator.load import load_api
+from generator.render import PackageInfo, render_package
+from generator.spec_io import parse_spec_text
+
+
+def _rendered(text: str, source: str) -> dict[str, str]:
+    api = load_api(parse_spec_text(text, source), validate=False)
+    return render_package(api, PackageInfo("pkg", "pkg", "1.0.0"))
+
+
+def _synthetic(schemas: int, paths: int) -> str:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from make_spec import make_spec
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return json.dumps(make_spec(schemas, paths))
+
+
+def _assert_no_piece_falls_back(files: dict[str, str], job_lines: int) -> None:
+    """apigen's own output is cut where every job lines up: nothing is formatted twice."""
+    for name, text in files.items():
+        for job in (_units(text, job_lines) or []) if name.endswith(".py") else []:
+            assert _safe_run(job) is not None, (name, job.body[:200])
+
+
+def _assert_pieces_equal_whole(files: dict[str, str], tmp_path: Path, job_lines: int) -> None:
+    formatted = format_files(files, jobs=1, cache=Cache("black", tmp_path), job_lines=job_lines)
+    for name, text in files.items():
+        if name.endswith(".py"):
+            assert formatted[name] == black.format_str(text, mode=_MODE), name
+
+
+@pytest.mark.parametrize("spec", ["specs/seed.yaml", "specs/learning.yaml", "tests/golden/edge/spec.yaml"])
+def test_golden_modules_cut_small_format_as_whole_files(spec: str, tmp_path: Path) -> None:
+    path = ROOT / spec
+    files = _rendered(path.read_text(encoding="utf-8"), spec)
+    _assert_no_piece_falls_back(files, 20)
+    _assert_pieces_equal_whole(files, tmp_path, 20)
+
+
+def test_a_synthetic_graph_sdk_cut_small_formats_as_whole_files(tmp_path: Path) -> None:
+    files = _rendered(_synthetic(40, 80), "synthetic.json")
+    client = _units(files["pkg/client.py"], 30)
+    assert client is not None and len(client) > 20  # cut, the big class between members
+    _assert_no_piece_falls_back(files, 30)
+    _assert_pieces_equal_whole(files, tmp_path, 30)
+
+
+UNLAID = '''"""A module.
+
+Lines of the docstring at column 0:
+def not_a_statement(): pass
+"""
+
+import os
+# a comment before a function
+@decorator(
+    argument,
+)
+@other
+def f(a,b):
+    return {"key": [1,2,3]}
+if os.name:
+    x = 1
+else:
+    x = 2
+class Big:
+    """Doc."""
+{members}
+values = [
+1, 2,
+]
+'''
+
+
+def test_hand_written_code_cut_anywhere_formats_as_the_whole_file(tmp_path: Path) -> None:
+    members = "".join(f"    @property\n    def m{i}(self): return {i}\n" for i in range(60))
+    text = UNLAID.replace("{members}", members)
+    jobs = _units(text, 3)
+    assert jobs is not None and len(jobs) > 30  # statements and the class's members apart
+    for job_lines in (1, 3, 7, 50):
+        _assert_pieces_equal_whole({"m.py": text}, tmp_path / str(job_lines), job_lines)
+
+
+def test_single_quoted_triple_strings_are_formatted_whole(tmp_path: Path) -> None:
+    text = "x = '''\ndef f(): pass\n'''\n" + "y = 1\n" * 50
+    assert _units(text, 5) is None
+    _assert_pieces_equal_whole({"m.py": text}, tmp_path, 5)
