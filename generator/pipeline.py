@@ -90,7 +90,7 @@ def _generate(
     progress.stage("load")
     spec = parse_spec_text(text, source)
     if not selection.is_everything():
-        spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.positions)
+        spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.text)
     valid = Cache("valid")
     digest = key(_VALIDATOR_KEY, validity_digest(spec.data), repr(selection))
     if valid.get(digest) == "valid":

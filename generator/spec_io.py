@@ -44,11 +44,26 @@ def pointer(*tokens: str | int) -> str:
 
 @dataclass(frozen=True)
 class SpecFile:
-    """A spec read from disk: its data and, per JSON pointer, its 1-based line and column."""
+    """A spec read from disk: its data and, per JSON pointer, its 1-based line and column.
+
+    The positions of a YAML spec are read from ``text`` when first asked for (to report an
+    error, or by lint): a pointer and a position per value take more memory than the data
+    itself, and a build that succeeds never needs them.
+    """
 
     path: str
     data: Any
-    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""  # the YAML text the positions come from; empty for JSON (none kept)
+    _positions: list[dict[str, tuple[int, int]]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    @property
+    def positions(self) -> dict[str, tuple[int, int]]:
+        if not self._positions:
+            found = _read_events(self.text, self.path, positions=True)[1] if self.text else {}
+            self._positions.append(found)
+        return self._positions[0]
 
     def line_of(self, ptr: str) -> int | None:
         """The line of the value at ``ptr``, or of its nearest ancestor that has one."""
@@ -80,16 +95,19 @@ class _Frame:
         self.keys: set[str] = set()
 
 
-def _read_events(text: str, source: str) -> tuple[Any, dict[str, tuple[int, int]]]:
+def _read_events(
+    text: str, source: str, *, positions: bool = False
+) -> tuple[Any, dict[str, tuple[int, int]]]:
     """Build the data straight from the parser's events (libyaml's when present).
 
     One pass, no node tree: aliases, non-scalar and duplicate keys, extra documents and
     nesting past `MAX_DEPTH` are refused where they occur, and each value's position is
-    recorded under its JSON pointer. Scalars are typed as PyYAML's safe loader types them.
+    recorded under its JSON pointer (with ``positions``). Scalars are typed as PyYAML's
+    safe loader types them.
     """
     loader = _Loader("")
     constructors = loader.yaml_constructors
-    positions: dict[str, tuple[int, int]] = {}
+    found: dict[str, tuple[int, int]] = {}
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
@@ -137,14 +155,15 @@ def _read_events(text: str, source: str) -> tuple[Any, dict[str, tuple[int, int]
                 frame.keys.add(text_key)
                 frame.key = text_key
                 continue
-            if frame is None:
-                ptr = ""
-            elif isinstance(frame.container, dict):
-                ptr = frame.ptr + "/" + escape_pointer_token(frame.key)
-            else:
-                ptr = f"{frame.ptr}/{len(frame.container)}"
-            mark = event.start_mark
-            positions[ptr] = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            ptr = ""
+            if frame is not None and positions:
+                if isinstance(frame.container, dict):
+                    ptr = frame.ptr + "/" + escape_pointer_token(frame.key)
+                else:
+                    ptr = f"{frame.ptr}/{len(frame.container)}"
+            if positions:
+                mark = event.start_mark
+                found[ptr] = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             value: Any
             if kind is yaml.ScalarEvent:
                 value = scalar(event)
@@ -165,7 +184,7 @@ def _read_events(text: str, source: str) -> tuple[Any, dict[str, tuple[int, int]
                 stack.append(_Frame(value, ptr))
     finally:
         loader.dispose()
-    return root, positions
+    return root, found
 
 
 def _normalise(value: Any, source: str, check_depth: bool) -> Any:
@@ -248,7 +267,7 @@ def parse_spec_text(text: str, source: str) -> SpecFile:
     if source.endswith(".json"):
         return _parse_json(text, source)
     try:
-        data, positions = _read_events(text, source)
+        data, _ = _read_events(text, source)
         if data is None:
             raise InputError("the spec is empty", file=source, line=1)
     except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
@@ -262,7 +281,7 @@ def parse_spec_text(text: str, source: str) -> SpecFile:
         raise InputError(f"invalid YAML: {exc}", file=source) from None
     if not isinstance(data, dict):
         raise InputError("a spec must be a mapping at the top level", file=source, line=1)
-    return SpecFile(source, _normalise(data, source, check_depth=False), positions)
+    return SpecFile(source, _normalise(data, source, check_depth=False), text)
 
 
 def _parse_json(text: str, source: str) -> SpecFile:
@@ -284,7 +303,7 @@ def _parse_json(text: str, source: str) -> SpecFile:
         raise InputError(f"invalid value: {_first_line(exc)}", file=source) from None
     if not isinstance(data, dict):
         raise InputError("a spec must be an object at the top level", file=source, line=1)
-    return SpecFile(source, _normalise(data, source, check_depth=True), {})
+    return SpecFile(source, _normalise(data, source, check_depth=True))
 
 
 def _first_line(exc: Exception) -> str:
