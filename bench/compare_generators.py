@@ -37,7 +37,8 @@ DEFAULT_PEER_PYTHON = "/work/bench-venv/bin/python"
 # Runs one command and writes its wall time and peak memory as JSON. RUSAGE_CHILDREN in
 # this fresh process gives the largest single process among the command and everything it
 # waited for; a tool that works in several processes at once (apigen's black workers and
-# validator) is also measured as the sum of its process tree's RSS, sampled every 50 ms.
+# validator) is also measured as the sum of its process tree's PSS (each page shared by
+# forked processes counted once, in shares), sampled every 50 ms.
 _WRAPPER = """
 import json, os, resource, subprocess, sys, time
 result, log, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -50,12 +51,12 @@ def tree_rss_kb(root):
         try:
             with open(f"/proc/{entry}/stat") as fh:
                 fields = fh.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/statm") as fh:
-                pages = int(fh.read().split()[1])
-        except OSError:
+            with open(f"/proc/{entry}/smaps_rollup") as fh:
+                pss = next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+        except (OSError, StopIteration):
             continue
         parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+        rss[int(entry)] = pss
     total = 0
     for pid in rss:
         node = pid
@@ -336,7 +337,9 @@ def import_time(
     ``repeat`` cold interpreters, after one run that writes the .pyc files."""
     top = package.name
     candidates = [top, f"{top}.models", module]
+    # .pyc files are written, as an installed package has them (whatever this shell says).
     env = {**os.environ, "PYTHONPATH": str(package.parent)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     walls: list[float] = []
     totals: list[float] = []
     for attempt in range(repeat + 1):
@@ -481,6 +484,23 @@ def run_tool(
     return res
 
 
+def _first_with_description(value: Any) -> dict[str, Any] | None:
+    """The first mapping (depth first) holding a `description` string."""
+    if isinstance(value, dict):
+        if isinstance(value.get("description"), str):
+            return value
+        children = list(value.values())
+    elif isinstance(value, list):
+        children = value
+    else:
+        return None
+    for child in children:
+        found = _first_with_description(child)
+        if found is not None:
+            return found
+    return None
+
+
 def incremental_results(spec: Path, doc: dict[str, Any], work: Path, repeat: int, timeout: float) -> list[Result]:
     """apigen's rebuild after one schema's description changed, and `--check` with
     nothing changed, both with a warm cache (the cache a previous build left)."""
@@ -503,8 +523,15 @@ def incremental_results(spec: Path, doc: dict[str, Any], work: Path, repeat: int
     if isinstance(warm, str) or warm.rc != 0:
         return [Result("apigen rebuild", "failed", "the warm-up build failed")]
     changed = json.loads(json.dumps(doc))
-    name = sorted(changed["components"]["schemas"])[len(changed["components"]["schemas"]) // 2]
-    changed["components"]["schemas"][name]["description"] = "A description changed for the benchmark."
+    # The synthetic schemas document their properties, not themselves: from the middle of
+    # the sorted names on, the first schema holding a description (its own, else a
+    # property's) has that one changed.
+    names = sorted(changed["components"]["schemas"])
+    holders = (_first_with_description(changed["components"]["schemas"][n]) for n in names[len(names) // 2 :])
+    holder = next((h for h in holders if h is not None), None)
+    if holder is None:
+        return [Result("apigen rebuild", "failed", "no schema has a description to change")]
+    holder["description"] = "A description changed for the benchmark."
     spec2 = work / "spec-changed.yaml"
     spec2.write_text(dump_yaml(changed), encoding="utf-8")
     results = []

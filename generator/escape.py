@@ -62,7 +62,7 @@ def _escape_char(char: str) -> str:
 
 # Printable ASCII but for `"` and `\\`: text made only of these needs no escaping (the
 # fast path for nearly all of a spec's text).
-_PLAIN = re.compile(r'[ !#-\[\]-~]*')
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")
 
 
 def py_string_body(text: str) -> str:

@@ -19,6 +19,8 @@ the change, and jobs run in worker processes when there is enough work to share.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -254,6 +256,17 @@ def _safe_run(job: _Job) -> str | None:
         return None  # the file is formatted whole (and a real error raised there)
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a small server process with black already imported, not as
+    forks of this one: a fork would share (and, as its garbage collector walks them, copy)
+    the parsed spec and the IR, which a worker never reads (jobs reach it pickled)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generator.format"])
+    return context
+
+
 def _execute(
     todo: list[_Job], workers: int, progress: Callable[[int, int], None] | None
 ) -> list[str | None]:
@@ -261,7 +274,7 @@ def _execute(
     lines = sum(job.body.count("\n") for job in todo)
     if workers > 1 and lines >= _PARALLEL_MIN_LINES:
         results: list[str | None] = []
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
             for count, output in enumerate(pool.map(_safe_run, todo, chunksize=4), start=1):
                 results.append(output)
                 if progress is not None:

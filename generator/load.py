@@ -9,15 +9,12 @@ Problems are `InputError`s carrying the JSON pointer (and the line when known).
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import re
 import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
-
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from generator import naming
 from generator.errors import InputError
@@ -189,6 +186,9 @@ def validate_spec(spec: SpecFile) -> None:
                 line=spec.line_of(ptr),
                 pointer=ptr,
             )
+    # Imported here: only the validating process needs it (it is large and slow to import).
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
     validator_class = (
         OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     )
@@ -260,73 +260,33 @@ def _feed(digest: Any, value: Any, *, prose: bool) -> None:
 
 
 class Verdict:
-    """openapi-spec-validator's verdict on a spec, worked out in a forked process while the
-    caller goes on (rendering and formatting need the IR, not the verdict, so the two run
-    side by side). `wait` raises the spec's InputError, as `validate_spec` would.
+    """openapi-spec-validator's verdict on a spec, worked out in a thread while the caller
+    goes on: rendering needs the IR, not the verdict, and formatting runs in worker
+    processes, so the validator has a core of its own for most of a large build. `wait`
+    raises the spec's InputError, as `validate_spec` would.
 
-    Where `fork` is not available the spec is validated at once, in this process.
+    A thread rather than a process: a forked validator would hold a second copy of the
+    spec (its garbage collector and reference counts touch every page).
     """
 
     def __init__(self, spec: SpecFile) -> None:
-        self._error: InputError | None = None
-        self._process: Any = None
-        if "fork" not in multiprocessing.get_all_start_methods():
-            self._validate_here(spec)
-            return
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        # Forked, so the child reads the parsed spec in place: nothing is pickled but the
-        # answer (an InputError, or None).
-        self._process = context.Process(
-            target=_validate_in_child, args=(spec, send), name="apigen-validate", daemon=True
+        self._failure: list[BaseException] = []
+        self._thread = threading.Thread(
+            target=self._run, args=(spec,), name="apigen-verdict", daemon=True
         )
-        self._process.start()
-        send.close()
+        self._thread.start()
 
-    def _validate_here(self, spec: SpecFile) -> None:
+    def _run(self, spec: SpecFile) -> None:
         try:
             validate_spec(spec)
-        except InputError as exc:
-            self._error = exc
+        except BaseException as exc:  # noqa: BLE001  (handed to the waiting thread as is)
+            self._failure.append(exc)
 
     def wait(self) -> None:
         """Block until the verdict is in; raise the InputError of an invalid spec."""
-        if self._process is not None:
-            try:
-                answer = self._receive.recv()
-            except EOFError:
-                answer = RuntimeError(
-                    f"the validator process died (exit code {self._process.exitcode})"
-                )
-            self._process.join()
-            self._receive.close()
-            self._process = None
-            if isinstance(answer, InputError):
-                self._error = answer
-            elif answer is not None:
-                raise answer
-        if self._error is not None:
-            raise self._error
-
-    def cancel(self) -> None:
-        """Stop the validator if it is still running (the caller gave up)."""
-        if self._process is not None:
-            self._process.terminate()
-            self._process.join()
-            self._receive.close()
-            self._process = None
-
-
-def _validate_in_child(spec: SpecFile, send: Any) -> None:
-    answer: BaseException | None = None
-    try:
-        validate_spec(spec)
-    except InputError as exc:
-        answer = exc
-    except Exception as exc:  # noqa: BLE001  (a bug: reported to the parent as is)
-        answer = RuntimeError(f"the validator failed: {type(exc).__name__}: {exc}")
-    send.send(answer)
-    send.close()
+        self._thread.join()
+        if self._failure:
+            raise self._failure[0]
 
 
 _T = TypeVar("_T")

@@ -82,7 +82,7 @@ def _generate(
     work: Callable[[Api], _R],
 ) -> _R:
     """load, then ``work`` on the IR while openapi-spec-validator judges the spec in a
-    process of its own; ``work``'s result is returned only once the spec is found valid.
+    thread of its own; ``work``'s result is returned only once the spec is found valid.
 
     The IR builder reads an unvalidated spec defensively (it refuses what it cannot use
     with an InputError), and anything it or ``work`` raises is reported as the validator's
@@ -93,19 +93,19 @@ def _generate(
         spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.text)
     valid = Cache("valid")
     digest = key(_VALIDATOR_KEY, validity_digest(spec.data), repr(selection))
-    if valid.get(digest) == "valid":
-        return work(load_api(spec, validate=False))
-    verdict = Verdict(spec)  # its process checks the `$ref`s before the validator runs
+    # It checks the `$ref`s before the validator runs.
+    verdict = None if valid.get(digest) == "valid" else Verdict(spec)
     try:
-        result = work(load_api(spec, validate=False))
-    except BaseException:
-        try:
+        api = load_api(spec, validate=False)
+        del spec  # rendering needs only the IR: the spec goes once the validator is done
+        result = work(api)
+    except Exception:
+        if verdict is not None:
             verdict.wait()  # an invalid spec's own error explains the failure best
-        finally:
-            verdict.cancel()
         raise
-    verdict.wait()
-    valid.put(digest, "valid")
+    if verdict is not None:
+        verdict.wait()
+        valid.put(digest, "valid")
     return result
 
 

@@ -203,6 +203,10 @@ class ModelView:
     own_required: Code
     base_key: Code | None
     subtypes: tuple[tuple[Code, Code], ...]
+    # For a subtype named by `@odata.type`: its dispatch key and the ancestors it is
+    # dispatched from (each subtype registers itself, so no base lists all of them).
+    dispatch_key: Code | None
+    ancestors: Code
 
 
 @dataclass(frozen=True)
@@ -363,6 +367,12 @@ class _Builder:
             own_required=pyliteral(tuple(f.json_name for f in model.fields if f.required)),
             base_key=pystr(self.names.classes[model.base]) if model.base else None,
             subtypes=tuple((pystr(key), pystr(name)) for key, name in subtypes),
+            dispatch_key=(
+                pystr(model.discriminator_value.lstrip("#").lower())
+                if model.discriminator_value
+                else None
+            ),
+            ancestors=pyliteral(tuple(self.names.classes[a.name] for a in self.chain(model)[:-1])),
         )
 
     def value_decode(self, type_ref: TypeRef) -> str:
@@ -431,7 +441,7 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "package": "the package name as `Code` (an identifier)",
     "models": "`ModelView`s, bases first: `.model` (`ir.Model`), `.base_class`, `.base_key`, `.odata_type`, `.own` "
     "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.decode`, `.encode`, `.check`), `.required`, "
-    "`.own_required`, `.subtypes`",
+    "`.own_required`, `.subtypes`, `.dispatch_key`, `.ancestors`",
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
     "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`: path, query, header ones), "
     "`.query_names`, `.header_names`, `.body_annotation`, `.body_mode`, `.body_check`, `.returns`, `.decode`, "

@@ -52,6 +52,8 @@ _C15 = _v.array(_v.Lazy(_CHECKS, "LearningContent"))
 # Each model's property checks and required names, a subtype's built on its base's.
 _PROPS: dict[str, dict[str, _v.Check]] = {}
 _REQUIRED: dict[str, tuple[str, ...]] = {}
+# Each base's checks of its subtypes by `@odata.type`, filled in as the subtypes are defined.
+_SUBTYPES: dict[str, dict[str, _v.Check]] = {}
 
 
 _PROPS["ErrorDetails"] = {"code": _C0, "message": _C0, "target": _C1}
@@ -113,17 +115,7 @@ def validate_date_time_time_zone(data: Any) -> list[ValidationError]:
 _PROPS["Entity"] = {"id": _C0, "@odata.type": _C0}
 _REQUIRED["Entity"] = ()
 _CHECKS["Entity"] = _v.obj(
-    _PROPS["Entity"],
-    _REQUIRED["Entity"],
-    subtypes={
-        "microsoft.graph.learningassignment": _v.Lazy(_CHECKS, "LearningAssignment"),
-        "microsoft.graph.learningcontent": _v.Lazy(_CHECKS, "LearningContent"),
-        "microsoft.graph.learningcourseactivity": _v.Lazy(_CHECKS, "LearningCourseActivity"),
-        "microsoft.graph.learningprovider": _v.Lazy(_CHECKS, "LearningProvider"),
-        "microsoft.graph.learningselfinitiatedcourse": _v.Lazy(
-            _CHECKS, "LearningSelfInitiatedCourse"
-        ),
-    },
+    _PROPS["Entity"], _REQUIRED["Entity"], subtypes=_SUBTYPES.setdefault("Entity", {})
 )
 
 
@@ -164,12 +156,13 @@ _REQUIRED["LearningCourseActivity"] = (
 _CHECKS["LearningCourseActivity"] = _v.obj(
     _PROPS["LearningCourseActivity"],
     _REQUIRED["LearningCourseActivity"],
-    subtypes={
-        "microsoft.graph.learningassignment": _v.Lazy(_CHECKS, "LearningAssignment"),
-        "microsoft.graph.learningselfinitiatedcourse": _v.Lazy(
-            _CHECKS, "LearningSelfInitiatedCourse"
-        ),
-    },
+    subtypes=_SUBTYPES.setdefault("LearningCourseActivity", {}),
+)
+_v.register_subtype(
+    _SUBTYPES,
+    ("Entity",),
+    "microsoft.graph.learningcourseactivity",
+    _CHECKS["LearningCourseActivity"],
 )
 
 
@@ -182,6 +175,12 @@ _PROPS["LearningAssignment"] = {**_PROPS["LearningCourseActivity"], "notes": _C1
 _REQUIRED["LearningAssignment"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningAssignment"] = _v.obj(
     _PROPS["LearningAssignment"], _REQUIRED["LearningAssignment"]
+)
+_v.register_subtype(
+    _SUBTYPES,
+    ("Entity", "LearningCourseActivity"),
+    "microsoft.graph.learningassignment",
+    _CHECKS["LearningAssignment"],
 )
 
 
@@ -216,6 +215,9 @@ _REQUIRED["LearningContent"] = (
     *("contentWebUrl", "externalId", "languageTag", "title"),
 )
 _CHECKS["LearningContent"] = _v.obj(_PROPS["LearningContent"], _REQUIRED["LearningContent"])
+_v.register_subtype(
+    _SUBTYPES, ("Entity",), "microsoft.graph.learningcontent", _CHECKS["LearningContent"]
+)
 
 
 def validate_learning_content(data: Any) -> list[ValidationError]:
@@ -257,6 +259,9 @@ _REQUIRED["LearningProvider"] = (
     ),
 )
 _CHECKS["LearningProvider"] = _v.obj(_PROPS["LearningProvider"], _REQUIRED["LearningProvider"])
+_v.register_subtype(
+    _SUBTYPES, ("Entity",), "microsoft.graph.learningprovider", _CHECKS["LearningProvider"]
+)
 
 
 def validate_learning_provider(data: Any) -> list[ValidationError]:
@@ -268,6 +273,12 @@ _PROPS["LearningSelfInitiatedCourse"] = {**_PROPS["LearningCourseActivity"]}
 _REQUIRED["LearningSelfInitiatedCourse"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningSelfInitiatedCourse"] = _v.obj(
     _PROPS["LearningSelfInitiatedCourse"], _REQUIRED["LearningSelfInitiatedCourse"]
+)
+_v.register_subtype(
+    _SUBTYPES,
+    ("Entity", "LearningCourseActivity"),
+    "microsoft.graph.learningselfinitiatedcourse",
+    _CHECKS["LearningSelfInitiatedCourse"],
 )
 
 

@@ -37,6 +37,8 @@ _C7 = _v.integer(minimum=-2147483648, maximum=2147483647, nullable=True)
 # Each model's property checks and required names, a subtype's built on its base's.
 _PROPS: dict[str, dict[str, _v.Check]] = {}
 _REQUIRED: dict[str, tuple[str, ...]] = {}
+# Each base's checks of its subtypes by `@odata.type`, filled in as the subtypes are defined.
+_SUBTYPES: dict[str, dict[str, _v.Check]] = {}
 
 
 _PROPS["ErrorDetails"] = {"code": _C0, "message": _C0, "target": _C1}
@@ -99,11 +101,7 @@ _REQUIRED["LearningCourseActivity"] = ("learningContentId", "learnerUserId")
 _CHECKS["LearningCourseActivity"] = _v.obj(
     _PROPS["LearningCourseActivity"],
     _REQUIRED["LearningCourseActivity"],
-    subtypes={
-        "microsoft.graph.learningselfinitiatedcourse": _v.Lazy(
-            _CHECKS, "LearningSelfInitiatedCourse"
-        )
-    },
+    subtypes=_SUBTYPES.setdefault("LearningCourseActivity", {}),
 )
 
 
@@ -116,6 +114,12 @@ _PROPS["LearningSelfInitiatedCourse"] = {**_PROPS["LearningCourseActivity"], "st
 _REQUIRED["LearningSelfInitiatedCourse"] = (*_REQUIRED["LearningCourseActivity"], *())
 _CHECKS["LearningSelfInitiatedCourse"] = _v.obj(
     _PROPS["LearningSelfInitiatedCourse"], _REQUIRED["LearningSelfInitiatedCourse"]
+)
+_v.register_subtype(
+    _SUBTYPES,
+    ("LearningCourseActivity",),
+    "microsoft.graph.learningselfinitiatedcourse",
+    _CHECKS["LearningSelfInitiatedCourse"],
 )
 
 

@@ -311,6 +311,15 @@ class Lazy:
         check(value, path, errors)
 
 
+def register_subtype(
+    table: Mapping[str, dict[str, Check]], ancestors: tuple[str, ...], key: str, check: Check
+) -> None:
+    """Make ``check`` the one each ancestor's object check uses for data whose
+    `@odata.type` is ``key`` (lower case, without `#`)."""
+    for name in ancestors:
+        table[name][key] = check
+
+
 def obj(
     properties: Mapping[str, Check],
     required: tuple[str, ...] = (),

@@ -48,6 +48,8 @@ _C19 = _v.array(_v.string(enum=("small", "medium", "large")))
 # Each model's property checks and required names, a subtype's built on its base's.
 _PROPS: dict[str, dict[str, _v.Check]] = {}
 _REQUIRED: dict[str, tuple[str, ...]] = {}
+# Each base's checks of its subtypes by `@odata.type`, filled in as the subtypes are defined.
+_SUBTYPES: dict[str, dict[str, _v.Check]] = {}
 
 
 _PROPS["Dimensions"] = {"width": _C0, "height": _C0, "inner": _C1}
@@ -63,12 +65,7 @@ def validate_dimensions(data: Any) -> list[ValidationError]:
 _PROPS["Entity"] = {"id": _C2, "@odata.type": _C2}
 _REQUIRED["Entity"] = ()
 _CHECKS["Entity"] = _v.obj(
-    _PROPS["Entity"],
-    _REQUIRED["Entity"],
-    subtypes={
-        "example.gadget": _v.Lazy(_CHECKS, "Gadget"),
-        "example.thing": _v.Lazy(_CHECKS, "Thing"),
-    },
+    _PROPS["Entity"], _REQUIRED["Entity"], subtypes=_SUBTYPES.setdefault("Entity", {})
 )
 
 
@@ -95,8 +92,9 @@ _PROPS["Thing"] = {
 }
 _REQUIRED["Thing"] = (*_REQUIRED["Entity"], *("displayName",))
 _CHECKS["Thing"] = _v.obj(
-    _PROPS["Thing"], _REQUIRED["Thing"], subtypes={"example.gadget": _v.Lazy(_CHECKS, "Gadget")}
+    _PROPS["Thing"], _REQUIRED["Thing"], subtypes=_SUBTYPES.setdefault("Thing", {})
 )
+_v.register_subtype(_SUBTYPES, ("Entity",), "example.thing", _CHECKS["Thing"])
 
 
 def validate_thing(data: Any) -> list[ValidationError]:
@@ -107,6 +105,7 @@ def validate_thing(data: Any) -> list[ValidationError]:
 _PROPS["Gadget"] = {**_PROPS["Thing"], "voltage": _C16}
 _REQUIRED["Gadget"] = (*_REQUIRED["Thing"], *())
 _CHECKS["Gadget"] = _v.obj(_PROPS["Gadget"], _REQUIRED["Gadget"])
+_v.register_subtype(_SUBTYPES, ("Entity", "Thing"), "example.gadget", _CHECKS["Gadget"])
 
 
 def validate_gadget(data: Any) -> list[ValidationError]:
