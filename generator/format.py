@@ -20,13 +20,14 @@ the change, and jobs run in worker processes when there is enough work to share.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.context
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
+from typing import Self
 
 import black
 from black.mode import Mode, TargetVersion
@@ -40,6 +41,7 @@ _MODE_KEY = f"black {version('black')} py311 {LINE_LENGTH}"
 JOB_LINES = 1200  # about what black formats in a quarter of a second
 _CLASS_SPLIT_MEMBERS = 40  # classes with more members than this are cut between members
 _PARALLEL_MIN_LINES = 8000  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_SPEC_CHARS = 100_000  # a smaller spec makes fewer lines than that (bench/)
 
 
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
@@ -208,11 +210,13 @@ def format_files(
     cache: Cache | None = None,
     progress: Callable[[int, int], None] | None = None,
     job_lines: int = JOB_LINES,
+    workers: Workers | None = None,
 ) -> dict[str, str]:
     """Format the `.py` files of a rendered tree; other files pass through unchanged.
 
     ``jobs`` caps the worker processes (default: the CPUs this process may use; 1 formats
-    in this process). ``progress(done, total)`` is called as pieces finish.
+    in this process), unless running ``workers`` are given. ``progress(done, total)`` is
+    called as pieces finish.
     """
     cache = cache if cache is not None else Cache("black")
     plans: dict[str, list[_Job]] = {}
@@ -234,8 +238,13 @@ def format_files(
             else:
                 todo.append(job)
     todo = list({job.digest: job for job in todo}.values())
-    workers = min(jobs or default_jobs(), len(todo))
-    results = _execute(todo, workers, progress)
+    if workers is None:
+        lines = sum(job.body.count("\n") for job in todo)
+        count = min(jobs or default_jobs(), len(todo)) if lines >= _PARALLEL_MIN_LINES else 1
+        with Workers(max(1, count)) as own:
+            results = _execute(todo, own, progress)
+    else:
+        results = _execute(todo, workers, progress)
     for job, output in zip(todo, results):
         if output is not None:
             cache.put(job.digest, output)
@@ -256,33 +265,50 @@ def _safe_run(job: _Job) -> str | None:
         return None  # the file is formatted whole (and a real error raised there)
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers start from a small server process with black already imported, not as
-    forks of this one: a fork would share (and, as its garbage collector walks them, copy)
-    the parsed spec and the IR, which a worker never reads (jobs reach it pickled)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context()
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["generator.format"])
-    return context
+class Workers:
+    """Black's worker processes, started before the spec is read.
+
+    Forked while this process is still small (on Linux, where fork is safe), the workers
+    share little with it and copy nothing of the spec or the IR made later; they start at
+    once with black imported, and never import the caller's main module again (as
+    forkserver and spawn workers do). Elsewhere the platform's default start method is
+    used. Use as a context manager; with ``count`` 1 there are no workers.
+    """
+
+    def __init__(self, count: int | None = None) -> None:
+        count = count or default_jobs()
+        self.count = count
+        self.pool: ProcessPoolExecutor | None = None
+        if count > 1:
+            context = (
+                multiprocessing.get_context("fork")
+                if sys.platform == "linux"
+                else multiprocessing.get_context()
+            )
+            self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+            if sys.platform == "linux":
+                self.pool.submit(int).result()  # fork them now, while this process is small
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def _execute(
-    todo: list[_Job], workers: int, progress: Callable[[int, int], None] | None
+    todo: list[_Job], workers: Workers | None, progress: Callable[[int, int], None] | None
 ) -> list[str | None]:
     total = len(todo)
     lines = sum(job.body.count("\n") for job in todo)
-    if workers > 1 and lines >= _PARALLEL_MIN_LINES:
-        results: list[str | None] = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
-            for count, output in enumerate(pool.map(_safe_run, todo, chunksize=4), start=1):
-                results.append(output)
-                if progress is not None:
-                    progress(count, total)
-        return results
-    results = []
-    for count, job in enumerate(todo, start=1):
-        results.append(_safe_run(job))
+    results: list[str | None] = []
+    if workers is not None and workers.pool is not None and lines >= _PARALLEL_MIN_LINES:
+        outputs = workers.pool.map(_safe_run, todo, chunksize=4)
+    else:
+        outputs = map(_safe_run, todo)
+    for count, output in enumerate(outputs, start=1):
+        results.append(output)
         if progress is not None:
             progress(count, total)
     return results

@@ -18,7 +18,7 @@ from generator.cache import Cache, key
 from generator.config import BuildConfig
 from generator.errors import InputError
 from generator.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
-from generator.format import format_files
+from generator.format import PARALLEL_MIN_SPEC_CHARS, Workers, format_files
 from generator.ir import Api
 from generator.load import Verdict, load_api, validate_spec, validity_digest
 from generator.progress import QUIET, Progress
@@ -71,7 +71,7 @@ def load_spec_text(
 ) -> Api:
     """load: spec text (or the subset ``selection`` keeps) to the IR, validated (the
     verdict on a given text and selection is cached)."""
-    return _generate(text, source, selection, progress, lambda api: api)
+    return _generate(text, source, selection, progress, lambda api, _: api)
 
 
 def _generate(
@@ -79,7 +79,8 @@ def _generate(
     source: str,
     selection: Selection,
     progress: Progress,
-    work: Callable[[Api], _R],
+    work: Callable[[Api, Workers], _R],
+    jobs: int | None = 1,
 ) -> _R:
     """load, then ``work`` on the IR while openapi-spec-validator judges the spec in a
     thread of its own; ``work``'s result is returned only once the spec is found valid.
@@ -87,6 +88,19 @@ def _generate(
     The IR builder reads an unvalidated spec defensively (it refuses what it cannot use
     with an InputError), and anything it or ``work`` raises is reported as the validator's
     error when the spec is invalid, so a bad spec reads the same as before."""
+    # Forked before the spec makes this process large; a small spec is formatted here.
+    with Workers(jobs if len(text) >= PARALLEL_MIN_SPEC_CHARS else 1) as workers:
+        return _generate_with(text, source, selection, progress, work, workers)
+
+
+def _generate_with(
+    text: str,
+    source: str,
+    selection: Selection,
+    progress: Progress,
+    work: Callable[[Api, Workers], _R],
+    workers: Workers,
+) -> _R:
     progress.stage("load")
     spec = parse_spec_text(text, source)
     if not selection.is_everything():
@@ -98,7 +112,7 @@ def _generate(
     try:
         api = load_api(spec, validate=False)
         del spec  # rendering needs only the IR: the spec goes once the validator is done
-        result = work(api)
+        result = work(api, workers)
     except Exception:
         if verdict is not None:
             verdict.wait()  # an invalid spec's own error explains the failure best
@@ -116,12 +130,13 @@ def generate_files(
     *,
     jobs: int | None = None,
     progress: Progress = QUIET,
+    workers: Workers | None = None,
 ) -> dict[str, str]:
     """render + format: the IR to the SDK project's files."""
     progress.stage("render")
     rendered = render_package(api, info, templates)
     progress.stage("format")
-    return format_files(rendered, jobs=jobs, progress=progress.count)
+    return format_files(rendered, jobs=jobs, progress=progress.count, workers=workers)
 
 
 @dataclass(frozen=True)
@@ -159,16 +174,19 @@ def run_build(
             build.name, build.spec, build.output, len(read_manifest(build.output) or [])
         )
 
-    def generate(api: Api) -> tuple[Release, dict[str, str]]:
+    def generate(api: Api, workers: Workers) -> tuple[Release, dict[str, str]]:
         release = next_release(
             build.output, spec_text, api.title or build.name, build.version, build.version_policy
         )
         info = PackageInfo(
             package=build.package, distribution=build.distribution, version=release.version
         )
-        return release, generate_files(api, info, build.templates, jobs=jobs, progress=progress)
+        files = generate_files(api, info, build.templates, progress=progress, workers=workers)
+        return release, files
 
-    release, files = _generate(spec_text, str(build.spec), build.selection, progress, generate)
+    release, files = _generate(
+        spec_text, str(build.spec), build.selection, progress, generate, jobs or None
+    )
     files[SPEC_COPY] = spec_text
     files[CHANGELOG] = release.changelog
     files[FINGERPRINT] = fingerprint_text(inputs, files)
@@ -203,7 +221,10 @@ def generate_output(
         source,
         selection,
         progress,
-        lambda api: generate_files(api, info, templates, jobs=jobs, progress=progress),
+        lambda api, workers: generate_files(
+            api, info, templates, progress=progress, workers=workers
+        ),
+        jobs or None,
     )
     files[FINGERPRINT] = fingerprint_text(inputs, files)
     return files

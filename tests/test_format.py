@@ -16,7 +16,7 @@ import pytest
 from helpers import ROOT
 
 from generator.cache import Cache
-from generator.format import _MODE, _safe_run, _units, format_files
+from generator.format import _MODE, Workers, _safe_run, _units, format_files
 from generator.load import load_api
 from generator.render import PackageInfo, render_package
 from generator.spec_io import parse_spec_text
@@ -106,3 +106,13 @@ def test_single_quoted_triple_strings_are_formatted_whole(tmp_path: Path) -> Non
     text = "x = '''\ndef f(): pass\n'''\n" + "y = 1\n" * 50
     assert _units(text, 5) is None
     _assert_pieces_equal_whole({"m.py": text}, tmp_path, 5)
+
+
+def test_worker_processes_give_the_same_files(tmp_path: Path) -> None:
+    files = _rendered(_synthetic(60, 120), "synthetic.json")
+    assert sum(text.count("\n") for text in files.values()) > 8000  # enough to use workers
+    alone = format_files(files, jobs=1, cache=Cache("black", tmp_path / "alone"))
+    with Workers(2) as workers:
+        assert workers.pool is not None
+        shared = format_files(files, cache=Cache("black", tmp_path / "shared"), workers=workers)
+    assert shared == alone
