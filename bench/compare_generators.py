@@ -38,32 +38,25 @@ DEFAULT_PEER_PYTHON = "/work/bench-venv/bin/python"
 # this fresh process gives the largest single process among the command and everything it
 # waited for; a tool that works in several processes at once (apigen's black workers and
 # validator) is also measured as the sum of its process tree's PSS (each page shared by
-# forked processes counted once, in shares), sampled every 50 ms.
+# forked processes counted once, in shares), sampled every 100 ms.
 _WRAPPER = """
 import json, os, resource, subprocess, sys, time
 result, log, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
 
 def tree_rss_kb(root):
-    parents, rss = {}, {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    # Descendants from /proc/PID/task/TID/children (no scan of every process), so that
+    # sampling costs the measured tool little CPU.
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
         try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/smaps_rollup") as fh:
-                pss = next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
-        except (OSError, StopIteration):
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                    todo.extend(int(child) for child in fh.read().split())
+        except (OSError, StopIteration, ValueError):
             continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = pss
-    total = 0
-    for pid in rss:
-        node = pid
-        while node in parents and node != root:
-            node = parents[node]
-        if node == root:
-            total += rss[pid]
     return total
 
 start = time.perf_counter()
@@ -73,7 +66,7 @@ with open(log, "wb") as out:
         child = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
         while child.poll() is None:
             peak_tree = max(peak_tree, tree_rss_kb(child.pid))
-            time.sleep(0.05)
+            time.sleep(0.1)
         rc = child.returncode
     except OSError as exc:
         out.write(str(exc).encode())
