@@ -86,3 +86,11 @@ def test_the_synthetic_graph_spec_renders_black_stable() -> None:
     for name in ("client.py", "models.py", "validators.py"):
         text = files[f"pkg/{name}"]
         assert _black(text) == text, name
+
+
+def test_the_runtime_files_copied_as_they_are_are_black_stable() -> None:
+    # Copied verbatim into every SDK, so black formats them in one pass only if they are.
+    folder = ROOT / "templates" / "package" / "__package__"
+    for path in sorted(folder.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert _black(text) == text, path.name

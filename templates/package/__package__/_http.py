@@ -562,7 +562,11 @@ class _Core:
         """(url, query, JSON body, headers) for one call of ``endpoint``; ``args`` are the
         method's parameter values: path ones, then query ones, then header ones."""
         n_path, n_query = len(endpoint.path_params), len(endpoint.query_params)
-        path, query, header = args[:n_path], args[n_path : n_path + n_query], args[n_path + n_query :]
+        path, query, header = (
+            args[:n_path],
+            args[n_path : n_path + n_query],
+            args[n_path + n_query :],
+        )
         url = self.url_for(expand_path(endpoint.path, endpoint.path_params, path))
         params = query_params(endpoint.query_params, query)
         extra = {**query_params(endpoint.header_params, header), **(headers or {})}
@@ -785,7 +789,11 @@ class SyncTransport:
             yield from items
 
     def call(
-        self, endpoint: Endpoint[T], args: tuple[Any, ...], body: Any, headers: Mapping[str, str] | None
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
     ) -> T:
         """One operation: build the request, send it, decode the answer."""
         url, params, payload, extra = self.core.prepare(endpoint, args, body, headers)
@@ -867,11 +875,17 @@ class AsyncTransport:
                 yield item
 
     async def call(
-        self, endpoint: Endpoint[T], args: tuple[Any, ...], body: Any, headers: Mapping[str, str] | None
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
     ) -> T:
         """One operation: build the request, send it, decode the answer."""
         url, params, payload, extra = self.core.prepare(endpoint, args, body, headers)
-        response = await self.send(endpoint.method, url, params=params, json_body=payload, headers=extra)
+        response = await self.send(
+            endpoint.method, url, params=params, json_body=payload, headers=extra
+        )
         return self.core.result(endpoint, response)
 
     async def pages(

@@ -23,6 +23,7 @@ __all__ = [
     "parse_datetime",
 ]
 
+
 class UnsetType:
     """The type of `UNSET`: a field that was never given a value (distinct from None/null)."""
 
@@ -236,7 +237,9 @@ def _is_rfc3339(text: str) -> bool:
 
 def _has_changes(value: Any) -> bool:
     if isinstance(value, Model):
-        return bool(value.__dict__["_changed"]) or any(_has_changes(v) for v in value.__dict__.values())
+        return bool(value.__dict__["_changed"]) or any(
+            _has_changes(v) for v in value.__dict__.values()
+        )
     if isinstance(value, list):
         return any(_has_changes(item) for item in value)
     return False
@@ -299,7 +302,11 @@ class Model:
         cls._ODATA_TYPE = odata_type
         if odata_type:
             for ancestor in cls.__mro__:
-                if isinstance(ancestor, type) and issubclass(ancestor, Model) and ancestor is not Model:
+                if (
+                    isinstance(ancestor, type)
+                    and issubclass(ancestor, Model)
+                    and ancestor is not Model
+                ):
                     ancestor._SUBTYPES[_odata_key(odata_type)] = cls
 
     def __init__(self, **values: Any) -> None:
@@ -309,7 +316,9 @@ class Model:
             if name not in known:
                 if name == "additional_data":
                     continue
-                raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {name!r}")
+                raise TypeError(
+                    f"{type(self).__name__}() got an unexpected keyword argument {name!r}"
+                )
             if value is not UNSET:
                 state[name] = value
         state["additional_data"] = dict(values.get("additional_data") or {})
@@ -408,7 +417,9 @@ class Model:
             spec = by_attr.get(attr)
             if spec is None or spec.read_only or (attr not in changed and not _has_changes(value)):
                 continue
-            result[spec.json] = value if value is None or spec.encode is None else spec.encode(value, False)
+            result[spec.json] = (
+                value if value is None or spec.encode is None else spec.encode(value, False)
+            )
         if "additional_data" in changed:
             for key, value in state["additional_data"].items():
                 result.setdefault(key, value)

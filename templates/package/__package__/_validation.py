@@ -52,7 +52,9 @@ _DATE_TIME = re.compile(
     re.ASCII,
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z", re.ASCII)
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z", re.ASCII
+)
 
 
 def _type_name(value: Any) -> str:
@@ -108,26 +110,40 @@ def string(
     format_check = _FORMATS.get(fmt) if fmt else None
     regex = re.compile(pattern) if pattern is not None else None
     members = frozenset(enum) if enum is not None else None
-    simple = format_check is None and min_length is None and max_length is None and regex is None and members is None
+    simple = (
+        format_check is None
+        and min_length is None
+        and max_length is None
+        and regex is None
+        and members is None
+    )
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if value is None and nullable:
             return
         if not isinstance(value, str):
-            errors.append(ValidationError(path, f"expected a string, got {_type_name(value)}", "type"))
+            errors.append(
+                ValidationError(path, f"expected a string, got {_type_name(value)}", "type")
+            )
             return
         if simple:
             return
         if format_check is not None and not format_check(value):
             errors.append(ValidationError(path, f"not a valid {fmt}: {value[:40]!r}", "format"))
         if min_length is not None and len(value) < min_length:
-            errors.append(ValidationError(path, f"shorter than {min_length} characters", "minLength"))
+            errors.append(
+                ValidationError(path, f"shorter than {min_length} characters", "minLength")
+            )
         if max_length is not None and len(value) > max_length:
-            errors.append(ValidationError(path, f"longer than {max_length} characters", "maxLength"))
+            errors.append(
+                ValidationError(path, f"longer than {max_length} characters", "maxLength")
+            )
         if regex is not None and regex.search(value) is None:
             errors.append(ValidationError(path, "does not match the pattern", "pattern"))
         if members is not None and value not in members:
-            errors.append(ValidationError(path, f"{value[:40]!r} is not one of {sorted(members)}", "enum"))
+            errors.append(
+                ValidationError(path, f"{value[:40]!r} is not one of {sorted(members)}", "enum")
+            )
 
     return check
 
@@ -158,7 +174,9 @@ def integer(
     # rule runs only when a value falls outside them or a bound is exclusive.
     low = minimum if minimum is not None and not exclusive_minimum else -math.inf
     high = maximum if maximum is not None and not exclusive_maximum else math.inf
-    exact = (minimum is None or not exclusive_minimum) and (maximum is None or not exclusive_maximum)
+    exact = (minimum is None or not exclusive_minimum) and (
+        maximum is None or not exclusive_maximum
+    )
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if value is None and nullable:
@@ -167,7 +185,9 @@ def integer(
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             else:
-                errors.append(ValidationError(path, f"expected an integer, got {_type_name(value)}", "type"))
+                errors.append(
+                    ValidationError(path, f"expected an integer, got {_type_name(value)}", "type")
+                )
                 return
         if exact and low <= value <= high:
             return
@@ -192,7 +212,9 @@ def number(
         if value is None and nullable:
             return
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            errors.append(ValidationError(path, f"expected a number, got {_type_name(value)}", "type"))
+            errors.append(
+                ValidationError(path, f"expected a number, got {_type_name(value)}", "type")
+            )
             return
         problem = out_of_range(value)
         if problem is not None:
@@ -206,7 +228,9 @@ def boolean(*, nullable: bool = False) -> Check:
         if value is None and nullable:
             return
         if not isinstance(value, bool):
-            errors.append(ValidationError(path, f"expected a boolean, got {_type_name(value)}", "type"))
+            errors.append(
+                ValidationError(path, f"expected a boolean, got {_type_name(value)}", "type")
+            )
 
     return check
 
@@ -239,7 +263,9 @@ def not_null(inner: Check) -> Check:
 def array(item: Check, *, min_items: int | None = None, max_items: int | None = None) -> Check:
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if not isinstance(value, list):
-            errors.append(ValidationError(path, f"expected an array, got {_type_name(value)}", "type"))
+            errors.append(
+                ValidationError(path, f"expected an array, got {_type_name(value)}", "type")
+            )
             return
         if min_items is not None and len(value) < min_items:
             errors.append(ValidationError(path, f"fewer than {min_items} items", "minItems"))
@@ -254,7 +280,9 @@ def array(item: Check, *, min_items: int | None = None, max_items: int | None = 
 def mapping(value_check: Check) -> Check:
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if not isinstance(value, Mapping):
-            errors.append(ValidationError(path, f"expected an object, got {_type_name(value)}", "type"))
+            errors.append(
+                ValidationError(path, f"expected an object, got {_type_name(value)}", "type")
+            )
             return
         for key, element in value.items():
             value_check(element, f"{path}/{_escape(str(key))}", errors)
@@ -307,7 +335,9 @@ def obj(
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if not isinstance(value, Mapping):
-            errors.append(ValidationError(path, f"expected an object, got {_type_name(value)}", "type"))
+            errors.append(
+                ValidationError(path, f"expected an object, got {_type_name(value)}", "type")
+            )
             return
         if subtypes:
             odata_type = value.get("@odata.type")
