@@ -302,3 +302,29 @@ def test_a_date_time_read_and_not_changed_is_written_back_exactly(seed_sdk: Any)
     assert out["startedDateTime"] == "2024-05-01T10:00:00Z"  # no offset: written as RFC 3339
     model.completed_date_time = datetime(2024, 6, 1, tzinfo=UTC)
     assert model.to_dict()["completedDateTime"] == "2024-06-01T00:00:00Z"
+
+
+def test_field_tables_are_built_on_first_use() -> None:
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    # Importing a large package must not build every model's tables; the first use of a
+    # model builds its own and its bases', and dispatch works before any are built.
+    script = """
+import edge_sdk
+from edge_sdk import _runtime as rt
+models = [edge_sdk.Entity, edge_sdk.Thing, edge_sdk.Gadget]
+assert all(isinstance(m.__dict__["_BY_ATTR"], rt._Unbuilt) for m in models)
+gadget = edge_sdk.Entity.from_dict({"@odata.type": "#example.gadget", "voltage": 12, "displayName": "g"})
+assert type(gadget) is edge_sdk.Gadget and gadget.voltage == 12
+assert all(isinstance(m.__dict__["_BY_ATTR"], dict) for m in models)
+assert not isinstance(edge_sdk.Dimensions.__dict__["_BY_ATTR"], dict)  # untouched
+print("ok")
+"""
+    folder = ROOT / "tests" / "golden" / "edge" / "sdk"
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr

@@ -307,10 +307,11 @@ class LearningSelfInitiatedCourse(LearningCourseActivity):
     """
 
 
-# Field tables come after the classes so a field may refer to any model, its own included.
+# Field tables come after the classes so a field may refer to any model, its own included;
+# each is built on the model's first use.
 ErrorDetails._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec("code", "code", None, None),
         _rt.FieldSpec("message", "message", None, None),
         _rt.FieldSpec("target", "target", None, None),
@@ -318,7 +319,7 @@ ErrorDetails._bind(
 )
 InnerError._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec("request_id", "request-id", None, None),
         _rt.FieldSpec("client_request_id", "client-request-id", None, None),
         _rt.FieldSpec("date", "date", _rt.parse_datetime, _rt.encode_datetime),
@@ -326,7 +327,7 @@ InnerError._bind(
 )
 MainError._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec("code", "code", None, None),
         _rt.FieldSpec("message", "message", None, None),
         _rt.FieldSpec("target", "target", None, None),
@@ -339,31 +340,33 @@ MainError._bind(
         _rt.FieldSpec("inner_error", "innerError", InnerError.from_dict, _rt.encode_model),
     ),
 )
-ODataError._bind(None, (_rt.FieldSpec("error", "error", MainError.from_dict, _rt.encode_model),))
+ODataError._bind(
+    None, lambda: (_rt.FieldSpec("error", "error", MainError.from_dict, _rt.encode_model),)
+)
 DateTimeTimeZone._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec("date_time", "dateTime", None, None),
         _rt.FieldSpec("time_zone", "timeZone", None, None),
     ),
 )
 Entity._bind(
     "#microsoft.graph.entity",
-    (
+    lambda: (
         _rt.FieldSpec("id", "id", None, None),
         _rt.FieldSpec("odata_type", "@odata.type", None, None),
     ),
 )
 ItemBody._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec("content", "content", None, None),
         _rt.FieldSpec("content_type", "contentType", _rt.enum_decoder(BodyType), _rt.encode_enum),
     ),
 )
 LearningCourseActivity._bind(
     "#microsoft.graph.learningCourseActivity",
-    (
+    lambda: (
         _rt.FieldSpec(
             "assigned_date_time", "assignedDateTime", _rt.parse_datetime, _rt.encode_datetime
         ),
@@ -387,11 +390,11 @@ LearningCourseActivity._bind(
     ),
 )
 LearningAssignment._bind(
-    "#microsoft.graph.learningAssignment", (_rt.FieldSpec("notes", "notes", None, None),)
+    "#microsoft.graph.learningAssignment", lambda: (_rt.FieldSpec("notes", "notes", None, None),)
 )
 LearningContent._bind(
     "#microsoft.graph.learningContent",
-    (
+    lambda: (
         _rt.FieldSpec("additional_tags", "additionalTags", _rt.list_decoder(None), None),
         _rt.FieldSpec("content_web_url", "contentWebUrl", None, None),
         _rt.FieldSpec("contributors", "contributors", _rt.list_decoder(None), None),
@@ -421,7 +424,7 @@ LearningContent._bind(
 )
 LearningCourseActivityCollectionResponse._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec(
             "value",
             "value",
@@ -433,7 +436,7 @@ LearningCourseActivityCollectionResponse._bind(
 )
 LearningProvider._bind(
     "#microsoft.graph.learningProvider",
-    (
+    lambda: (
         _rt.FieldSpec("display_name", "displayName", None, None),
         _rt.FieldSpec("login_web_url", "loginWebUrl", None, None),
         _rt.FieldSpec("long_logo_web_url_for_dark_theme", "longLogoWebUrlForDarkTheme", None, None),
@@ -454,4 +457,4 @@ LearningProvider._bind(
         ),
     ),
 )
-LearningSelfInitiatedCourse._bind("#microsoft.graph.learningSelfInitiatedCourse", ())
+LearningSelfInitiatedCourse._bind("#microsoft.graph.learningSelfInitiatedCourse", lambda: ())

@@ -136,10 +136,11 @@ class LearningSelfInitiatedCourse(LearningCourseActivity):
     started_date_time: datetime | None | UnsetType = UNSET
 
 
-# Field tables come after the classes so a field may refer to any model, its own included.
+# Field tables come after the classes so a field may refer to any model, its own included;
+# each is built on the model's first use.
 ErrorDetails._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec("code", "code", None, None),
         _rt.FieldSpec("message", "message", None, None),
         _rt.FieldSpec("target", "target", None, None),
@@ -147,7 +148,7 @@ ErrorDetails._bind(
 )
 InnerError._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec("request_id", "request-id", None, None),
         _rt.FieldSpec("client_request_id", "client-request-id", None, None),
         _rt.FieldSpec("date", "date", _rt.parse_datetime, _rt.encode_datetime),
@@ -155,7 +156,7 @@ InnerError._bind(
 )
 MainError._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec("code", "code", None, None),
         _rt.FieldSpec("message", "message", None, None),
         _rt.FieldSpec("target", "target", None, None),
@@ -168,10 +169,12 @@ MainError._bind(
         _rt.FieldSpec("inner_error", "innerError", InnerError.from_dict, _rt.encode_model),
     ),
 )
-ODataError._bind(None, (_rt.FieldSpec("error", "error", MainError.from_dict, _rt.encode_model),))
+ODataError._bind(
+    None, lambda: (_rt.FieldSpec("error", "error", MainError.from_dict, _rt.encode_model),)
+)
 LearningCourseActivity._bind(
     "#microsoft.vivaLearning.learningCourseActivity",
-    (
+    lambda: (
         _rt.FieldSpec("externalcourse_activity_id", "externalcourseActivityId", None, None),
         _rt.FieldSpec("learning_provider_id", "learningProviderId", None, None),
         _rt.FieldSpec("learning_content_id", "learningContentId", None, None),
@@ -186,7 +189,7 @@ LearningCourseActivity._bind(
 )
 LearningSelfInitiatedCourse._bind(
     "#microsoft.graph.learningSelfInitiatedCourse",
-    (
+    lambda: (
         _rt.FieldSpec(
             "started_date_time", "startedDateTime", _rt.parse_datetime, _rt.encode_datetime
         ),

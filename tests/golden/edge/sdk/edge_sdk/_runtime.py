@@ -249,6 +249,29 @@ def _odata_key(value: str) -> str:
     return value.lstrip("#").lower()
 
 
+# The class attributes a model's field tables live in (see `Model._build_tables`).
+_TABLES = ("_FIELDS", "_BY_JSON", "_BY_ATTR", "_DECODE", "_ENCODE", "_ODATA_ATTR")
+
+
+class _Unbuilt:
+    """Stands in for one of a model's field tables until it is first read; reading any
+    builds them all, which replaces these stand-ins with the tables themselves."""
+
+    __slots__ = ("fields", "name", "owner")
+
+    def __init__(
+        self, owner: type[Model], fields: Callable[[], tuple[FieldSpec, ...]], name: str
+    ) -> None:
+        self.owner = owner
+        self.fields = fields
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if isinstance(self.owner.__dict__.get(self.name), _Unbuilt):
+            self.owner._build_tables(self.fields())
+        return self.owner.__dict__[self.name]
+
+
 @dataclass_transform(kw_only_default=True)
 class Model:
     """Base of every generated model.
@@ -282,12 +305,27 @@ class Model:
         cls._SUBTYPES = {}
 
     @classmethod
-    def _bind(cls, odata_type: str | None, fields: tuple[FieldSpec, ...]) -> None:
-        """Attach the field table (own fields after the inherited ones) and register the
-        class under its `@odata.type` with every ancestor, for dispatch in `from_dict`."""
+    def _bind(cls, odata_type: str | None, fields: Callable[[], tuple[FieldSpec, ...]]) -> None:
+        """Register the class under its `@odata.type` with every ancestor (for dispatch in
+        `from_dict`), and attach its field tables, built from ``fields`` (the own fields)
+        on first use: building every model's tables at import would be most of a large
+        package's import time."""
+        for name in _TABLES:
+            setattr(cls, name, _Unbuilt(cls, fields, name))
+        cls._ODATA_TYPE = odata_type
+        if odata_type:
+            for ancestor in cls.__mro__:
+                if (
+                    isinstance(ancestor, type)
+                    and issubclass(ancestor, Model)
+                    and ancestor is not Model
+                ):
+                    ancestor._SUBTYPES[_odata_key(odata_type)] = cls
+
+    @classmethod
+    def _build_tables(cls, fields: tuple[FieldSpec, ...]) -> None:
+        """The field tables: the base's copied whole (in C), then the own fields added."""
         base = next(b for b in cls.__mro__[1:] if isinstance(b, type) and issubclass(b, Model))
-        # The base's tables are copied whole (in C) and only the own fields added: a large
-        # family binds in time proportional to its own fields, which keeps import fast.
         cls._FIELDS = base._FIELDS + fields
         cls._BY_JSON = {**base._BY_JSON, **{spec.json: spec for spec in fields}}
         cls._BY_ATTR = {**base._BY_ATTR, **{spec.attr: spec for spec in fields}}
@@ -299,15 +337,6 @@ class Model:
         cls._ENCODE = {**base._ENCODE, **{s.attr: (s.json, s.encode, s.read_only) for s in fields}}
         odata_field = cls._BY_JSON.get("@odata.type")
         cls._ODATA_ATTR = odata_field.attr if odata_field is not None else None
-        cls._ODATA_TYPE = odata_type
-        if odata_type:
-            for ancestor in cls.__mro__:
-                if (
-                    isinstance(ancestor, type)
-                    and issubclass(ancestor, Model)
-                    and ancestor is not Model
-                ):
-                    ancestor._SUBTYPES[_odata_key(odata_type)] = cls
 
     def __init__(self, **values: Any) -> None:
         known = self._BY_ATTR

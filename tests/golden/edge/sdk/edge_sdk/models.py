@@ -136,10 +136,11 @@ class ThingCollectionResponse(_rt.Model):
     odata_next_link: str | None | UnsetType = UNSET
 
 
-# Field tables come after the classes so a field may refer to any model, its own included.
+# Field tables come after the classes so a field may refer to any model, its own included;
+# each is built on the model's first use.
 Dimensions._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec("width", "width", None, None),
         _rt.FieldSpec("height", "height", None, None),
         _rt.FieldSpec("inner", "inner", Dimensions.from_dict, _rt.encode_model),
@@ -147,14 +148,14 @@ Dimensions._bind(
 )
 Entity._bind(
     "#example.entity",
-    (
+    lambda: (
         _rt.FieldSpec("id", "id", None, None, read_only=True),
         _rt.FieldSpec("odata_type", "@odata.type", None, None),
     ),
 )
 Thing._bind(
     "#example.thing",
-    (
+    lambda: (
         _rt.FieldSpec("display_name", "displayName", None, None),
         _rt.FieldSpec("code", "code", None, None),
         _rt.FieldSpec("score", "score", None, None),
@@ -178,10 +179,10 @@ Thing._bind(
         _rt.FieldSpec("class_", "class", None, None),
     ),
 )
-Gadget._bind("#example.gadget", (_rt.FieldSpec("voltage", "voltage", None, None),))
+Gadget._bind("#example.gadget", lambda: (_rt.FieldSpec("voltage", "voltage", None, None),))
 ThingCollectionResponse._bind(
     None,
-    (
+    lambda: (
         _rt.FieldSpec(
             "value", "value", _rt.list_decoder(Thing.from_dict), _rt.list_encoder(_rt.encode_model)
         ),
