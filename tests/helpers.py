@@ -1,7 +1,9 @@
-"""Helpers the tests share: the repository root and running the CLI as a user would."""
+"""Helpers the tests share: the repository root, running the CLI as a user would, a folder's
+contents, and the synthetic Graph-style spec of bench/make_spec.py."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,3 +24,39 @@ def run_cli(
         timeout=timeout,
         env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under ``folder``: file bytes, symlink targets, folders."""
+    result: dict[str, bytes | str] = {}
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(root) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                result[rel] = "-> " + os.readlink(path)
+            elif path.is_file():
+                result[rel] = path.read_bytes()
+            else:
+                result[rel] = "dir"
+    return result
+
+
+def synthetic_spec(schemas: int, paths: int) -> str:
+    """bench/make_spec.py's Graph-style spec as JSON text (JSON is YAML, without aliases)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from make_spec import make_spec
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return json.dumps(make_spec(schemas, paths))
+
+
+def rendered(text: str, source: str) -> dict[str, str]:
+    """A spec text rendered into package `pkg`, before black (validation skipped)."""
+    from generator.load import load_api
+    from generator.render import PackageInfo, render_package
+    from generator.spec_io import parse_spec_text
+
+    api = load_api(parse_spec_text(text, source), validate=False)
+    return render_package(api, PackageInfo("pkg", "pkg", "1.0.0"))

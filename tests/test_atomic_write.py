@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import ROOT, run_cli
+from helpers import ROOT, run_cli, snapshot
 
 from generator.pipeline import generate_output
 from generator.render import PackageInfo
@@ -107,20 +107,6 @@ def files_for(data: dict[str, Any]) -> dict[str, str]:
     return generate_output(json.dumps(data), "spec.json", PackageInfo(PACKAGE, "kill-sdk", "1.0.0"))
 
 
-def snapshot(folder: Path) -> dict[str, bytes | str]:
-    """Every entry under ``folder``: file bytes, symlink targets, folders."""
-    result: dict[str, bytes | str] = {}
-    for root, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            path = Path(root) / name
-            rel = path.relative_to(folder).as_posix()
-            if path.is_symlink():
-                result[rel] = "-> " + os.readlink(path)
-            elif path.is_file():
-                result[rel] = path.read_bytes()
-            else:
-                result[rel] = "dir"
-    return result
 
 
 def add_user_files(target: Path) -> None:

@@ -7,33 +7,14 @@ compare each file with `black.format_str` on the whole text.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import black
 import pytest
-from helpers import ROOT
+from helpers import ROOT, rendered, synthetic_spec
 
 from generator.cache import Cache
 from generator.format import _MODE, Workers, _safe_run, _units, format_files
-from generator.load import load_api
-from generator.render import PackageInfo, render_package
-from generator.spec_io import parse_spec_text
-
-
-def _rendered(text: str, source: str) -> dict[str, str]:
-    api = load_api(parse_spec_text(text, source), validate=False)
-    return render_package(api, PackageInfo("pkg", "pkg", "1.0.0"))
-
-
-def _synthetic(schemas: int, paths: int) -> str:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from make_spec import make_spec
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return json.dumps(make_spec(schemas, paths))
 
 
 def _assert_no_piece_falls_back(files: dict[str, str], job_lines: int) -> None:
@@ -53,13 +34,13 @@ def _assert_pieces_equal_whole(files: dict[str, str], tmp_path: Path, job_lines:
 @pytest.mark.parametrize("spec", ["specs/seed.yaml", "specs/learning.yaml", "tests/golden/edge/spec.yaml"])
 def test_golden_modules_cut_small_format_as_whole_files(spec: str, tmp_path: Path) -> None:
     path = ROOT / spec
-    files = _rendered(path.read_text(encoding="utf-8"), spec)
+    files = rendered(path.read_text(encoding="utf-8"), spec)
     _assert_no_piece_falls_back(files, 20)
     _assert_pieces_equal_whole(files, tmp_path, 20)
 
 
 def test_a_synthetic_graph_sdk_cut_small_formats_as_whole_files(tmp_path: Path) -> None:
-    files = _rendered(_synthetic(40, 80), "synthetic.json")
+    files = rendered(synthetic_spec(40, 80), "synthetic.json")
     client = _units(files["pkg/client.py"], 30)
     assert client is not None and len(client) > 20  # cut, the big class between members
     _assert_no_piece_falls_back(files, 30)
@@ -109,7 +90,7 @@ def test_single_quoted_triple_strings_are_formatted_whole(tmp_path: Path) -> Non
 
 
 def test_worker_processes_give_the_same_files(tmp_path: Path) -> None:
-    files = _rendered(_synthetic(60, 120), "synthetic.json")
+    files = rendered(synthetic_spec(60, 120), "synthetic.json")
     assert sum(text.count("\n") for text in files.values()) > 8000  # enough to use workers
     alone = format_files(files, jobs=1, cache=Cache("black", tmp_path / "alone"))
     with Workers(2) as workers:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import ROOT
+from helpers import ROOT, snapshot
 
 from generator import naming
 from generator.load import MAX_INHERITANCE_DEPTH, load_api
@@ -91,20 +91,6 @@ def base_spec(**schemas: Any) -> dict[str, Any]:
     }
 
 
-def snapshot(folder: Path) -> dict[str, bytes | str]:
-    """Every entry under ``folder`` with its bytes (files) or link target (symlinks)."""
-    result: dict[str, bytes | str] = {}
-    for root, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            path = Path(root) / name
-            rel = path.relative_to(folder).as_posix()
-            if path.is_symlink():
-                result[rel] = "-> " + os.readlink(path)
-            elif path.is_file():
-                result[rel] = path.read_bytes()
-            else:
-                result[rel] = "dir"
-    return result
 
 
 @pytest.fixture(scope="module")

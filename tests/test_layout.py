@@ -7,19 +7,12 @@ client, models and validators modules stable as a whole.
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-
 import black
 import pytest
-from helpers import ROOT
+from helpers import ROOT, rendered, synthetic_spec
 
 from generator.format import _MODE
 from generator.layout import layout
-from generator.load import load_api
-from generator.render import PackageInfo, render_package
-from generator.spec_io import parse_spec_text
 
 LONG = "x" * 30
 
@@ -66,23 +59,14 @@ def test_layout_leaves_lines_it_cannot_read_alone() -> None:
 
 @pytest.mark.parametrize("spec", ["specs/seed.yaml", "specs/learning.yaml", "tests/golden/edge/spec.yaml"])
 def test_rendered_modules_are_already_black_stable(spec: str) -> None:
-    path = ROOT / spec
-    api = load_api(parse_spec_text(path.read_text(encoding="utf-8"), str(path)), validate=False)
-    files = render_package(api, PackageInfo("pkg", "pkg", "1.0.0"))
+    files = rendered((ROOT / spec).read_text(encoding="utf-8"), spec)
     for name in ("client.py", "models.py", "validators.py"):
         text = files[f"pkg/{name}"]
         assert _black(text) == text, f"{spec}: {name} is not laid out as black lays it out"
 
 
 def test_the_synthetic_graph_spec_renders_black_stable() -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from make_spec import make_spec
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    text = json.dumps(make_spec(40, 80))  # JSON is YAML, without aliases
-    api = load_api(parse_spec_text(text, "synthetic.yaml"), validate=False)
-    files = render_package(api, PackageInfo("pkg", "pkg", "1.0.0"))
+    files = rendered(synthetic_spec(40, 80), "synthetic.json")
     for name in ("client.py", "models.py", "validators.py"):
         text = files[f"pkg/{name}"]
         assert _black(text) == text, name
