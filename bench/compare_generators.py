@@ -440,16 +440,8 @@ def run_tool(
                 tool.name, "failed", f"exit {got.rc}: {tail[0][:200]}", wall_s=got.wall
             )
         runs.append(got)
-    res = Result(
-        tool.name,
-        "ok",
-        wall_s=statistics.median(r.wall for r in runs),
-        walls_s=[round(r.wall, 3) for r in runs],
-        cpu_s=statistics.median(r.cpu for r in runs),
-        peak_rss_mb=statistics.median(r.maxrss_kb for r in runs) / 1024,
-        tree_rss_mb=statistics.median(r.tree_kb for r in runs) / 1024,
-        notes=tool.notes(runs[-1].log_tail),
-    )
+    res = summary(tool.name, runs)
+    res.notes = tool.notes(runs[-1].log_tail)
     if not tool.makes_code:
         return res
     res.files, res.py_lines, size = output_stats(out)
@@ -475,6 +467,19 @@ def run_tool(
     else:
         res.installed_mb = size_or_error
     return res
+
+
+def summary(name: str, runs: list[Run]) -> Result:
+    """The medians of a tool's successful runs."""
+    return Result(
+        name,
+        "ok",
+        wall_s=statistics.median(r.wall for r in runs),
+        walls_s=[round(r.wall, 3) for r in runs],
+        cpu_s=statistics.median(r.cpu for r in runs),
+        peak_rss_mb=statistics.median(r.maxrss_kb for r in runs) / 1024,
+        tree_rss_mb=statistics.median(r.tree_kb for r in runs) / 1024,
+    )
 
 
 def _first_with_description(value: Any) -> dict[str, Any] | None:
@@ -542,17 +547,7 @@ def incremental_results(spec: Path, doc: dict[str, Any], work: Path, repeat: int
                 break
             runs.append(got)
         else:
-            results.append(
-                Result(
-                    label,
-                    "ok",
-                    wall_s=statistics.median(r.wall for r in runs),
-                    walls_s=[round(r.wall, 3) for r in runs],
-                    cpu_s=statistics.median(r.cpu for r in runs),
-                    peak_rss_mb=statistics.median(r.maxrss_kb for r in runs) / 1024,
-                    tree_rss_mb=statistics.median(r.tree_kb for r in runs) / 1024,
-                )
-            )
+            results.append(summary(label, runs))
     return results
 
 

@@ -34,8 +34,8 @@ from black.mode import Mode, TargetVersion
 from black.parsing import InvalidInput
 
 from generator.cache import Cache, key
+from generator.layout import LINE_LENGTH
 
-LINE_LENGTH = 100
 _MODE = Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
 _MODE_KEY = f"black {version('black')} py311 {LINE_LENGTH}"
 JOB_LINES = 1200  # about what black formats in a quarter of a second

@@ -16,7 +16,7 @@ import re
 
 from generator.escape import Code
 
-LINE_LENGTH = 100  # black's line length in `generator.format`
+LINE_LENGTH = 100  # black's line length for generated code (`generator.format` uses it)
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 
 

@@ -90,37 +90,26 @@ def _generate(
     error when the spec is invalid, so a bad spec reads the same as before."""
     # Forked before the spec makes this process large; a small spec is formatted here.
     with Workers(jobs if len(text) >= PARALLEL_MIN_SPEC_CHARS else 1) as workers:
-        return _generate_with(text, source, selection, progress, work, workers)
-
-
-def _generate_with(
-    text: str,
-    source: str,
-    selection: Selection,
-    progress: Progress,
-    work: Callable[[Api, Workers], _R],
-    workers: Workers,
-) -> _R:
-    progress.stage("load")
-    spec = parse_spec_text(text, source)
-    if not selection.is_everything():
-        spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.text)
-    valid = Cache("valid")
-    digest = key(_VALIDATOR_KEY, validity_digest(spec.data), repr(selection))
-    # It checks the `$ref`s before the validator runs.
-    verdict = None if valid.get(digest) == "valid" else Verdict(spec)
-    try:
-        api = load_api(spec, validate=False)
-        del spec  # rendering needs only the IR: the spec goes once the validator is done
-        result = work(api, workers)
-    except Exception:
+        progress.stage("load")
+        spec = parse_spec_text(text, source)
+        if not selection.is_everything():
+            spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.text)
+        valid = Cache("valid")
+        digest = key(_VALIDATOR_KEY, validity_digest(spec.data), repr(selection))
+        # It checks the `$ref`s before the validator runs.
+        verdict = None if valid.get(digest) == "valid" else Verdict(spec)
+        try:
+            api = load_api(spec, validate=False)
+            del spec  # rendering needs only the IR: the spec goes once the validator is done
+            result = work(api, workers)
+        except Exception:
+            if verdict is not None:
+                verdict.wait()  # an invalid spec's own error explains the failure best
+            raise
         if verdict is not None:
-            verdict.wait()  # an invalid spec's own error explains the failure best
-        raise
-    if verdict is not None:
-        verdict.wait()
-        valid.put(digest, "valid")
-    return result
+            verdict.wait()
+            valid.put(digest, "valid")
+        return result
 
 
 def generate_files(
@@ -128,15 +117,15 @@ def generate_files(
     info: PackageInfo,
     templates: Path | None = None,
     *,
-    jobs: int | None = None,
     progress: Progress = QUIET,
     workers: Workers | None = None,
 ) -> dict[str, str]:
-    """render + format: the IR to the SDK project's files."""
+    """render + format: the IR to the SDK project's files (formatted in ``workers`` when
+    given, else in workers of its own if the output is large)."""
     progress.stage("render")
     rendered = render_package(api, info, templates)
     progress.stage("format")
-    return format_files(rendered, jobs=jobs, progress=progress.count, workers=workers)
+    return format_files(rendered, progress=progress.count, workers=workers)
 
 
 @dataclass(frozen=True)
@@ -185,7 +174,7 @@ def run_build(
         return release, files
 
     release, files = _generate(
-        spec_text, str(build.spec), build.selection, progress, generate, jobs or None
+        spec_text, str(build.spec), build.selection, progress, generate, jobs
     )
     files[SPEC_COPY] = spec_text
     files[CHANGELOG] = release.changelog
@@ -224,7 +213,7 @@ def generate_output(
         lambda api, workers: generate_files(
             api, info, templates, progress=progress, workers=workers
         ),
-        jobs or None,
+        jobs,
     )
     files[FINGERPRINT] = fingerprint_text(inputs, files)
     return files
