@@ -186,12 +186,10 @@ def validate_spec(spec: SpecFile) -> None:
                 line=spec.line_of(ptr),
                 pointer=ptr,
             )
-    # Imported here: only the validating process needs it (it is large and slow to import).
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    # Imported here: only validation needs it (openapi-spec-validator is slow to import).
+    from generator.spec_validator import validator_for
 
-    validator_class = (
-        OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    )
+    validator_class = validator_for(version)
     try:
         error = _deep_call(lambda: next(iter(validator_class(spec.data).iter_errors()), None))
     except RecursionError:

@@ -11,13 +11,12 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
 from generator.errors import InputError
 from generator.lint import schemas
 from generator.lint.core import Hit
 from generator.load import check_local_refs
 from generator.spec_io import SpecFile, escape_pointer_token, pointer
+from generator.spec_validator import validator_for
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TODO = re.compile(r"\b(TODO|TBD|FIXME)\b")
@@ -111,7 +110,7 @@ class _SpecLinter:
 
     def validity(self) -> None:
         version = str(self.data.get("openapi", ""))
-        cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+        cls = validator_for(version)
         try:
             # Before the validator resolves anything: it would fetch remote refs and read files.
             check_local_refs(self.spec)

@@ -1,0 +1,76 @@
+"""generator.spec_validator: the library's verdicts, every one, only faster."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+import yaml
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from generator.spec_validator import validator_for
+from tests.helpers import ROOT
+
+
+def _errors(cls: type[Any], data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    return [(tuple(e.absolute_path), e.message) for e in cls(data).iter_errors()]
+
+
+def _edge() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "tests/golden/edge/spec.yaml").read_text(encoding="utf-8"))
+
+
+def _broken_variants() -> list[dict[str, Any]]:
+    """The edge spec broken in several places at once, each a different kind of error."""
+    variants = []
+    spec = _edge()
+    schemas = spec["components"]["schemas"]
+    name = next(iter(schemas))
+    first = copy.deepcopy(spec)
+    first["components"]["schemas"][name]["type"] = "objekt"
+    variants.append(first)
+    second = copy.deepcopy(spec)
+    for path_item in second["paths"].values():
+        for operation in path_item.values():
+            if isinstance(operation, dict):
+                operation.pop("responses", None)
+    variants.append(second)
+    third = copy.deepcopy(spec)
+    for schema in third["components"]["schemas"].values():
+        schema["required"] = "not-a-list"
+        schema["default"] = {"unexpected": True} if schema.get("type") == "string" else 7
+    variants.append(third)
+    return variants
+
+
+def test_the_edge_spec_is_valid_for_both() -> None:
+    spec = _edge()
+    assert _errors(validator_for(spec["openapi"]), spec) == []
+    assert _errors(OpenAPIV30SpecValidator, spec) == []
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_every_error_is_the_librarys_own_in_the_same_order(index: int) -> None:
+    spec = _broken_variants()[index]
+    expected = _errors(OpenAPIV30SpecValidator, spec)
+    assert expected, "the variant must be invalid"
+    assert _errors(validator_for("3.0.3"), spec) == expected
+
+
+def test_a_31_spec_gets_the_31_validator() -> None:
+    spec = _edge()
+    spec["openapi"] = "3.1.0"
+    cls = validator_for("3.1.0")
+    assert issubclass(cls, OpenAPIV31SpecValidator)
+    assert _errors(cls, spec) == _errors(OpenAPIV31SpecValidator, spec)
+
+
+def test_the_schema_validator_keeps_its_records_in_sets() -> None:
+    validator = validator_for("3.0.3")(_edge())
+    schema_validator = validator.keyword_validators_registry["schema"]
+    for name in ("visited_schema_ids", "meta_checked_schema_ids"):
+        records = getattr(schema_validator, name)
+        assert isinstance(records, list) and type(records) is not list
+        records.append(12345)
+        assert 12345 in records and 54321 not in records
