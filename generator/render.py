@@ -104,24 +104,20 @@ def annotation(type_ref: TypeRef, names: _Names) -> str:
     return f"dict[str, {annotation(type_ref.value, names)}]"
 
 
-def codec(type_ref: TypeRef, names: _Names) -> tuple[str | None, str | None]:
-    """(decoder, encoder) expressions for a field table; None where JSON is the value."""
+def kind(type_ref: TypeRef, names: _Names) -> str | None:
+    """The runtime's kind of a value (`_runtime.Kind`): how it goes between JSON and
+    Python, both ways. None where the JSON value is the Python value."""
     if isinstance(type_ref, Primitive):
         if type_ref.kind == "string" and type_ref.format == "date-time":
-            return "_rt.parse_datetime", "_rt.encode_datetime"
+            return "_rt.DATETIME"
         if type_ref.kind == "string" and type_ref.format == "date":
-            return "_rt.parse_date", "_rt.encode_date"
-        return None, None
-    if isinstance(type_ref, EnumRef):
-        return f"_rt.enum_decoder({names.classes[type_ref.name]})", "_rt.encode_enum"
-    if isinstance(type_ref, ModelRef):
-        return f"{names.classes[type_ref.name]}.from_dict", "_rt.encode_model"
-    inner_type = type_ref.item if isinstance(type_ref, ArrayOf) else type_ref.value
-    decode, encode = codec(inner_type, names)
-    kind = "list" if isinstance(type_ref, ArrayOf) else "map"
-    return f"_rt.{kind}_decoder({decode or 'None'})", (
-        f"_rt.{kind}_encoder({encode})" if encode else None
-    )
+            return "_rt.DATE"
+        return None
+    if isinstance(type_ref, (EnumRef, ModelRef)):
+        return names.classes[type_ref.name]
+    if isinstance(type_ref, ArrayOf):
+        return f"_rt.list_of({kind(type_ref.item, names)})"
+    return f"_rt.map_of({kind(type_ref.value, names)})"
 
 
 def check(
@@ -187,8 +183,7 @@ def _kwargs(**values: Any) -> str:
 class FieldView:
     field: Field
     annotation: Code
-    decode: Code
-    encode: Code
+    kind: Code | None
     check: Code
 
 
@@ -224,21 +219,23 @@ class OperationView:
     """One operation for the client templates.
 
     ``returns`` is what the method returns (for a pageable list: the item type);
-    ``decode`` turns the JSON answer (or each item) into it, None for an empty answer;
-    ``body_mode`` is how a body is sent (see `_http.Endpoint`).
+    ``result_kind`` is how the JSON answer (or each item) becomes it (`_runtime.Kind`),
+    None for an empty answer. ``body_kind`` is the body's model class, or `_rt.JSON` for
+    any other body. ``checks`` is strict mode's (body, answer) check keys when they are
+    not the models' own (see `_http.Method`), else None.
     """
 
     op: Operation
+    method: Code
     path: Code
     params: tuple[ParamView, ...]
     query_names: Code
     header_names: Code
     body_annotation: Code | None
-    body_mode: Code | None
-    body_check: Code | None
+    body_kind: Code | None
     returns: Code
-    decode: Code | None
-    response_check: Code | None
+    result_kind: Code | None
+    checks: Code | None
     paged: bool
 
 
@@ -306,7 +303,7 @@ class _Builder:
         text = annotation(field.type, self.names)
         if field.nullable:
             text += " | None"
-        decode, encode = codec(field.type, self.names)
+        field_kind = kind(field.type, self.names)
         value_check = self.shared_check(
             check(field.type, field.constraints, self.names, self.enums, field.nullable)
         )
@@ -314,8 +311,7 @@ class _Builder:
         return FieldView(
             field,
             Code(text + " | UnsetType"),
-            Code(decode or "None"),
-            Code(encode or "None"),
+            None if field_kind is None else Code(field_kind),
             Code(value_check),
         )
 
@@ -375,11 +371,6 @@ class _Builder:
             ancestors=pyliteral(tuple(self.names.classes[a.name] for a in self.chain(model)[:-1])),
         )
 
-    def value_decode(self, type_ref: TypeRef) -> str:
-        """A decoder for a whole answer; plain JSON values pass through `_rt.identity`."""
-        decode, _ = codec(type_ref, self.names)
-        return decode or "_rt.identity"
-
     def operation_view(self, op: Operation) -> OperationView:
         params = tuple(
             ParamView(
@@ -394,42 +385,47 @@ class _Builder:
             )
             for p in op.parameters
         )
-        body_annotation = body_mode = body_check = None
+        body_annotation = body_kind = None
+        checks: list[str | None] = [None, None]
+        own_checks = True  # both checks are the models' own (or none)
         if op.request_body is not None:
             body_type = op.request_body.type
             text = annotation(body_type, self.names)
             if isinstance(body_type, ModelRef):
                 body_annotation = Code(f"{text} | Mapping[str, Any]")
-                body_mode = pystr("patch" if op.method == "PATCH" else "full")
+                body_kind = Code(text)
             else:
                 body_annotation = Code(text)
-                body_mode = pystr("json")
-            body_check = self.operation_check(body_type)
+                body_kind = Code("_rt.JSON")
+                own_checks = False
+            checks[0] = self.operation_check(body_type)
         success = op.success
-        result_type = (
-            op.page_item if op.page_item is not None else (success.type if success else None)
-        )
+        # A list that takes a body is returned as one page: the pages after the first are
+        # fetched with GET from `@odata.nextLink`, which cannot carry the body again.
+        paged = op.page_item is not None and op.request_body is None
+        result_type = op.page_item if paged else (success.type if success else None)
         returns = Code("None")
-        decode = response_check = None
+        result_kind = None
         if result_type is not None:
             returns = Code(annotation(result_type, self.names))
-            decode = Code(self.value_decode(result_type))
-            response_check = self.operation_check(result_type)
+            result_kind = Code(kind(result_type, self.names) or "_rt.JSON")
+            checks[1] = self.operation_check(result_type)
+            own_checks = own_checks and isinstance(result_type, ModelRef)
         self.spend(op.path, op.summary, op.description, *(p.description for p in params))
-        self.spend(*(text for text in (body_check, response_check) if text is not None))
+        self.spend(*(text for text in checks if text is not None))
         return OperationView(
             op=op,
+            method=Code(op.method.lower()),
             path=pystr(op.path),
             params=params,
             query_names=pyliteral(tuple(p.name for p in params if p.location == "query")),
             header_names=pyliteral(tuple(p.name for p in params if p.location == "header")),
             body_annotation=body_annotation,
-            body_mode=body_mode,
-            body_check=body_check,
+            body_kind=body_kind,
             returns=returns,
-            decode=decode,
-            response_check=response_check,
-            paged=op.page_item is not None,
+            result_kind=result_kind,
+            checks=None if own_checks else Code(f"({checks[0] or 'None'}, {checks[1] or 'None'})"),
+            paged=paged,
         )
 
 
@@ -440,18 +436,18 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "info": "`PackageInfo`: package, distribution, version (raw text: filter it)",
     "package": "the package name as `Code` (an identifier)",
     "models": "`ModelView`s, bases first: `.model` (`ir.Model`), `.base_class`, `.base_key`, `.odata_type`, `.own` "
-    "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.decode`, `.encode`, `.check`), `.required`, "
+    "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.kind` (None: JSON as is), `.check`), `.required`, "
     "`.own_required`, `.subtypes`, `.dispatch_key`, `.ancestors`",
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
     "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`: path, query, header ones), "
-    "`.query_names`, `.header_names`, `.body_annotation`, `.body_mode`, `.body_check`, `.returns`, `.decode`, "
-    "`.response_check`, `.paged`",
+    "`.method` (lower case), `.query_names`, `.header_names`, `.body_annotation`, `.body_kind`, `.returns`, "
+    "`.result_kind`, `.checks`, `.paged`",
     "base_url": "the spec's first server as a Python string literal (`Code`)",
     "has_base_url": "whether the spec names a server (bool)",
     "model_exports": "class names for `models.__all__`, in linter order (`Code`)",
     "model_imports": "class names sorted for an import list (`Code`)",
     "validator_exports": "names for `validators.__all__` (`Code`)",
-    "package_exports": "names for the package's `__all__` (`Code`)",
+    "package_exports": "names for the package's `__all__` besides the models' (`Code`)",
     "model_uses": "identifiers used by model annotations and codecs (set of str, for conditional imports)",
     "client_uses": "identifiers used by client annotations and codecs (set of str)",
     "client_classes": "model and enum classes the client needs to import (`Code`)",
@@ -459,7 +455,7 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "client_needs_rt": "whether the client module uses the runtime module (bool)",
     "has_optional_params": "whether any operation has an optional parameter (bool)",
     "shared_checks": "(name, check expression) pairs the validators module defines once (`Code`)",
-    "operation_checks": "the shared checks' names that operations' `.body_check`/`.response_check` use (`Code`)",
+    "operation_checks": "the shared checks' names that operations' `.checks` use (`Code`)",
 }
 
 
@@ -516,20 +512,14 @@ def _words(texts: Iterable[str]) -> set[str]:
 
 
 def _model_words(models: Sequence[ModelView]) -> set[str]:
-    return _words(t for view in models for f in view.all_fields for t in (f.annotation, f.decode))
+    return _words(t for view in models for f in view.all_fields for t in (f.annotation, f.kind) if t)
 
 
 def _client_words(operations: Sequence[OperationView]) -> set[str]:
     texts: list[str] = []
     for view in operations:
         texts.extend(p.annotation for p in view.params)
-        for value in (
-            view.body_annotation,
-            view.body_check,
-            view.returns,
-            view.decode,
-            view.response_check,
-        ):
+        for value in (view.body_annotation, view.body_kind, view.returns, view.result_kind):
             if value is not None:
                 texts.append(value)
     return _words(texts)
@@ -563,7 +553,7 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
                 ["ValidationError", *(f"validate_{m.snake_name}" for m in api.models)]
             )
         ],
-        "package_exports": [Code(n) for n in export_order([*_PACKAGE_NAMES, *class_names])],
+        "package_exports": [Code(n) for n in export_order(_PACKAGE_NAMES)],
         "model_uses": model_words,
         "client_uses": client_words,
         "client_classes": [Code(name) for name in class_names if name in client_words],

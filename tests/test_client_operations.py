@@ -84,3 +84,18 @@ def test_operations_look_like_methods(edge_sdk: Any, http_server: ScriptedServer
     assert http_server.requests[0].url_path == "/things/t9"
     with pytest.raises(TypeError, match="operation of Client and AsyncClient only"):
         op.__get__(object())
+
+
+def test_decorators_derive_how_the_body_is_sent_and_which_checks_apply(edge_sdk: Any) -> None:
+    client = edge_sdk.Client
+    create = client.things_create_thing.endpoint
+    assert (create.method, create.body, create.checks) == ("POST", "full", ("Thing", "Thing"))
+    update = client.things_update_thing.endpoint
+    assert (update.method, update.body, update.checks) == ("PATCH", "patch", ("Thing", None))
+    assert update.decode is None  # no answer to read
+    # A plain JSON body and an answer that is not a model name their checks explicitly.
+    tags = client.things_tags_set_tag_counts.endpoint
+    assert tags.body == "json" and tags.checks[0].startswith("_C") and tags.checks[1].startswith("_C")
+    listed = client.things_list_things.endpoint
+    assert (listed.method, listed.paged, listed.checks) == ("GET", True, (None, "Thing"))
+    assert listed.decode({"id": "a"}) == edge_sdk.Thing(id="a")

@@ -328,3 +328,55 @@ print("ok")
         [sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, timeout=60
     )
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
+
+
+def test_each_kind_of_field_reads_and_writes_its_values(edge_sdk: Any) -> None:
+    # A field's one kind drives both directions; these models use every kind the runtime has.
+    rt = edge_sdk._runtime
+    color = rt.OpenEnum("Color", {"RED": "red"})
+
+    class Leaf(rt.Model):
+        pass
+
+    class Box(rt.Model):
+        pass
+
+    Leaf._bind(None, lambda: (rt.FieldSpec("n", "n"),))
+    Box._bind(
+        None,
+        lambda: (
+            rt.FieldSpec("when", "when", rt.DATETIME),
+            rt.FieldSpec("day", "day", rt.DATE),
+            rt.FieldSpec("color", "color", color),
+            rt.FieldSpec("leaf", "leaf", Leaf),
+            rt.FieldSpec("grid", "grid", rt.list_of(rt.list_of(Leaf))),
+            rt.FieldSpec("by_name", "byName", rt.map_of(color)),
+            rt.FieldSpec("tags", "tags", rt.list_of(None)),
+            rt.FieldSpec("secret", "secret", read_only=True),
+        ),
+    )
+    data = {
+        "when": "2024-05-01T10:00:00Z",
+        "day": "2024-05-01",
+        "color": "blue",
+        "leaf": {"n": 1},
+        "grid": [[{"n": 2}, None], []],
+        "byName": {"a": "red", "b": None},
+        "tags": ["x", 1],
+        "secret": "s",
+    }
+    box = Box.from_dict(data)
+    assert box.when == datetime(2024, 5, 1, 10, tzinfo=UTC)
+    assert str(box.day) == "2024-05-01"
+    assert box.color == "blue" and not box.color.is_known
+    assert type(box.leaf) is Leaf and box.grid[0][0].n == 2 and box.grid[0][1] is None
+    assert box.by_name["a"] is color.RED and box.by_name["b"] is None
+    assert box.to_dict() == data
+    assert "secret" not in box.to_dict(include_read_only=False)
+    box.day = box.day.replace(day=2)
+    assert box.to_patch_dict() == {"day": "2024-05-02"}
+    with pytest.raises(rt.DecodeError) as caught:
+        Box.from_dict({"grid": [[{"n": 1}, 5]]})
+    assert caught.value.path == "/grid/0/1"
+    with pytest.raises(rt.DecodeError, match="expected an array"):
+        Box.from_dict({"tags": "x"})

@@ -316,7 +316,7 @@ def check_python(name: str, text: str, marker: str, allowed: set[str]) -> None:
             found.append(node.name)
         elif isinstance(node, ast.arg) or isinstance(node, ast.keyword) and node.arg:
             found.append(node.arg)
-        elif isinstance(node, ast.alias):
+        elif isinstance(node, ast.alias) and node.name != "*":  # `*`: the package's own
             found.extend(
                 part for part in (*node.name.split("."), node.asname or "") if part
             )

@@ -10,6 +10,7 @@ The clients (and httpx under them) and the validators are imported on first use,
 
 from typing import TYPE_CHECKING, Any
 
+from . import models as _models
 from ._runtime import UNSET, DecodeError, UnsetType
 from .errors import (
     ApiError,
@@ -26,24 +27,7 @@ from .errors import (
     ThrottledError,
     TransportError,
 )
-from .models import (
-    AssignmentType,
-    BodyType,
-    CourseStatus,
-    DateTimeTimeZone,
-    Entity,
-    ErrorDetails,
-    InnerError,
-    ItemBody,
-    LearningAssignment,
-    LearningContent,
-    LearningCourseActivity,
-    LearningCourseActivityCollectionResponse,
-    LearningProvider,
-    LearningSelfInitiatedCourse,
-    MainError,
-    ODataError,
-)
+from .models import *  # every model and enum: the names in `models.__all__`
 
 if TYPE_CHECKING:
     from . import validators
@@ -78,29 +62,13 @@ __version__ = "1.0.0"
 __all__ = [
     "UNSET",
     "ApiError",
-    "AssignmentType",
     "AsyncClient",
     "AuthError",
     "BadRequestError",
-    "BodyType",
     "Client",
     "ConflictError",
-    "CourseStatus",
-    "DateTimeTimeZone",
     "DecodeError",
-    "Entity",
-    "ErrorDetails",
-    "InnerError",
-    "ItemBody",
-    "LearningAssignment",
-    "LearningContent",
-    "LearningCourseActivity",
-    "LearningCourseActivityCollectionResponse",
-    "LearningProvider",
-    "LearningSelfInitiatedCourse",
-    "MainError",
     "NotFoundError",
-    "ODataError",
     "RequestTimeoutError",
     "RequestValidationError",
     "ResponseDecodeError",
@@ -114,3 +82,4 @@ __all__ = [
     "ValidationError",
     "validators",
 ]
+__all__ += _models.__all__

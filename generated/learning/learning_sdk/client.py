@@ -40,14 +40,19 @@ def _check(key: str) -> _v.Check:
 
 
 class _Operations:
-    """Every operation of the API, shared by `Client` and `AsyncClient`."""
+    """Every operation of the API, shared by `Client` and `AsyncClient`.
 
-    @_http.operation(
-        "POST",
+    - A list operation yields every item of the collection, following `@odata.nextLink`
+      page by page.
+    - A PATCH sends only what changed on a model ``body`` (`Model.to_patch_dict()`); a
+      mapping is sent as it is.
+    - ``headers`` are sent with that one request, besides the client's own.
+    """
+
+    @_http.post(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities",
-        body="full",
-        decode=LearningCourseActivity.from_dict,
-        checks=("LearningCourseActivity", "LearningCourseActivity"),
+        body=LearningCourseActivity,
+        returns=LearningCourseActivity,
     )
     def create_learning_course_activity(
         self,
@@ -67,9 +72,8 @@ class _Operations:
             Application: LearningAssignedCourse.ReadWrite.All, LearningSelfInitiatedCourse.ReadWrite.All
         """
 
-    @_http.operation(
-        "DELETE",
-        "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}",
+    @_http.delete(
+        "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}"
     )
     def delete_learning_course_activity(
         self, registration_id: str, learning_course_activity_id: str, *, headers: Headers = None
@@ -86,12 +90,10 @@ class _Operations:
             Application: LearningAssignedCourse.ReadWrite.All, LearningSelfInitiatedCourse.ReadWrite.All
         """
 
-    @_http.operation(
-        "GET",
+    @_http.get(
         "/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
         query=("$select",),
-        decode=LearningCourseActivity.from_dict,
-        checks=(None, "LearningCourseActivity"),
+        returns=LearningCourseActivity,
     )
     def get_learning_course_activity(
         self,
@@ -109,12 +111,10 @@ class _Operations:
             select: Select properties to be returned
         """
 
-    @_http.operation(
-        "GET",
+    @_http.get(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities(externalCourseActivityId='{externalCourseActivityId}')",
         query=("$select",),
-        decode=LearningCourseActivity.from_dict,
-        checks=(None, "LearningCourseActivity"),
+        returns=LearningCourseActivity,
     )
     def get_learning_course_activity_by_external_course_activity_id(
         self,
@@ -134,12 +134,10 @@ class _Operations:
             select: Select properties to be returned
         """
 
-    @_http.operation(
-        "GET",
+    @_http.get(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}",
         query=("$select",),
-        decode=LearningCourseActivity.from_dict,
-        checks=(None, "LearningCourseActivity"),
+        returns=LearningCourseActivity,
     )
     def get_learning_course_activity_for_learning_provider(
         self,
@@ -159,12 +157,10 @@ class _Operations:
             select: Select properties to be returned
         """
 
-    @_http.operation(
-        "GET",
+    @_http.get(
         "/me/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
         query=("$select",),
-        decode=LearningCourseActivity.from_dict,
-        checks=(None, "LearningCourseActivity"),
+        returns=LearningCourseActivity,
     )
     def get_learning_course_activity_for_me(
         self,
@@ -182,12 +178,10 @@ class _Operations:
             select: Select properties to be returned
         """
 
-    @_http.operation(
-        "GET",
+    @_http.get(
         "/users/{userId}/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
         query=("$select",),
-        decode=LearningCourseActivity.from_dict,
-        checks=(None, "LearningCourseActivity"),
+        returns=LearningCourseActivity,
     )
     def get_learning_course_activity_for_user(
         self,
@@ -207,12 +201,10 @@ class _Operations:
             select: Select properties to be returned
         """
 
-    @_http.paged(
-        "GET",
+    @_http.get.paged(
         "/me/employeeExperience/learningCourseActivities",
         query=("$count", "$select", "$skip", "$top"),
-        decode=LearningCourseActivity.from_dict,
-        checks=(None, "LearningCourseActivity"),
+        returns=LearningCourseActivity,
     )
     def list_learning_course_activities(
         self,
@@ -227,8 +219,6 @@ class _Operations:
 
         Get a list of the learningCourseActivity objects (assigned or self-initiated) for a user.
 
-        Yields every item of the collection, following `@odata.nextLink` page by page.
-
         Args:
             count: Include count of items
             select: Select properties to be returned
@@ -236,12 +226,10 @@ class _Operations:
             top: Show only the first n items
         """
 
-    @_http.paged(
-        "GET",
+    @_http.get.paged(
         "/users/{userId}/employeeExperience/learningCourseActivities",
         query=("$count", "$select", "$skip", "$top"),
-        decode=LearningCourseActivity.from_dict,
-        checks=(None, "LearningCourseActivity"),
+        returns=LearningCourseActivity,
     )
     def list_learning_course_activities_for_user(
         self,
@@ -257,8 +245,6 @@ class _Operations:
 
         Get a list of the learningCourseActivity objects (assigned or self-initiated) for a user.
 
-        Yields every item of the collection, following `@odata.nextLink` page by page.
-
         Args:
             user_id: path parameter userId
             count: Include count of items
@@ -267,11 +253,9 @@ class _Operations:
             top: Show only the first n items
         """
 
-    @_http.operation(
-        "PATCH",
+    @_http.patch(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}",
-        body="patch",
-        checks=("LearningCourseActivity", None),
+        body=LearningCourseActivity,
     )
     def update_learning_course_activity(
         self,
@@ -284,8 +268,6 @@ class _Operations:
         """Update learningCourseActivity: `PATCH /employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}`.
 
         Update the properties of a learningCourseActivity object.
-
-        Sends only what changed on ``body`` (`Model.to_patch_dict()`).
 
         Args:
             registration_id: path parameter registrationId

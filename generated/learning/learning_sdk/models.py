@@ -31,11 +31,7 @@ __all__ = [
 
 
 class AssignmentType(_rt.OpenEnum):
-    """microsoft.graph.assignmentType
-
-    Schema `microsoft.graph.assignmentType`. Evolvable: values added to the service later
-    are kept as they are (``is_known`` is False for them) instead of raising.
-    """
+    """Schema `microsoft.graph.assignmentType`. Evolvable: values added later are kept (``is_known`` False)."""
 
     REQUIRED = "required"
     RECOMMENDED = "recommended"
@@ -44,20 +40,14 @@ class AssignmentType(_rt.OpenEnum):
 
 
 class BodyType(_rt.OpenEnum):
-    """microsoft.graph.bodyType
-
-    Schema `microsoft.graph.bodyType`.
-    """
+    """Schema `microsoft.graph.bodyType`."""
 
     TEXT = "text"
     HTML = "html"
 
 
 class CourseStatus(_rt.OpenEnum):
-    """microsoft.graph.courseStatus
-
-    Schema `microsoft.graph.courseStatus`.
-    """
+    """Schema `microsoft.graph.courseStatus`."""
 
     NOT_STARTED = "notStarted"
     IN_PROGRESS = "inProgress"
@@ -65,9 +55,7 @@ class CourseStatus(_rt.OpenEnum):
 
 
 class ErrorDetails(_rt.Model):
-    """microsoft.graph.ODataErrors.ErrorDetails
-
-    Schema `microsoft.graph.ODataErrors.ErrorDetails`.
+    """Schema `microsoft.graph.ODataErrors.ErrorDetails`.
 
     Attributes:
         code: JSON property code
@@ -97,9 +85,7 @@ class InnerError(_rt.Model):
 
 
 class MainError(_rt.Model):
-    """microsoft.graph.ODataErrors.MainError
-
-    Schema `microsoft.graph.ODataErrors.MainError`.
+    """Schema `microsoft.graph.ODataErrors.MainError`.
 
     Attributes:
         code: JSON property code
@@ -117,9 +103,7 @@ class MainError(_rt.Model):
 
 
 class ODataError(_rt.Model):
-    """microsoft.graph.ODataErrors.ODataError
-
-    Schema `microsoft.graph.ODataErrors.ODataError`.
+    """Schema `microsoft.graph.ODataErrors.ODataError`.
 
     Attributes:
         error: JSON property error
@@ -143,9 +127,7 @@ class DateTimeTimeZone(_rt.Model):
 
 
 class Entity(_rt.Model):
-    """microsoft.graph.entity
-
-    Schema `microsoft.graph.entity`.
+    """Schema `microsoft.graph.entity`.
 
     Attributes:
         id: The unique identifier for an entity. Read-only.
@@ -263,9 +245,7 @@ class LearningContent(Entity):
 
 
 class LearningCourseActivityCollectionResponse(_rt.Model):
-    """microsoft.graph.learningCourseActivityCollectionResponse
-
-    Schema `microsoft.graph.learningCourseActivityCollectionResponse`.
+    """Schema `microsoft.graph.learningCourseActivityCollectionResponse`.
 
     Attributes:
         value: JSON property value
@@ -312,149 +292,111 @@ class LearningSelfInitiatedCourse(LearningCourseActivity):
 ErrorDetails._bind(
     None,
     lambda: (
-        _rt.FieldSpec("code", "code", None, None),
-        _rt.FieldSpec("message", "message", None, None),
-        _rt.FieldSpec("target", "target", None, None),
+        _rt.FieldSpec("code", "code"),
+        _rt.FieldSpec("message", "message"),
+        _rt.FieldSpec("target", "target"),
     ),
 )
 InnerError._bind(
     None,
     lambda: (
-        _rt.FieldSpec("request_id", "request-id", None, None),
-        _rt.FieldSpec("client_request_id", "client-request-id", None, None),
-        _rt.FieldSpec("date", "date", _rt.parse_datetime, _rt.encode_datetime),
+        _rt.FieldSpec("request_id", "request-id"),
+        _rt.FieldSpec("client_request_id", "client-request-id"),
+        _rt.FieldSpec("date", "date", _rt.DATETIME),
     ),
 )
 MainError._bind(
     None,
     lambda: (
-        _rt.FieldSpec("code", "code", None, None),
-        _rt.FieldSpec("message", "message", None, None),
-        _rt.FieldSpec("target", "target", None, None),
-        _rt.FieldSpec(
-            "details",
-            "details",
-            _rt.list_decoder(ErrorDetails.from_dict),
-            _rt.list_encoder(_rt.encode_model),
-        ),
-        _rt.FieldSpec("inner_error", "innerError", InnerError.from_dict, _rt.encode_model),
+        _rt.FieldSpec("code", "code"),
+        _rt.FieldSpec("message", "message"),
+        _rt.FieldSpec("target", "target"),
+        _rt.FieldSpec("details", "details", _rt.list_of(ErrorDetails)),
+        _rt.FieldSpec("inner_error", "innerError", InnerError),
     ),
 )
-ODataError._bind(
-    None, lambda: (_rt.FieldSpec("error", "error", MainError.from_dict, _rt.encode_model),)
-)
+ODataError._bind(None, lambda: (_rt.FieldSpec("error", "error", MainError),))
 DateTimeTimeZone._bind(
     None,
     lambda: (
-        _rt.FieldSpec("date_time", "dateTime", None, None),
-        _rt.FieldSpec("time_zone", "timeZone", None, None),
+        _rt.FieldSpec("date_time", "dateTime"),
+        _rt.FieldSpec("time_zone", "timeZone"),
     ),
 )
 Entity._bind(
     "#microsoft.graph.entity",
     lambda: (
-        _rt.FieldSpec("id", "id", None, None),
-        _rt.FieldSpec("odata_type", "@odata.type", None, None),
+        _rt.FieldSpec("id", "id"),
+        _rt.FieldSpec("odata_type", "@odata.type"),
     ),
 )
 ItemBody._bind(
     None,
     lambda: (
-        _rt.FieldSpec("content", "content", None, None),
-        _rt.FieldSpec("content_type", "contentType", _rt.enum_decoder(BodyType), _rt.encode_enum),
+        _rt.FieldSpec("content", "content"),
+        _rt.FieldSpec("content_type", "contentType", BodyType),
     ),
 )
 LearningCourseActivity._bind(
     "#microsoft.graph.learningCourseActivity",
     lambda: (
-        _rt.FieldSpec(
-            "assigned_date_time", "assignedDateTime", _rt.parse_datetime, _rt.encode_datetime
-        ),
-        _rt.FieldSpec("assigner_user_id", "assignerUserId", None, None),
-        _rt.FieldSpec(
-            "assignment_type", "assignmentType", _rt.enum_decoder(AssignmentType), _rt.encode_enum
-        ),
-        _rt.FieldSpec(
-            "completed_date_time", "completedDateTime", _rt.parse_datetime, _rt.encode_datetime
-        ),
-        _rt.FieldSpec("completion_percentage", "completionPercentage", None, None),
-        _rt.FieldSpec("due_date_time", "dueDateTime", DateTimeTimeZone.from_dict, _rt.encode_model),
-        _rt.FieldSpec("externalcourse_activity_id", "externalcourseActivityId", None, None),
-        _rt.FieldSpec("learner_user_id", "learnerUserId", None, None),
-        _rt.FieldSpec("learning_content_id", "learningContentId", None, None),
-        _rt.FieldSpec("learning_provider_id", "learningProviderId", None, None),
-        _rt.FieldSpec(
-            "started_date_time", "startedDateTime", _rt.parse_datetime, _rt.encode_datetime
-        ),
-        _rt.FieldSpec("status", "status", _rt.enum_decoder(CourseStatus), _rt.encode_enum),
+        _rt.FieldSpec("assigned_date_time", "assignedDateTime", _rt.DATETIME),
+        _rt.FieldSpec("assigner_user_id", "assignerUserId"),
+        _rt.FieldSpec("assignment_type", "assignmentType", AssignmentType),
+        _rt.FieldSpec("completed_date_time", "completedDateTime", _rt.DATETIME),
+        _rt.FieldSpec("completion_percentage", "completionPercentage"),
+        _rt.FieldSpec("due_date_time", "dueDateTime", DateTimeTimeZone),
+        _rt.FieldSpec("externalcourse_activity_id", "externalcourseActivityId"),
+        _rt.FieldSpec("learner_user_id", "learnerUserId"),
+        _rt.FieldSpec("learning_content_id", "learningContentId"),
+        _rt.FieldSpec("learning_provider_id", "learningProviderId"),
+        _rt.FieldSpec("started_date_time", "startedDateTime", _rt.DATETIME),
+        _rt.FieldSpec("status", "status", CourseStatus),
     ),
 )
 LearningAssignment._bind(
-    "#microsoft.graph.learningAssignment", lambda: (_rt.FieldSpec("notes", "notes", None, None),)
+    "#microsoft.graph.learningAssignment", lambda: (_rt.FieldSpec("notes", "notes"),)
 )
 LearningContent._bind(
     "#microsoft.graph.learningContent",
     lambda: (
-        _rt.FieldSpec("additional_tags", "additionalTags", _rt.list_decoder(None), None),
-        _rt.FieldSpec("content_web_url", "contentWebUrl", None, None),
-        _rt.FieldSpec("contributors", "contributors", _rt.list_decoder(None), None),
-        _rt.FieldSpec(
-            "created_date_time", "createdDateTime", _rt.parse_datetime, _rt.encode_datetime
-        ),
-        _rt.FieldSpec("description", "description", None, None),
-        _rt.FieldSpec("duration", "duration", None, None),
-        _rt.FieldSpec("external_id", "externalId", None, None),
-        _rt.FieldSpec("format", "format", None, None),
-        _rt.FieldSpec("is_active", "isActive", None, None),
-        _rt.FieldSpec("is_premium", "isPremium", None, None),
-        _rt.FieldSpec("is_searchable", "isSearchable", None, None),
-        _rt.FieldSpec("language_tag", "languageTag", None, None),
-        _rt.FieldSpec(
-            "last_modified_date_time",
-            "lastModifiedDateTime",
-            _rt.parse_datetime,
-            _rt.encode_datetime,
-        ),
-        _rt.FieldSpec("number_of_pages", "numberOfPages", None, None),
-        _rt.FieldSpec("skill_tags", "skillTags", _rt.list_decoder(None), None),
-        _rt.FieldSpec("source_name", "sourceName", None, None),
-        _rt.FieldSpec("thumbnail_web_url", "thumbnailWebUrl", None, None),
-        _rt.FieldSpec("title", "title", None, None),
+        _rt.FieldSpec("additional_tags", "additionalTags", _rt.list_of(None)),
+        _rt.FieldSpec("content_web_url", "contentWebUrl"),
+        _rt.FieldSpec("contributors", "contributors", _rt.list_of(None)),
+        _rt.FieldSpec("created_date_time", "createdDateTime", _rt.DATETIME),
+        _rt.FieldSpec("description", "description"),
+        _rt.FieldSpec("duration", "duration"),
+        _rt.FieldSpec("external_id", "externalId"),
+        _rt.FieldSpec("format", "format"),
+        _rt.FieldSpec("is_active", "isActive"),
+        _rt.FieldSpec("is_premium", "isPremium"),
+        _rt.FieldSpec("is_searchable", "isSearchable"),
+        _rt.FieldSpec("language_tag", "languageTag"),
+        _rt.FieldSpec("last_modified_date_time", "lastModifiedDateTime", _rt.DATETIME),
+        _rt.FieldSpec("number_of_pages", "numberOfPages"),
+        _rt.FieldSpec("skill_tags", "skillTags", _rt.list_of(None)),
+        _rt.FieldSpec("source_name", "sourceName"),
+        _rt.FieldSpec("thumbnail_web_url", "thumbnailWebUrl"),
+        _rt.FieldSpec("title", "title"),
     ),
 )
 LearningCourseActivityCollectionResponse._bind(
     None,
     lambda: (
-        _rt.FieldSpec(
-            "value",
-            "value",
-            _rt.list_decoder(LearningCourseActivity.from_dict),
-            _rt.list_encoder(_rt.encode_model),
-        ),
-        _rt.FieldSpec("odata_next_link", "@odata.nextLink", None, None),
+        _rt.FieldSpec("value", "value", _rt.list_of(LearningCourseActivity)),
+        _rt.FieldSpec("odata_next_link", "@odata.nextLink"),
     ),
 )
 LearningProvider._bind(
     "#microsoft.graph.learningProvider",
     lambda: (
-        _rt.FieldSpec("display_name", "displayName", None, None),
-        _rt.FieldSpec("login_web_url", "loginWebUrl", None, None),
-        _rt.FieldSpec("long_logo_web_url_for_dark_theme", "longLogoWebUrlForDarkTheme", None, None),
-        _rt.FieldSpec(
-            "long_logo_web_url_for_light_theme", "longLogoWebUrlForLightTheme", None, None
-        ),
-        _rt.FieldSpec(
-            "square_logo_web_url_for_dark_theme", "squareLogoWebUrlForDarkTheme", None, None
-        ),
-        _rt.FieldSpec(
-            "square_logo_web_url_for_light_theme", "squareLogoWebUrlForLightTheme", None, None
-        ),
-        _rt.FieldSpec(
-            "learning_contents",
-            "learningContents",
-            _rt.list_decoder(LearningContent.from_dict),
-            _rt.list_encoder(_rt.encode_model),
-        ),
+        _rt.FieldSpec("display_name", "displayName"),
+        _rt.FieldSpec("login_web_url", "loginWebUrl"),
+        _rt.FieldSpec("long_logo_web_url_for_dark_theme", "longLogoWebUrlForDarkTheme"),
+        _rt.FieldSpec("long_logo_web_url_for_light_theme", "longLogoWebUrlForLightTheme"),
+        _rt.FieldSpec("square_logo_web_url_for_dark_theme", "squareLogoWebUrlForDarkTheme"),
+        _rt.FieldSpec("square_logo_web_url_for_light_theme", "squareLogoWebUrlForLightTheme"),
+        _rt.FieldSpec("learning_contents", "learningContents", _rt.list_of(LearningContent)),
     ),
 )
 LearningSelfInitiatedCourse._bind("#microsoft.graph.learningSelfInitiatedCourse", lambda: ())

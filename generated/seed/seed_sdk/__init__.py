@@ -10,6 +10,7 @@ The clients (and httpx under them) and the validators are imported on first use,
 
 from typing import TYPE_CHECKING, Any
 
+from . import models as _models
 from ._runtime import UNSET, DecodeError, UnsetType
 from .errors import (
     ApiError,
@@ -26,15 +27,7 @@ from .errors import (
     ThrottledError,
     TransportError,
 )
-from .models import (
-    CourseStatus,
-    ErrorDetails,
-    InnerError,
-    LearningCourseActivity,
-    LearningSelfInitiatedCourse,
-    MainError,
-    ODataError,
-)
+from .models import *  # every model and enum: the names in `models.__all__`
 
 if TYPE_CHECKING:
     from . import validators
@@ -74,15 +67,8 @@ __all__ = [
     "BadRequestError",
     "Client",
     "ConflictError",
-    "CourseStatus",
     "DecodeError",
-    "ErrorDetails",
-    "InnerError",
-    "LearningCourseActivity",
-    "LearningSelfInitiatedCourse",
-    "MainError",
     "NotFoundError",
-    "ODataError",
     "RequestTimeoutError",
     "RequestValidationError",
     "ResponseDecodeError",
@@ -96,3 +82,4 @@ __all__ = [
     "ValidationError",
     "validators",
 ]
+__all__ += _models.__all__

@@ -39,14 +39,19 @@ def _check(key: str) -> _v.Check:
 
 
 class _Operations:
-    """Every operation of the API, shared by `Client` and `AsyncClient`."""
+    """Every operation of the API, shared by `Client` and `AsyncClient`.
 
-    @_http.operation(
-        "PATCH",
+    - A list operation yields every item of the collection, following `@odata.nextLink`
+      page by page.
+    - A PATCH sends only what changed on a model ``body`` (`Model.to_patch_dict()`); a
+      mapping is sent as it is.
+    - ``headers`` are sent with that one request, besides the client's own.
+    """
+
+    @_http.patch(
         "/learningSelfInitiatedCourse",
-        body="patch",
-        decode=LearningSelfInitiatedCourse.from_dict,
-        checks=("LearningSelfInitiatedCourse", "LearningSelfInitiatedCourse"),
+        body=LearningSelfInitiatedCourse,
+        returns=LearningSelfInitiatedCourse,
     )
     def update_learning_self_initiated_course(
         self, body: LearningSelfInitiatedCourse | Mapping[str, Any], *, headers: Headers = None
@@ -54,8 +59,6 @@ class _Operations:
         """Update learningSelfInitiatedCourse: `PATCH /learningSelfInitiatedCourse`.
 
         Update the properties of a learningSelfInitiatedCourse object.
-
-        Sends only what changed on ``body`` (`Model.to_patch_dict()`).
 
         Permissions:
             Delegated (work or school account): **TODO: Provide applicable permissions.**

@@ -22,11 +22,7 @@ __all__ = [
 
 
 class CourseStatus(_rt.OpenEnum):
-    """microsoft.graph.courseStatus
-
-    Schema `microsoft.graph.courseStatus`. Evolvable: values added to the service later
-    are kept as they are (``is_known`` is False for them) instead of raising.
-    """
+    """Schema `microsoft.graph.courseStatus`. Evolvable: values added later are kept (``is_known`` False)."""
 
     NOT_STARTED = "notStarted"
     IN_PROGRESS = "inProgress"
@@ -35,9 +31,7 @@ class CourseStatus(_rt.OpenEnum):
 
 
 class ErrorDetails(_rt.Model):
-    """microsoft.graph.ODataErrors.ErrorDetails
-
-    Schema `microsoft.graph.ODataErrors.ErrorDetails`.
+    """Schema `microsoft.graph.ODataErrors.ErrorDetails`.
 
     Attributes:
         code: JSON property code
@@ -67,9 +61,7 @@ class InnerError(_rt.Model):
 
 
 class MainError(_rt.Model):
-    """microsoft.graph.ODataErrors.MainError
-
-    Schema `microsoft.graph.ODataErrors.MainError`.
+    """Schema `microsoft.graph.ODataErrors.MainError`.
 
     Attributes:
         code: JSON property code
@@ -87,9 +79,7 @@ class MainError(_rt.Model):
 
 
 class ODataError(_rt.Model):
-    """microsoft.graph.ODataErrors.ODataError
-
-    Schema `microsoft.graph.ODataErrors.ODataError`.
+    """Schema `microsoft.graph.ODataErrors.ODataError`.
 
     Attributes:
         error: JSON property error
@@ -99,9 +89,7 @@ class ODataError(_rt.Model):
 
 
 class LearningCourseActivity(_rt.Model):
-    """microsoft.vivaLearning.learningCourseActivity
-
-    Schema `microsoft.vivaLearning.learningCourseActivity`.
+    """Schema `microsoft.vivaLearning.learningCourseActivity`.
 
     Attributes:
         externalcourse_activity_id: JSON property externalcourseActivityId
@@ -125,9 +113,7 @@ class LearningCourseActivity(_rt.Model):
 
 
 class LearningSelfInitiatedCourse(LearningCourseActivity):
-    """microsoft.graph.learningSelfInitiatedCourse
-
-    Schema `microsoft.graph.learningSelfInitiatedCourse`.
+    """Schema `microsoft.graph.learningSelfInitiatedCourse`.
 
     Attributes:
         started_date_time: JSON property startedDateTime
@@ -141,57 +127,44 @@ class LearningSelfInitiatedCourse(LearningCourseActivity):
 ErrorDetails._bind(
     None,
     lambda: (
-        _rt.FieldSpec("code", "code", None, None),
-        _rt.FieldSpec("message", "message", None, None),
-        _rt.FieldSpec("target", "target", None, None),
+        _rt.FieldSpec("code", "code"),
+        _rt.FieldSpec("message", "message"),
+        _rt.FieldSpec("target", "target"),
     ),
 )
 InnerError._bind(
     None,
     lambda: (
-        _rt.FieldSpec("request_id", "request-id", None, None),
-        _rt.FieldSpec("client_request_id", "client-request-id", None, None),
-        _rt.FieldSpec("date", "date", _rt.parse_datetime, _rt.encode_datetime),
+        _rt.FieldSpec("request_id", "request-id"),
+        _rt.FieldSpec("client_request_id", "client-request-id"),
+        _rt.FieldSpec("date", "date", _rt.DATETIME),
     ),
 )
 MainError._bind(
     None,
     lambda: (
-        _rt.FieldSpec("code", "code", None, None),
-        _rt.FieldSpec("message", "message", None, None),
-        _rt.FieldSpec("target", "target", None, None),
-        _rt.FieldSpec(
-            "details",
-            "details",
-            _rt.list_decoder(ErrorDetails.from_dict),
-            _rt.list_encoder(_rt.encode_model),
-        ),
-        _rt.FieldSpec("inner_error", "innerError", InnerError.from_dict, _rt.encode_model),
+        _rt.FieldSpec("code", "code"),
+        _rt.FieldSpec("message", "message"),
+        _rt.FieldSpec("target", "target"),
+        _rt.FieldSpec("details", "details", _rt.list_of(ErrorDetails)),
+        _rt.FieldSpec("inner_error", "innerError", InnerError),
     ),
 )
-ODataError._bind(
-    None, lambda: (_rt.FieldSpec("error", "error", MainError.from_dict, _rt.encode_model),)
-)
+ODataError._bind(None, lambda: (_rt.FieldSpec("error", "error", MainError),))
 LearningCourseActivity._bind(
     "#microsoft.vivaLearning.learningCourseActivity",
     lambda: (
-        _rt.FieldSpec("externalcourse_activity_id", "externalcourseActivityId", None, None),
-        _rt.FieldSpec("learning_provider_id", "learningProviderId", None, None),
-        _rt.FieldSpec("learning_content_id", "learningContentId", None, None),
-        _rt.FieldSpec("learner_user_id", "learnerUserId", None, None),
-        _rt.FieldSpec("status", "status", _rt.enum_decoder(CourseStatus), _rt.encode_enum),
-        _rt.FieldSpec(
-            "completed_date_time", "completedDateTime", _rt.parse_datetime, _rt.encode_datetime
-        ),
-        _rt.FieldSpec("completion_percentage", "completionPercentage", None, None),
-        _rt.FieldSpec("odata_type", "@odata.type", None, None),
+        _rt.FieldSpec("externalcourse_activity_id", "externalcourseActivityId"),
+        _rt.FieldSpec("learning_provider_id", "learningProviderId"),
+        _rt.FieldSpec("learning_content_id", "learningContentId"),
+        _rt.FieldSpec("learner_user_id", "learnerUserId"),
+        _rt.FieldSpec("status", "status", CourseStatus),
+        _rt.FieldSpec("completed_date_time", "completedDateTime", _rt.DATETIME),
+        _rt.FieldSpec("completion_percentage", "completionPercentage"),
+        _rt.FieldSpec("odata_type", "@odata.type"),
     ),
 )
 LearningSelfInitiatedCourse._bind(
     "#microsoft.graph.learningSelfInitiatedCourse",
-    lambda: (
-        _rt.FieldSpec(
-            "started_date_time", "startedDateTime", _rt.parse_datetime, _rt.encode_datetime
-        ),
-    ),
+    lambda: (_rt.FieldSpec("started_date_time", "startedDateTime", _rt.DATETIME),),
 )

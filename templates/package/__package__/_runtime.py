@@ -2,7 +2,9 @@
 
 Models are plain classes with slots. Each model's fields are described once, in a table of
 `FieldSpec`s bound after all classes exist (so fields may refer to any model, including
-their own class); `from_dict`, `to_dict` and `to_patch_dict` read that table.
+their own class); `from_dict`, `to_dict` and `to_patch_dict` read that table. A field's
+kind says how its value goes between JSON and Python, both ways: a model or enum class,
+a `Codec` (`DATETIME`, `DATE`, `list_of(...)`, `map_of(...)`), or None for JSON as is.
 """
 
 from __future__ import annotations
@@ -10,16 +12,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Final, Self, dataclass_transform
+from typing import Any, ClassVar, Final, Self, TypeAlias, dataclass_transform
 
 __all__ = [
+    "DATE",
+    "DATETIME",
+    "JSON",
     "UNSET",
+    "Codec",
     "DecodeError",
     "FieldSpec",
+    "Kind",
     "Model",
     "OpenEnum",
     "UnsetType",
+    "codec_of",
     "format_datetime",
+    "list_of",
+    "map_of",
     "parse_datetime",
 ]
 
@@ -128,27 +138,57 @@ Decoder = Callable[[Any], Any]
 Encoder = Callable[[Any, bool], Any]
 
 
+class Codec:
+    """How a value that is neither plain JSON nor a model or enum goes between JSON and
+    Python: ``decode`` reads it, ``encode`` writes it (None: written as it is)."""
+
+    __slots__ = ("decode", "encode")
+
+    def __init__(self, decode: Decoder, encode: Encoder | None) -> None:
+        self.decode = decode
+        self.encode = encode
+
+
+# A value's kind, as field tables and operations name it (see the module docstring).
+Kind: TypeAlias = type["Model"] | type[OpenEnum] | Codec | None
+
+
 class FieldSpec:
-    """One field of a model: attribute name, JSON name, how to decode/encode it."""
+    """One field of a model: attribute name, JSON name, its kind, whether read-only."""
 
     __slots__ = ("attr", "decode", "encode", "json", "read_only")
 
-    def __init__(
-        self,
-        attr: str,
-        json: str,
-        decode: Decoder | None = None,
-        encode: Encoder | None = None,
-        read_only: bool = False,
-    ) -> None:
+    def __init__(self, attr: str, json: str, kind: Kind = None, *, read_only: bool = False) -> None:
         self.attr = attr
         self.json = json
-        self.decode = decode
-        self.encode = encode
+        self.decode, self.encode = codec_of(kind)
         self.read_only = read_only
 
 
-# -- codecs: small functions the field tables are built from ------------------------
+def codec_of(kind: Kind) -> tuple[Decoder | None, Encoder | None]:
+    """(decode, encode) for a kind; None for either means the JSON value as it is."""
+    if kind is None:
+        return None, None
+    if isinstance(kind, Codec):
+        return kind.decode, kind.encode
+    if issubclass(kind, Model):
+        return kind.from_dict, encode_model
+    return enum_decoder(kind), encode_enum
+
+
+def list_of(item: Kind) -> Codec:
+    """A JSON array whose items are of kind ``item`` (null items stay None)."""
+    decode, encode = codec_of(item)
+    return Codec(list_decoder(decode), list_encoder(encode) if encode else None)
+
+
+def map_of(item: Kind) -> Codec:
+    """A JSON object whose values are of kind ``item`` (null values stay None)."""
+    decode, encode = codec_of(item)
+    return Codec(map_decoder(decode), map_encoder(encode) if encode else None)
+
+
+# -- codecs: small functions the kinds are made of -----------------------------------
 
 
 def encode_datetime(value: Any, _: bool) -> Any:
@@ -174,10 +214,6 @@ def enum_decoder(enum_class: type[OpenEnum]) -> Decoder:
     return decode
 
 
-def model_decoder(model_class: type[Model]) -> Decoder:
-    return model_class.from_dict
-
-
 def list_decoder(item: Decoder | None) -> Decoder:
     def decode(value: Any) -> Any:
         if not isinstance(value, list):
@@ -195,9 +231,9 @@ def list_decoder(item: Decoder | None) -> Decoder:
     return decode
 
 
-def list_encoder(item: Encoder | None) -> Encoder:
+def list_encoder(item: Encoder) -> Encoder:
     def encode(value: Any, include_read_only: bool) -> Any:
-        if item is None or not isinstance(value, list):
+        if not isinstance(value, list):
             return value
         return [None if element is None else item(element, include_read_only) for element in value]
 
@@ -221,9 +257,9 @@ def map_decoder(item: Decoder | None) -> Decoder:
     return decode
 
 
-def map_encoder(item: Encoder | None) -> Encoder:
+def map_encoder(item: Encoder) -> Encoder:
     def encode(value: Any, include_read_only: bool) -> Any:
-        if item is None or not isinstance(value, Mapping):
+        if not isinstance(value, Mapping):
             return value
         return {k: None if v is None else item(v, include_read_only) for k, v in value.items()}
 
@@ -506,8 +542,13 @@ def to_json_value(value: Any) -> Any:
 
 
 def identity(value: Any) -> Any:
-    """The decoder of an answer that is a plain JSON value."""
     return value
+
+
+DATETIME: Final = Codec(parse_datetime, encode_datetime)
+DATE: Final = Codec(parse_date, encode_date)
+# An answer that is a plain JSON value (an operation's ``returns=None`` means no answer).
+JSON: Final = Codec(identity, None)
 
 
 def request_body(body: Model | Mapping[str, Any], *, partial: bool) -> Any:

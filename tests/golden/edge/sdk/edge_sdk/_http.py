@@ -204,58 +204,95 @@ class _BoundOperation:
         return f"<bound operation {self._op.__qualname__} of {self._client!r}>"
 
 
-def operation(
-    method: str,
-    path: str,
-    *,
-    query: tuple[str, ...] = (),
-    header: tuple[str, ...] = (),
-    body: BodyMode | None = None,
-    decode: Callable[[Any], Any] | None = None,
-    checks: tuple[str | None, str | None] = (None, None),
-) -> Callable[[Callable[Concatenate[Any, P], R]], Operation[P, R]]:
-    """Make the decorated signature an operation sent as ``method path``."""
+class _Method:
+    """The decorators of one HTTP method: `@get(path, ...)` makes the decorated signature
+    an operation, `@get.paged(path, ...)` a list operation whose pages are read in turn.
 
-    def make(fn: Callable[Concatenate[Any, P], R]) -> Operation[P, R]:
-        return Operation(fn, _endpoint(fn, method, path, query, header, body, decode, checks))
+    ``body`` is the request body's model class (sent whole without read-only fields, or
+    for PATCH only what changed) or `_rt.JSON` for any other value. ``returns`` is the
+    answer's kind (`_rt.Kind`; of each item when paged), None when it has no body.
+    ``checks`` are strict mode's checks of the body and of the answer, by their keys in
+    the validators; by default a model's own, by its class name.
+    """
 
-    return make
+    def __init__(self, method: str) -> None:
+        self.method = method
+
+    def __call__(
+        self,
+        path: str,
+        *,
+        query: tuple[str, ...] = (),
+        header: tuple[str, ...] = (),
+        body: type[_rt.Model] | _rt.Codec | None = None,
+        returns: _rt.Kind = None,
+        checks: tuple[str | None, str | None] | None = None,
+    ) -> Callable[[Callable[Concatenate[Any, P], R]], Operation[P, R]]:
+        def make(fn: Callable[Concatenate[Any, P], R]) -> Operation[P, R]:
+            return Operation(fn, self.endpoint(fn, path, query, header, body, returns, checks))
+
+        return make
+
+    def paged(
+        self,
+        path: str,
+        *,
+        query: tuple[str, ...] = (),
+        header: tuple[str, ...] = (),
+        returns: _rt.Kind = None,
+        checks: tuple[None, str | None] | None = None,
+    ) -> Callable[[Callable[Concatenate[Any, P], Iterator[T]]], PagedOperation[P, T]]:
+        def make(fn: Callable[Concatenate[Any, P], Iterator[T]]) -> PagedOperation[P, T]:
+            endpoint = self.endpoint(fn, path, query, header, None, returns, checks, paged=True)
+            return PagedOperation(fn, endpoint)
+
+        return make
+
+    def endpoint(
+        self,
+        fn: Callable[..., Any],
+        path: str,
+        query: tuple[str, ...],
+        header: tuple[str, ...],
+        body: type[_rt.Model] | _rt.Codec | None,
+        returns: _rt.Kind,
+        checks: tuple[str | None, str | None] | None,
+        *,
+        paged: bool = False,
+    ) -> Endpoint[Any]:
+        mode: BodyMode | None = None
+        if isinstance(body, _rt.Codec):
+            mode = "json"
+        elif body is not None:
+            mode = "patch" if self.method == "PATCH" else "full"
+        return Endpoint(
+            fn.__name__,
+            self.method,
+            path,
+            tuple(_PATH_SEGMENT.findall(path)),
+            query,
+            header,
+            mode,
+            None if returns is None else _rt.codec_of(returns)[0],
+            paged,
+            checks if checks is not None else (_model_key(body), _model_key(returns)),
+        )
 
 
-def paged(
-    method: str,
-    path: str,
-    *,
-    query: tuple[str, ...] = (),
-    header: tuple[str, ...] = (),
-    decode: Callable[[Any], Any] | None = None,
-    checks: tuple[None, str | None] = (None, None),
-) -> Callable[[Callable[Concatenate[Any, P], Iterator[T]]], PagedOperation[P, T]]:
-    """Make the decorated signature a list operation whose pages are read in turn."""
-
-    def make(fn: Callable[Concatenate[Any, P], Iterator[T]]) -> PagedOperation[P, T]:
-        endpoint = _endpoint(fn, method, path, query, header, None, decode, checks, paged=True)
-        return PagedOperation(fn, endpoint)
-
-    return make
+def _model_key(kind: Any) -> str | None:
+    """A model's own check key in the validators: its class name."""
+    is_model = isinstance(kind, type) and issubclass(kind, _rt.Model)
+    return kind.__name__ if is_model else None
 
 
-def _endpoint(
-    fn: Callable[..., Any],
-    method: str,
-    path: str,
-    query: tuple[str, ...],
-    header: tuple[str, ...],
-    body: BodyMode | None,
-    decode: Callable[[Any], Any] | None,
-    checks: tuple[str | None, str | None],
-    *,
-    paged: bool = False,
-) -> Endpoint[Any]:
-    path_params = tuple(_PATH_SEGMENT.findall(path))
-    return Endpoint(
-        fn.__name__, method, path, path_params, query, header, body, decode, paged, checks
-    )
+get = _Method("GET")
+put = _Method("PUT")
+post = _Method("POST")
+delete = _Method("DELETE")
+options = _Method("OPTIONS")
+head = _Method("HEAD")
+patch = _Method("PATCH")
+trace = _Method("TRACE")
 
 
 class _Invoker:

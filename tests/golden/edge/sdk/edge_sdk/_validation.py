@@ -361,3 +361,20 @@ def run(check: Check, data: Any) -> list[ValidationError]:
     errors: list[ValidationError] = []
     check(data, "", errors)
     return errors
+
+
+class Validator:
+    """``validate_<model>(data)``: checks JSON data against one model's schema and returns
+    every problem found (an empty list when there is none)."""
+
+    __slots__ = ("_checks", "model")
+
+    def __init__(self, checks: Mapping[str, Check], model: str) -> None:
+        self._checks = checks
+        self.model = model
+
+    def __call__(self, data: Any) -> list[ValidationError]:
+        return run(self._checks[self.model], data)
+
+    def __repr__(self) -> str:
+        return f"<validator of {self.model}>"

@@ -42,17 +42,22 @@ def _check(key: str) -> _v.Check:
 
 
 class _Operations:
-    """Every operation of the API, shared by `Client` and `AsyncClient`."""
+    """Every operation of the API, shared by `Client` and `AsyncClient`.
 
-    @_http.operation(
-        "POST", "/things", body="full", decode=Thing.from_dict, checks=("Thing", "Thing")
-    )
+    - A list operation yields every item of the collection, following `@odata.nextLink`
+      page by page.
+    - A PATCH sends only what changed on a model ``body`` (`Model.to_patch_dict()`); a
+      mapping is sent as it is.
+    - ``headers`` are sent with that one request, besides the client's own.
+    """
+
+    @_http.post("/things", body=Thing, returns=Thing)
     def things_create_thing(
         self, body: Thing | Mapping[str, Any], *, headers: Headers = None
     ) -> Thing:
         """Create a thing: `POST /things`."""
 
-    @_http.operation("DELETE", "/things/{thing-id}", header=("If-Match",))
+    @_http.delete("/things/{thing-id}", header=("If-Match",))
     def things_delete_thing(
         self, thing_id: str, *, if_match: str | UnsetType = UNSET, headers: Headers = None
     ) -> None:
@@ -63,13 +68,7 @@ class _Operations:
             if_match: header parameter If-Match
         """
 
-    @_http.operation(
-        "GET",
-        "/things/{thing-id}",
-        query=("$select",),
-        decode=Thing.from_dict,
-        checks=(None, "Thing"),
-    )
+    @_http.get("/things/{thing-id}", query=("$select",), returns=Thing)
     def things_get_thing(
         self, thing_id: str, *, select: list[str] | UnsetType = UNSET, headers: Headers = None
     ) -> Thing:
@@ -80,13 +79,8 @@ class _Operations:
             select: query parameter $select
         """
 
-    @_http.paged(
-        "GET",
-        "/things",
-        query=("$filter", "$top"),
-        header=("ConsistencyLevel",),
-        decode=Thing.from_dict,
-        checks=(None, "Thing"),
+    @_http.get.paged(
+        "/things", query=("$filter", "$top"), header=("ConsistencyLevel",), returns=Thing
     )
     def things_list_things(
         self,
@@ -98,19 +92,16 @@ class _Operations:
     ) -> Iterator[Thing]:
         """List things: `GET /things`.
 
-        Yields every item of the collection, following `@odata.nextLink` page by page.
-
         Args:
             filter: query parameter $filter
             top: query parameter $top
             consistency_level: header parameter ConsistencyLevel
         """
 
-    @_http.operation(
-        "PUT",
+    @_http.put(
         "/things/{thing-id}/tags/{tag}",
-        body="json",
-        decode=_rt.list_decoder(_rt.enum_decoder(Size)),
+        body=_rt.JSON,
+        returns=_rt.list_of(Size),
         checks=("_C18", "_C19"),
     )
     def things_tags_set_tag_counts(
@@ -123,13 +114,11 @@ class _Operations:
             tag: path parameter tag
         """
 
-    @_http.operation("PATCH", "/things/{thing-id}", body="patch", checks=("Thing", None))
+    @_http.patch("/things/{thing-id}", body=Thing)
     def things_update_thing(
         self, thing_id: str, body: Thing | Mapping[str, Any], *, headers: Headers = None
     ) -> None:
         """Update a thing: `PATCH /things/{thing-id}`.
-
-        Sends only what changed on ``body`` (`Model.to_patch_dict()`).
 
         Args:
             thing_id: path parameter thing-id

@@ -10,6 +10,7 @@ The clients (and httpx under them) and the validators are imported on first use,
 
 from typing import TYPE_CHECKING, Any
 
+from . import models as _models
 from ._runtime import UNSET, DecodeError, UnsetType
 from .errors import (
     ApiError,
@@ -26,15 +27,7 @@ from .errors import (
     ThrottledError,
     TransportError,
 )
-from .models import (
-    Color,
-    Dimensions,
-    Entity,
-    Gadget,
-    Size,
-    Thing,
-    ThingCollectionResponse,
-)
+from .models import *  # every model and enum: the names in `models.__all__`
 
 if TYPE_CHECKING:
     from . import validators
@@ -73,12 +66,8 @@ __all__ = [
     "AuthError",
     "BadRequestError",
     "Client",
-    "Color",
     "ConflictError",
     "DecodeError",
-    "Dimensions",
-    "Entity",
-    "Gadget",
     "NotFoundError",
     "RequestTimeoutError",
     "RequestValidationError",
@@ -87,12 +76,10 @@ __all__ = [
     "RetryPolicy",
     "SdkError",
     "ServerError",
-    "Size",
-    "Thing",
-    "ThingCollectionResponse",
     "ThrottledError",
     "TransportError",
     "UnsetType",
     "ValidationError",
     "validators",
 ]
+__all__ += _models.__all__

@@ -22,11 +22,7 @@ __all__ = [
 
 
 class Color(_rt.OpenEnum):
-    """example.color
-
-    Schema `example.color`. Evolvable: values added to the service later
-    are kept as they are (``is_known`` is False for them) instead of raising.
-    """
+    """Schema `example.color`. Evolvable: values added later are kept (``is_known`` False)."""
 
     RED = "red"
     GREEN = "green"
@@ -65,9 +61,7 @@ class Dimensions(_rt.Model):
 
 
 class Entity(_rt.Model):
-    """example.entity
-
-    Schema `example.entity`.
+    """Schema `example.entity`.
 
     Attributes:
         id: JSON property id Read-only.
@@ -83,9 +77,7 @@ class Entity(_rt.Model):
 
 
 class Thing(Entity):
-    """example.thing
-
-    Schema `example.thing`.
+    """Schema `example.thing`.
 
     Attributes:
         display_name: JSON property displayName
@@ -123,9 +115,7 @@ class Thing(Entity):
 
 
 class Gadget(Thing):
-    """example.gadget
-
-    Schema `example.gadget`.
+    """Schema `example.gadget`.
 
     Attributes:
         voltage: JSON property voltage
@@ -139,9 +129,7 @@ class Gadget(Thing):
 
 
 class ThingCollectionResponse(_rt.Model):
-    """example.thingCollectionResponse
-
-    Schema `example.thingCollectionResponse`.
+    """Schema `example.thingCollectionResponse`.
 
     Attributes:
         value: JSON property value
@@ -161,51 +149,41 @@ class ThingCollectionResponse(_rt.Model):
 Dimensions._bind(
     None,
     lambda: (
-        _rt.FieldSpec("width", "width", None, None),
-        _rt.FieldSpec("height", "height", None, None),
-        _rt.FieldSpec("inner", "inner", Dimensions.from_dict, _rt.encode_model),
+        _rt.FieldSpec("width", "width"),
+        _rt.FieldSpec("height", "height"),
+        _rt.FieldSpec("inner", "inner", Dimensions),
     ),
 )
 Entity._bind(
     "#example.entity",
     lambda: (
-        _rt.FieldSpec("id", "id", None, None, read_only=True),
-        _rt.FieldSpec("odata_type", "@odata.type", None, None),
+        _rt.FieldSpec("id", "id", read_only=True),
+        _rt.FieldSpec("odata_type", "@odata.type"),
     ),
 )
 Thing._bind(
     "#example.thing",
     lambda: (
-        _rt.FieldSpec("display_name", "displayName", None, None),
-        _rt.FieldSpec("code", "code", None, None),
-        _rt.FieldSpec("score", "score", None, None),
-        _rt.FieldSpec("count", "count", None, None),
-        _rt.FieldSpec("size", "size", _rt.enum_decoder(Size), _rt.encode_enum),
-        _rt.FieldSpec("color", "color", _rt.enum_decoder(Color), _rt.encode_enum),
-        _rt.FieldSpec(
-            "created_date_time",
-            "createdDateTime",
-            _rt.parse_datetime,
-            _rt.encode_datetime,
-            read_only=True,
-        ),
-        _rt.FieldSpec("birthday", "birthday", _rt.parse_date, _rt.encode_date),
-        _rt.FieldSpec("labels", "labels", _rt.list_decoder(None), None),
-        _rt.FieldSpec(
-            "parts", "parts", _rt.list_decoder(Thing.from_dict), _rt.list_encoder(_rt.encode_model)
-        ),
-        _rt.FieldSpec("dimensions", "dimensions", Dimensions.from_dict, _rt.encode_model),
-        _rt.FieldSpec("extra", "extra", _rt.map_decoder(None), None),
-        _rt.FieldSpec("class_", "class", None, None),
+        _rt.FieldSpec("display_name", "displayName"),
+        _rt.FieldSpec("code", "code"),
+        _rt.FieldSpec("score", "score"),
+        _rt.FieldSpec("count", "count"),
+        _rt.FieldSpec("size", "size", Size),
+        _rt.FieldSpec("color", "color", Color),
+        _rt.FieldSpec("created_date_time", "createdDateTime", _rt.DATETIME, read_only=True),
+        _rt.FieldSpec("birthday", "birthday", _rt.DATE),
+        _rt.FieldSpec("labels", "labels", _rt.list_of(None)),
+        _rt.FieldSpec("parts", "parts", _rt.list_of(Thing)),
+        _rt.FieldSpec("dimensions", "dimensions", Dimensions),
+        _rt.FieldSpec("extra", "extra", _rt.map_of(None)),
+        _rt.FieldSpec("class_", "class"),
     ),
 )
-Gadget._bind("#example.gadget", lambda: (_rt.FieldSpec("voltage", "voltage", None, None),))
+Gadget._bind("#example.gadget", lambda: (_rt.FieldSpec("voltage", "voltage"),))
 ThingCollectionResponse._bind(
     None,
     lambda: (
-        _rt.FieldSpec(
-            "value", "value", _rt.list_decoder(Thing.from_dict), _rt.list_encoder(_rt.encode_model)
-        ),
-        _rt.FieldSpec("odata_next_link", "@odata.nextLink", None, None),
+        _rt.FieldSpec("value", "value", _rt.list_of(Thing)),
+        _rt.FieldSpec("odata_next_link", "@odata.nextLink"),
     ),
 )
