@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -211,8 +211,10 @@ def format_files(
     progress: Callable[[int, int], None] | None = None,
     job_lines: int = JOB_LINES,
     workers: Workers | None = None,
+    formatted: Collection[str] = frozenset(),
 ) -> dict[str, str]:
-    """Format the `.py` files of a rendered tree; other files pass through unchanged.
+    """Format the `.py` files of a rendered tree; other files pass through unchanged, and
+    so do files whose text is one of ``formatted`` (texts known to be black's output).
 
     ``jobs`` caps the worker processes (default: the CPUs this process may use; 1 formats
     in this process), unless running ``workers`` are given. ``progress(done, total)`` is
@@ -221,7 +223,7 @@ def format_files(
     cache = cache if cache is not None else Cache("black")
     plans: dict[str, list[_Job]] = {}
     for name, text in files.items():
-        if name.endswith(".py"):
+        if name.endswith(".py") and text not in formatted:
             cut = _units(text, job_lines)
             plans[name] = (
                 [_Job(name, j.context, j.body) for j in cut] if cut else [_Job(name, "", text)]

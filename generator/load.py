@@ -187,7 +187,7 @@ def validate_spec(spec: SpecFile) -> None:
                 pointer=ptr,
             )
     # Imported here: only validation needs it (openapi-spec-validator is slow to import).
-    from generator.spec_validator import validator_for
+    from generator.spec_validator import message_of, validator_for
 
     validator_class = validator_for(version)
     try:
@@ -201,7 +201,7 @@ def validate_spec(spec: SpecFile) -> None:
         ) from None
     if error is not None:
         ptr = pointer(*error.absolute_path)
-        message = _short(error.message)
+        message = _short(message_of(error))
         raise InputError(
             f"invalid OpenAPI: {message}",
             file=spec.path,

@@ -22,7 +22,7 @@ from generator.format import PARALLEL_MIN_SPEC_CHARS, Workers, format_files
 from generator.ir import Api
 from generator.load import Verdict, load_api, validate_spec, validity_digest
 from generator.progress import QUIET, Progress
-from generator.render import PackageInfo, render_package
+from generator.render import PackageInfo, render_package, verbatim_texts
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
 from generator.subset import EVERYTHING, Selection, subset_spec
 from generator.versioning import CHANGELOG, SPEC_COPY, Release, next_release
@@ -125,7 +125,9 @@ def generate_files(
     progress.stage("render")
     rendered = render_package(api, info, templates)
     progress.stage("format")
-    return format_files(rendered, progress=progress.count, workers=workers)
+    return format_files(
+        rendered, progress=progress.count, workers=workers, formatted=verbatim_texts()
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ through an escaping filter (see `generator.escape`). Templates hold layout only.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,14 @@ def bundled_templates() -> Path:
         if (candidate / PACKAGE_TEMPLATES).is_dir():
             return candidate
     raise FileNotFoundError("apigen's templates are missing from this installation")
+
+
+@functools.cache
+def verbatim_texts() -> frozenset[str]:
+    """The bundled `.py` files copied into every SDK as they are (not templates). They are
+    kept black-formatted (tests/test_layout.py holds them so), so black would change nothing."""
+    root = bundled_templates() / PACKAGE_TEMPLATES
+    return frozenset(path.read_text(encoding="utf-8") for path in root.rglob("*.py"))
 
 
 def environment(overrides: Path | None = None) -> jinja2.Environment:

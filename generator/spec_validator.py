@@ -14,7 +14,7 @@ from typing import Any
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-__all__ = ["validator_for"]
+__all__ = ["message_of", "validator_for"]
 
 
 class _SeenIds(list[int]):
@@ -65,3 +65,9 @@ _V31 = _faster(OpenAPIV31SpecValidator)
 def validator_for(version: str) -> type[Any]:
     """The validator class for an `openapi` version string (3.1.x, else 3.0)."""
     return _V31 if version.startswith("3.1") else _V30
+
+
+def message_of(error: Any) -> str:
+    """An error's message without the detail the jsonschema-rs backend adds after a blank
+    line (the failing schema and the instance, which the JSON pointer already locates)."""
+    return str(error.message).split("\n\n", 1)[0]

@@ -97,3 +97,22 @@ def test_worker_processes_give_the_same_files(tmp_path: Path) -> None:
         assert workers.pool is not None
         shared = format_files(files, cache=Cache("black", tmp_path / "shared"), workers=workers)
     assert shared == alone
+
+
+def test_texts_known_to_be_formatted_pass_through_and_others_do_not(tmp_path: Path) -> None:
+    cache = Cache("black", tmp_path / "cache")
+    files = {"a.py": "x  =  1\n", "b.py": "x  =  1\n\n\n\ny = 2\n", "c.txt": "x  =  1\n"}
+    out = format_files(files, jobs=1, cache=cache, formatted={"x  =  1\n"})
+    assert out == {"a.py": "x  =  1\n", "b.py": "x = 1\n\n\ny = 2\n", "c.txt": "x  =  1\n"}
+
+
+def test_the_bundled_runtime_files_are_the_texts_a_build_skips() -> None:
+    from generator.render import verbatim_texts
+
+    folder = ROOT / "templates" / "package" / "__package__"
+    names = sorted(p.name for p in folder.glob("*.py"))
+    assert names == ["_http.py", "_runtime.py", "_validation.py", "errors.py"]
+    assert verbatim_texts() == {(folder / n).read_text(encoding="utf-8") for n in names}
+    # What makes skipping them safe: black leaves each as it is (see test_layout.py too).
+    for text in verbatim_texts():
+        assert black.format_str(text, mode=_MODE) == text

@@ -74,3 +74,19 @@ def test_the_schema_validator_keeps_its_records_in_sets() -> None:
         assert isinstance(records, list) and type(records) is not list
         records.append(12345)
         assert 12345 in records and 54321 not in records
+
+
+def test_the_rust_backend_judges_the_json_schema_part() -> None:
+    # A dependency of apigen's: openapi-spec-validator picks it up by itself.
+    from openapi_spec_validator.schemas import get_validator_backend
+
+    assert get_validator_backend() == "jsonschema-rs"
+
+
+def test_messages_keep_their_first_paragraph_only() -> None:
+    from generator.spec_validator import message_of
+
+    spec = _broken_variants()[1]
+    error = next(iter(validator_for("3.0.3")(spec).iter_errors()))
+    assert message_of(error) == '"responses" is a required property'
+    assert "\n" not in message_of(error) and "\n\n" in error.message

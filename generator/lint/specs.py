@@ -16,7 +16,7 @@ from generator.lint import schemas
 from generator.lint.core import Hit
 from generator.load import check_local_refs
 from generator.spec_io import SpecFile, escape_pointer_token, pointer
-from generator.spec_validator import validator_for
+from generator.spec_validator import message_of, validator_for
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TODO = re.compile(r"\b(TODO|TBD|FIXME)\b")
@@ -120,7 +120,7 @@ class _SpecLinter:
         try:
             for error in cls(self.data).iter_errors():
                 ptr = pointer(*error.absolute_path)
-                self.hit("spec-valid", ptr, _short(error.message))
+                self.hit("spec-valid", ptr, _short(message_of(error)))
         except RecursionError:
             self.hit("spec-valid", "", "the spec nests too deeply to validate")
         except (ValueError, TypeError, LookupError) as exc:
