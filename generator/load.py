@@ -914,13 +914,16 @@ def _check_expansion(
 def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
     """A spec file (already parsed) to the IR, after validating it.
 
-    ``validate=False`` is for a spec text known valid (the caller cached the verdict): the
-    openapi-spec-validator run is skipped, never the local-`$ref` safety checks.
+    ``validate=False`` is for a caller that holds the verdict on the spec: cached for its
+    `validity_digest` (which covers every `$ref`, so their checks passed too), or worked
+    out alongside by `Verdict`, which checks the `$ref`s before the validator resolves
+    any. The IR builder itself only follows local pointers, in memory; schemas made of
+    themselves are refused here too (cheaply), as resolving them would never end.
     """
     if validate:
         validate_spec(spec)
     else:
-        check_local_refs(spec)
+        _check_ref_cycles(spec)
     loader = _Loader(spec)
     loader.classify()
     loader.build_enums()

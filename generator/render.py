@@ -297,11 +297,17 @@ class _Builder:
                 for ancestor in self.chain(m)[:-1]:
                     self.descendants.setdefault(ancestor.name, []).append(m)
         self.budget = MAX_CODE_CHARS
+        # By id: the IR's fields live as long as this builder, and each is shared by the
+        # model that declares it and every subclass.
+        self.field_views: dict[int, tuple[FieldView, int]] = {}
 
     def spend(self, *texts: str) -> None:
         """Charge generated code against `MAX_CODE_CHARS`, so a small spec that expands a
         lot (enum values inlined per use, fields repeated per subclass) fails early."""
-        self.budget -= sum(len(text) for text in texts)
+        self.charge(sum(len(text) for text in texts))
+
+    def charge(self, chars: int) -> None:
+        self.budget -= chars
         if self.budget < 0:
             raise InputError(
                 f"the spec would generate more than {MAX_CODE_CHARS // 1_000_000} MB of code; "
@@ -309,20 +315,27 @@ class _Builder:
             )
 
     def field_view(self, field: Field) -> FieldView:
-        text = annotation(field.type, self.names)
-        if field.nullable:
-            text += " | None"
-        field_kind = kind(field.type, self.names)
-        value_check = self.shared_check(
-            check(field.type, field.constraints, self.names, self.enums, field.nullable)
-        )
-        self.spend(text, value_check, field.json_name, field.description)
-        return FieldView(
-            field,
-            Code(text + " | UnsetType"),
-            None if field_kind is None else Code(field_kind),
-            Code(value_check),
-        )
+        """A field's view, made once per field (a subclass repeats its ancestors' fields in
+        `.all_fields`) and charged at each use."""
+        made = self.field_views.get(id(field))
+        if made is None:
+            text = annotation(field.type, self.names)
+            if field.nullable:
+                text += " | None"
+            field_kind = kind(field.type, self.names)
+            value_check = self.shared_check(
+                check(field.type, field.constraints, self.names, self.enums, field.nullable)
+            )
+            view = FieldView(
+                field,
+                Code(text + " | UnsetType"),
+                None if field_kind is None else Code(field_kind),
+                Code(value_check),
+            )
+            chars = sum(map(len, (text, value_check, field.json_name, field.description)))
+            made = self.field_views[id(field)] = (view, chars)
+        self.charge(made[1])
+        return made[0]
 
     def operation_check(self, type_ref: TypeRef) -> Code:
         """The key in the validators' `_CHECKS` of a request body's or an answer's check

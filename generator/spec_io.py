@@ -85,16 +85,21 @@ _INTERN_MAX = 80
 _NO_KEY = object()
 
 
+# First characters for which a plain scalar may be something other than a string (a
+# number, bool, null, ...): any other plain scalar is a string without asking the resolver.
+_RESOLVED_FIRST = frozenset(_Loader.yaml_implicit_resolvers)
+
+
 class _Frame:
     """An open mapping or sequence while the event stream is read."""
 
-    __slots__ = ("container", "key", "keys", "ptr")
+    __slots__ = ("container", "is_map", "key", "ptr")
 
     def __init__(self, container: dict[str, Any] | list[Any], ptr: str) -> None:
         self.container = container
+        self.is_map = isinstance(container, dict)
         self.ptr = ptr
         self.key: Any = _NO_KEY
-        self.keys: set[str] = set()
 
 
 def _read_events(
@@ -102,119 +107,130 @@ def _read_events(
 ) -> tuple[Any, dict[str, tuple[int, int]]]:
     """Build the data straight from the parser's events (libyaml's when present).
 
-    One pass, no node tree: aliases, non-scalar and duplicate keys, extra documents and
-    nesting past `MAX_DEPTH` are refused where they occur, and each value's position is
-    recorded under its JSON pointer (with ``positions``). Scalars are typed as PyYAML's
-    safe loader types them.
+    One pass, no node tree: aliases, non-scalar and duplicate keys, extra documents,
+    nesting past `MAX_DEPTH`, lone surrogates and non-finite numbers are refused where they
+    occur, and each value's position is recorded under its JSON pointer (with
+    ``positions``). Scalars are typed as PyYAML's safe loader types them; keys become
+    strings (YAML 1.1 reads `200:` as an int and `on:` as a bool).
     """
     loader = _Loader("")
+    resolve = loader.resolve
     constructors = loader.yaml_constructors
     found: dict[str, tuple[int, int]] = {}
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
+    # Without a catch-all resolver, a plain scalar's first character decides whether the
+    # resolver must be asked at all (PyYAML's safe loader has none).
+    fast = None not in _Loader.yaml_implicit_resolvers
 
     def fail(message: str, event: Any) -> InputError:
         return InputError(message, file=source, line=event.start_mark.line + 1)
 
-    def scalar(event: Any) -> Any:
-        if event.tag is None or event.tag == "!":
-            tag = loader.resolve(ScalarNode, event.value, event.implicit)
-        else:
-            tag = event.tag
+    def scalar(event: Any, *, key: bool = False) -> Any:
+        tag = event.tag
+        value = event.value
+        if tag is None or tag == "!":
+            implicit = event.implicit
+            if fast and (not implicit[0] or (value and value[0] not in _RESOLVED_FIRST)):
+                tag = _STR_TAG
+            else:
+                tag = resolve(ScalarNode, value, implicit)
         if tag == _STR_TAG:
+            if not value.isascii():
+                _check_text(value, source)
             # Keys and short values repeat by the hundred thousand in a large spec ("type",
             # "string", a `$ref`): one shared copy of each keeps the data a third smaller.
-            return sys.intern(event.value) if len(event.value) <= _INTERN_MAX else event.value
+            return sys.intern(value) if len(value) <= _INTERN_MAX else value
         build = constructors.get(tag)
         if build is None:
             raise fail(f"the YAML tag {tag!r} is not allowed in specs", event)
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        return build(loader, node)
+        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        result = build(loader, node)
+        if not key and isinstance(result, float) and not math.isfinite(result):
+            raise fail(f"the number {value!r} is not allowed (JSON has no NaN or infinity)", event)
+        if isinstance(result, str) and not result.isascii():
+            _check_text(result, source)
+        return result
 
+    parser = _Loader(text)
     try:
+        check_event, get_event = parser.check_event, parser.get_event
         event: Any
-        for event in yaml.parse(text, Loader=_Loader):
+        while check_event():
+            event = get_event()
             kind = type(event)
-            if kind is yaml.AliasEvent:
+            if kind is yaml.ScalarEvent:
+                value: Any = None
+            elif kind is yaml.MappingStartEvent:
+                value = {}
+            elif kind is yaml.SequenceStartEvent:
+                value = []
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                continue
+            elif kind is yaml.AliasEvent:
                 raise fail("YAML aliases (*name) are not allowed in specs", event)
-            if kind is yaml.DocumentStartEvent:
+            elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise fail("a spec file holds one YAML document", event)
                 continue
-            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                stack.pop()
-                continue
-            if kind not in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            else:
                 continue
             frame = stack[-1] if stack else None
-            if frame is not None and isinstance(frame.container, dict) and frame.key is _NO_KEY:
-                if kind is not yaml.ScalarEvent:
+            if frame is not None and frame.is_map and frame.key is _NO_KEY:
+                if value is not None:
                     raise fail("mapping keys must be plain strings", event)
-                key = scalar(event)
-                text_key = str(key).lower() if isinstance(key, bool) else str(key)
-                if text_key in frame.keys:
+                name = scalar(event, key=True)
+                text_key = str(name).lower() if isinstance(name, bool) else str(name)
+                if text_key in frame.container:
                     raise fail(f"duplicate key {text_key!r}", event)
-                frame.keys.add(text_key)
                 frame.key = text_key
                 continue
             ptr = ""
             if frame is not None and positions:
-                if isinstance(frame.container, dict):
+                if frame.is_map:
                     ptr = frame.ptr + "/" + escape_pointer_token(frame.key)
                 else:
                     ptr = f"{frame.ptr}/{len(frame.container)}"
             if positions:
                 mark = event.start_mark
                 found[ptr] = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            value: Any
-            if kind is yaml.ScalarEvent:
+            if value is None:
                 value = scalar(event)
-            elif kind is yaml.MappingStartEvent:
-                value = {}
+                container = None
             else:
-                value = []
+                container = value
             if frame is None:
                 root = value
-            elif isinstance(frame.container, dict):
+            elif frame.is_map:
                 frame.container[frame.key] = value
                 frame.key = _NO_KEY
             else:
-                frame.container.append(value)
-            if kind is not yaml.ScalarEvent:
+                frame.container.append(value)  # type: ignore[union-attr]
+            if container is not None:
                 if len(stack) >= MAX_DEPTH:
                     raise fail(f"nesting deeper than {MAX_DEPTH} levels", event)
-                stack.append(_Frame(value, ptr))
+                stack.append(_Frame(container, ptr))
     finally:
+        parser.dispose()
         loader.dispose()
     return root, found
 
 
-def _normalise(value: Any, source: str, check_depth: bool) -> Any:
-    """Make keys strings and refuse what JSON cannot hold, in one iterative walk.
-
-    YAML 1.1 reads `200:` as an int and `on:` as a bool; OpenAPI keys are strings, and two
-    keys that become the same string (`1` and `01`) are duplicates. Lone surrogates (they
-    cannot be written as UTF-8 or TOML), NaN and infinities (no literal or JSON for them)
-    are refused; so is nesting deeper than `MAX_DEPTH` when the parser did not check it.
-    """
+def _normalise(value: Any, source: str) -> Any:
+    """JSON data: refuse what a spec cannot hold, in one iterative walk (YAML is checked
+    as it is read). Lone surrogates (they cannot be written as UTF-8 or TOML), NaN and
+    infinities (no literal or JSON for them) and nesting deeper than `MAX_DEPTH`."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         current, depth = stack.pop()
-        if check_depth and depth > MAX_DEPTH and isinstance(current, (dict, list)):
+        if depth > MAX_DEPTH and isinstance(current, (dict, list)):
             raise InputError(f"nesting deeper than {MAX_DEPTH} levels", file=source)
         if isinstance(current, dict):
-            for key in list(current):
-                if isinstance(key, str):
-                    _check_text(key, source)
-                    continue
-                text = str(key).lower() if isinstance(key, bool) else str(key)
-                if text in current:
-                    raise InputError(
-                        f"duplicate key {text!r} (after reading it as a string)", file=source
-                    )
-                current[text] = current.pop(key)
+            for key in current:  # JSON keys are strings
+                _check_text(key, source)
             stack.extend((item, depth + 1) for item in current.values())
         elif isinstance(current, list):
             stack.extend((item, depth + 1) for item in current)
@@ -285,7 +301,7 @@ def parse_spec_text(text: str, source: str) -> SpecFile:
         raise InputError(f"invalid YAML: {exc}", file=source) from None
     if not isinstance(data, dict):
         raise InputError("a spec must be a mapping at the top level", file=source, line=1)
-    return SpecFile(source, _normalise(data, source, check_depth=False), text)
+    return SpecFile(source, data, text)
 
 
 def _parse_json(text: str, source: str) -> SpecFile:
@@ -307,7 +323,7 @@ def _parse_json(text: str, source: str) -> SpecFile:
         raise InputError(f"invalid value: {_first_line(exc)}", file=source) from None
     if not isinstance(data, dict):
         raise InputError("a spec must be an object at the top level", file=source, line=1)
-    return SpecFile(source, _normalise(data, source, check_depth=True))
+    return SpecFile(source, _normalise(data, source))
 
 
 def _first_line(exc: Exception) -> str:

@@ -90,3 +90,18 @@ def test_messages_keep_their_first_paragraph_only() -> None:
     error = next(iter(validator_for("3.0.3")(spec).iter_errors()))
     assert message_of(error) == '"responses" is a required property'
     assert "\n" not in message_of(error) and "\n\n" in error.message
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_a_resolver_that_forgets_prefixes_gives_the_same_errors(
+    index: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import spec_validator
+
+    monkeypatch.setattr(spec_validator, "_PREFIXES", 3)  # forgets almost everything
+    spec = _broken_variants()[index]
+    validator = validator_for("3.0.3")(spec)
+    found = [(tuple(e.absolute_path), e.message) for e in validator.iter_errors()]
+    assert found == _errors(OpenAPIV30SpecValidator, spec)
+    prefixes = validator.schema_path.accessor._path_resolver.prefix_cache._cache
+    assert 0 < len(prefixes) <= 3
