@@ -14,7 +14,8 @@ first pass changes nothing and the second is skipped.
 
 Each job's result is cached by the hash of black's version, its settings and the job's
 text (`generator.cache`), so a rebuild after a small change formats only the jobs around
-the change, and jobs run in worker processes when there is enough work to share.
+the change, and jobs run in worker processes when there is enough work to share. Whole
+files are cached too, so an unchanged file is not even cut into jobs.
 """
 
 from __future__ import annotations
@@ -222,8 +223,13 @@ def format_files(
     """
     cache = cache if cache is not None else Cache("black")
     plans: dict[str, list[_Job]] = {}
+    whole: dict[str, str] = {}  # file name -> its cached formatting, when the file is unchanged
     for name, text in files.items():
         if name.endswith(".py") and text not in formatted:
+            hit = cache.get(_file_digest(text))
+            if hit is not None:
+                whole[name] = hit
+                continue
             cut = _units(text, job_lines)
             plans[name] = (
                 [_Job(name, j.context, j.body) for j in cut] if cut else [_Job(name, "", text)]
@@ -251,13 +257,19 @@ def format_files(
         if output is not None:
             cache.put(job.digest, output)
             done[job.digest] = output
-    formatted = dict(files)
+    result = {**files, **whole}
     for name, job_list in plans.items():
         if any(job.digest not in done for job in job_list):
-            formatted[name] = format_python(name, files[name])  # a piece did not line up
+            result[name] = format_python(name, files[name])  # a piece did not line up
         else:
-            formatted[name] = "".join(done[job.digest] for job in job_list)
-    return formatted
+            result[name] = "".join(done[job.digest] for job in job_list)
+        cache.put(_file_digest(files[name]), result[name])
+    return result
+
+
+def _file_digest(text: str) -> str:
+    """A whole file's key: a rebuild finds an unchanged file without cutting it into jobs."""
+    return key(_MODE_KEY, "file", text)
 
 
 def _safe_run(job: _Job) -> str | None:

@@ -224,37 +224,38 @@ def validity_digest(data: Any) -> str:
     and no check reads it; where a key of that name is a property name or instance data,
     its value is not a string (a schema) or is hashed whole (`default`, `example`, `enum`,
     `x-` extensions). So a rebuild after a documentation edit reuses the cached verdict
-    instead of validating the whole spec again. The hash is fed as the spec is walked, so
-    no copy of the spec is made.
+    instead of validating the whole spec again.
     """
     digest = hashlib.sha256()
-    _feed(digest, data, prose=True)
+    _feed(digest.update, data, prose=True)
     return digest.hexdigest()
 
 
-def _feed(digest: Any, value: Any, *, prose: bool) -> None:
-    if isinstance(value, Mapping):
-        digest.update(b"{")
+def _feed(update: Callable[[bytes], None], value: Any, *, prose: bool) -> None:
+    # Fed as the spec is walked, so no copy of it is made. dict and list, not Mapping and
+    # Sequence: the parsers make only those, and exact type checks are much faster.
+    if isinstance(value, dict):
+        update(b"{")
         for name, item in value.items():
-            digest.update(repr(name).encode() + b":")
+            update(repr(name).encode("utf-8", "surrogatepass") + b":")
             if not prose or (
                 isinstance(name, str) and (name in _INSTANCE_DATA or name.startswith("x-"))
             ):
-                _feed(digest, item, prose=False)
+                _feed(update, item, prose=False)
             elif name in _PROSE and isinstance(item, str):
-                digest.update(b"<prose>")
+                update(b"<prose>")
             else:
-                _feed(digest, item, prose=True)
-            digest.update(b",")
-        digest.update(b"}")
+                _feed(update, item, prose=True)
+            update(b",")
+        update(b"}")
     elif isinstance(value, list):
-        digest.update(b"[")
+        update(b"[")
         for item in value:
-            _feed(digest, item, prose=prose)
-            digest.update(b",")
-        digest.update(b"]")
+            _feed(update, item, prose=prose)
+            update(b",")
+        update(b"]")
     else:
-        digest.update(repr(value).encode())
+        update(repr(value).encode("utf-8", "surrogatepass"))
 
 
 class Verdict:

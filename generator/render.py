@@ -73,6 +73,7 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
         finalize=escape.finalize,
         autoescape=False,
         keep_trailing_newline=True,
+        auto_reload=False,  # no file check per `{% include %}`: one per operation otherwise
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -116,3 +116,20 @@ def test_the_bundled_runtime_files_are_the_texts_a_build_skips() -> None:
     # What makes skipping them safe: black leaves each as it is (see test_layout.py too).
     for text in verbatim_texts():
         assert black.format_str(text, mode=_MODE) == text
+
+
+def test_an_unchanged_file_is_found_whole_without_being_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.format as format_module
+
+    cache = Cache("black", tmp_path / "cache")
+    files = {"m.py": "x  =  1\n" * 3000, "n.py": "y = [\n  1,2]\n"}
+    first = format_files(files, jobs=1, cache=cache, job_lines=500)
+    assert first["m.py"] == "x = 1\n" * 3000 and first["n.py"] == "y = [1, 2]\n"
+
+    def refuse(text: str, job_lines: int) -> None:
+        raise AssertionError("an unchanged file was cut into jobs again")
+
+    monkeypatch.setattr(format_module, "_units", refuse)
+    assert format_files(files, jobs=1, cache=cache, job_lines=500) == first
