@@ -9,12 +9,15 @@ Problems are `InputError`s carrying the JSON pointer (and the line when known).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from generator import naming
 from generator.errors import InputError
@@ -258,22 +261,58 @@ def _feed(update: Callable[[bytes], None], value: Any, *, prose: bool) -> None:
         update(repr(value).encode("utf-8", "surrogatepass"))
 
 
-class Verdict:
-    """openapi-spec-validator's verdict on a spec, worked out in a thread while the caller
-    goes on: rendering needs the IR, not the verdict, and formatting runs in worker
-    processes, so the validator has a core of its own for most of a large build. `wait`
-    raises the spec's InputError, as `validate_spec` would.
-
-    A thread rather than a process: a forked validator would hold a second copy of the
-    spec (its garbage collector and reference counts touch every page).
+class Judge:
+    """A process of its own for openapi-spec-validator, forked (on Linux) before the spec is
+    read and importing the library at once. For a small spec, importing the library is
+    most of the validation; here it overlaps the rest of the build on another core. Use as
+    a context manager; elsewhere than Linux it holds no process and `Verdict` uses a thread.
     """
 
-    def __init__(self, spec: SpecFile) -> None:
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        if sys.platform == "linux":
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self.pool.submit(_import_validator)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _import_validator() -> None:
+    import generator.spec_validator  # noqa: F401  (imported ahead of the spec)
+
+
+class Verdict:
+    """openapi-spec-validator's verdict on a spec, worked out while the caller goes on:
+    rendering needs the IR, not the verdict. `wait` raises the spec's InputError, as
+    `validate_spec` would.
+
+    In the `Judge`'s process when one is given (small specs), else in a thread: a forked
+    validator would hold a second copy of a large spec (its garbage collector and reference
+    counts touch every page), and for a large build formatting runs in worker processes,
+    so the thread has a core of its own most of the time.
+    """
+
+    def __init__(self, spec: SpecFile, judge: Judge | None = None) -> None:
         self._failure: list[BaseException] = []
-        self._thread = threading.Thread(
-            target=self._run, args=(spec,), name="apigen-verdict", daemon=True
-        )
-        self._thread.start()
+        self._path = spec.path
+        self._future: Future[None] | None = None
+        self._thread: threading.Thread | None = None
+        if judge is not None and judge.pool is not None:
+            try:
+                self._future = judge.pool.submit(validate_spec, spec)
+            except BrokenProcessPool:
+                pass  # the process died early: the thread below does the work
+        if self._future is None:
+            self._thread = threading.Thread(
+                target=self._run, args=(spec,), name="apigen-verdict", daemon=True
+            )
+            self._thread.start()
 
     def _run(self, spec: SpecFile) -> None:
         try:
@@ -283,6 +322,13 @@ class Verdict:
 
     def wait(self) -> None:
         """Block until the verdict is in; raise the InputError of an invalid spec."""
+        if self._future is not None:
+            try:
+                self._future.result()
+            except BrokenProcessPool:
+                raise InputError("the OpenAPI validator stopped unexpectedly", file=self._path)
+            return
+        assert self._thread is not None
         self._thread.join()
         if self._failure:
             raise self._failure[0]

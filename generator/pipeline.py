@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -22,7 +22,7 @@ from generator.errors import InputError
 from generator.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
 from generator.format import PARALLEL_MIN_SPEC_CHARS, Workers, format_files
 from generator.ir import Api
-from generator.load import Verdict, load_api, validate_spec, validity_digest
+from generator.load import Judge, Verdict, load_api, validate_spec, validity_digest
 from generator.progress import QUIET, Progress
 from generator.render import PackageInfo, render_package, verbatim_texts
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
@@ -97,15 +97,18 @@ def _generate(
     work: Callable[[Api, Workers], _R],
     jobs: int | None = 1,
 ) -> _R:
-    """load, then ``work`` on the IR while openapi-spec-validator judges the spec in a
-    thread of its own; ``work``'s result is returned only once the spec is found valid.
+    """load, then ``work`` on the IR while openapi-spec-validator judges the spec (see
+    `Verdict`); ``work``'s result is returned only once the spec is found valid.
 
     The IR builder reads an unvalidated spec defensively (it refuses what it cannot use
     with an InputError), and anything it or ``work`` raises is reported as the validator's
     error when the spec is invalid, so a bad spec reads the same as before."""
-    # Forked before the spec makes this process large; a small spec is formatted here.
-    workers = Workers(jobs if len(text) >= PARALLEL_MIN_SPEC_CHARS else 1)
-    with workers, _few_collections():
+    # Forked before the spec makes this process large: black's workers for a large spec
+    # (a small one is formatted here), the validator's process for a small one.
+    large = len(text) >= PARALLEL_MIN_SPEC_CHARS
+    workers = Workers(jobs if large else 1)
+    judge = None if large or jobs == 1 else Judge()
+    with workers, judge or nullcontext(), _few_collections():
         progress.stage("load")
         spec = parse_spec_text(text, source)
         if not selection.is_everything():
@@ -113,7 +116,7 @@ def _generate(
         valid = Cache("valid")
         digest = key(_VALIDATOR_KEY, validity_digest(spec.data), repr(selection))
         # It checks the `$ref`s before the validator runs.
-        verdict = None if valid.get(digest) == "valid" else Verdict(spec)
+        verdict = None if valid.get(digest) == "valid" else Verdict(spec, judge)
         try:
             api = load_api(spec, validate=False)
             del spec  # rendering needs only the IR: the spec goes once the validator is done

@@ -99,3 +99,40 @@ def test_decorators_derive_how_the_body_is_sent_and_which_checks_apply(edge_sdk:
     listed = client.things_list_things.endpoint
     assert (listed.method, listed.paged, listed.checks) == ("GET", True, (None, "Thing"))
     assert listed.decode({"id": "a"}) == edge_sdk.Thing(id="a")
+
+
+def test_a_list_that_takes_a_body_is_returned_as_one_page() -> None:
+    import json
+
+    from helpers import rendered
+
+    page = {
+        "type": "object",
+        "properties": {
+            "value": {"type": "array", "items": {"$ref": "#/components/schemas/item"}},
+            "@odata.nextLink": {"type": "string"},
+        },
+    }
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/items": {
+                "get": {"operationId": "items.List", "responses": {"200": _json(page)}},
+                "post": {
+                    "operationId": "items.Search",
+                    "requestBody": _json({"type": "object"}),
+                    "responses": {"200": _json(page)},
+                },
+            }
+        },
+        "components": {"schemas": {"item": {"type": "object", "properties": {"id": {"type": "string"}}}}},
+    }
+    client = rendered(json.dumps(spec), "pages.json")["pkg/client.py"]
+    assert '@_http.get.paged("/items", returns=Item)' in client
+    assert "-> Iterator[Item]:" in client
+    assert '@_http.post("/items", body=_rt.JSON, returns=_rt.map_of(None), checks=(' in client
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": "ok", "content": {"application/json": {"schema": schema}}}

@@ -105,3 +105,43 @@ def test_a_resolver_that_forgets_prefixes_gives_the_same_errors(
     assert found == _errors(OpenAPIV30SpecValidator, spec)
     prefixes = validator.schema_path.accessor._path_resolver.prefix_cache._cache
     assert 0 < len(prefixes) <= 3
+
+
+def _invalid_spec_file() -> Any:
+    from generator.spec_io import parse_spec_text
+
+    spec = _edge()
+    spec["paths"]["/things"]["get"].pop("responses")
+    return parse_spec_text(yaml.safe_dump(spec, sort_keys=False), "broken.yaml")
+
+
+def test_the_judge_process_reports_what_the_thread_reports() -> None:
+    from generator.errors import InputError
+    from generator.load import Judge, Verdict
+
+    spec = _invalid_spec_file()
+    with pytest.raises(InputError) as in_thread:
+        Verdict(spec).wait()
+    with Judge() as judge, pytest.raises(InputError) as in_process:
+        Verdict(spec, judge).wait()
+    assert str(in_process.value) == str(in_thread.value)
+    assert in_process.value.pointer == "/paths/~1things/get" and in_process.value.line
+
+
+def test_a_judge_process_that_dies_is_a_clear_error_not_a_traceback() -> None:
+    import os
+    import signal
+    import sys
+
+    from generator.errors import InputError
+    from generator.load import Judge, Verdict
+
+    if sys.platform != "linux":
+        pytest.skip("the judge is a process on Linux only")
+    with Judge() as judge:
+        assert judge.pool is not None
+        judge.pool.submit(os.kill, 0, 0).result()  # the process is up
+        for pid in list(judge.pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(InputError, match="stopped unexpectedly|invalid OpenAPI"):
+            Verdict(_invalid_spec_file(), judge).wait()
