@@ -127,6 +127,10 @@ def _read_events(
     def fail(message: str, event: Any) -> InputError:
         return InputError(message, file=source, line=event.start_mark.line + 1)
 
+    # Plain scalars the resolver was asked about, by text: `type`, `object`, `true` and the
+    # like come back by the ten thousand.
+    resolved: dict[str, str] = {}
+
     def scalar(event: Any, *, key: bool = False) -> Any:
         tag = event.tag
         value = event.value
@@ -134,6 +138,10 @@ def _read_events(
             implicit = event.implicit
             if fast and (not implicit[0] or (value and value[0] not in _RESOLVED_FIRST)):
                 tag = _STR_TAG
+            elif implicit == (True, False) and len(value) <= _INTERN_MAX:
+                tag = resolved.get(value)
+                if tag is None:
+                    tag = resolved[value] = resolve(ScalarNode, value, implicit)
             else:
                 tag = resolve(ScalarNode, value, implicit)
         if tag == _STR_TAG:
