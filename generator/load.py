@@ -280,7 +280,7 @@ class Judge:
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool.shutdown(cancel_futures=True)  # waits: no child left mid-task
 
 
 def _import_validator() -> None:

@@ -127,7 +127,7 @@ def test_spec_failing_validation_is_exit_2_with_pointer_and_line(tmp_path: Path,
 def test_a_spec_the_ir_builder_cannot_read_reports_the_validators_error(
     tmp_path: Path, built_sdk: Path, body: str
 ) -> None:
-    # The IR is built while openapi-spec-validator runs in its own process; whatever the
+    # The IR is built while openapi-spec-validator runs alongside; whatever the
     # builder makes of a broken spec, the validator's verdict is what the user sees.
     spec = tmp_path / "broken.yaml"
     spec.write_text(f"openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{body}\n", encoding="utf-8")
@@ -135,6 +135,21 @@ def test_a_spec_the_ir_builder_cannot_read_reports_the_validators_error(
     result = run_cli("generate", str(spec), "-o", str(built_sdk), "--package", "seed_sdk")
     _assert_bad_input(result, "broken.yaml:3", "invalid OpenAPI")
     assert _tree_digest(built_sdk) == before
+
+
+def test_a_refused_spec_never_leaves_the_validators_process_printing(tmp_path: Path) -> None:
+    # The small spec's judge process is shut down before apigen exits, whichever stage
+    # refused the spec first; a child torn down mid-task used to print a traceback.
+    spec = tmp_path / "external.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n"
+        "      responses: {'200': {$ref: 'file:///etc/hostname'}}\n",
+        encoding="utf-8",
+    )
+    for _ in range(6):
+        result = run_cli("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "x_sdk")
+        _assert_bad_input(result, "external.yaml:", "not a local #/ pointer")
+        assert not (tmp_path / "out").exists()
 
 
 def test_a_path_segment_named_twice_is_exit_2_with_pointer(tmp_path: Path, built_sdk: Path) -> None:
