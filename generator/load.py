@@ -265,12 +265,14 @@ class Judge:
     """A process of its own for openapi-spec-validator, forked (on Linux) before the spec is
     read and importing the library at once. For a small spec, importing the library is
     most of the validation; here it overlaps the rest of the build on another core. Use as
-    a context manager; elsewhere than Linux it holds no process and `Verdict` uses a thread.
+    a context manager. Elsewhere than Linux, or when the caller runs other threads (a lock
+    one of them held at the fork would stay held in the child, which imports), it holds no
+    process and `Verdict` uses a thread.
     """
 
     def __init__(self) -> None:
         self.pool: ProcessPoolExecutor | None = None
-        if sys.platform == "linux":
+        if sys.platform == "linux" and threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
             self.pool.submit(_import_validator)

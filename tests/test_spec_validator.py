@@ -145,3 +145,22 @@ def test_a_judge_process_that_dies_is_a_clear_error_not_a_traceback() -> None:
             os.kill(pid, signal.SIGKILL)
         with pytest.raises(InputError, match="stopped unexpectedly|invalid OpenAPI"):
             Verdict(_invalid_spec_file(), judge).wait()
+
+
+def test_no_judge_process_is_forked_while_other_threads_run() -> None:
+    import threading
+
+    from generator.errors import InputError
+    from generator.load import Judge, Verdict
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with Judge() as judge:
+            assert judge.pool is None
+            with pytest.raises(InputError, match="invalid OpenAPI"):
+                Verdict(_invalid_spec_file(), judge).wait()  # judged in a thread instead
+    finally:
+        release.set()
+        other.join()
