@@ -25,6 +25,7 @@ from generator.ir import Api
 from generator.load import Judge, Verdict, load_api, validate_spec, validity_digest
 from generator.progress import QUIET, Progress
 from generator.render import PackageInfo, render_package, verbatim_texts
+from generator.sections import parse_spec
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
 from generator.subset import EVERYTHING, Selection, subset_spec
 from generator.versioning import CHANGELOG, SPEC_COPY, Release, next_release
@@ -110,7 +111,7 @@ def _generate(
     judge = None if large or jobs == 1 else Judge()
     with workers, judge or nullcontext(), _few_collections():
         progress.stage("load")
-        spec = parse_spec_text(text, source)
+        spec = parse_spec(text, source, Cache("yaml"))
         if not selection.is_everything():
             spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.text)
         valid = Cache("valid")

@@ -232,7 +232,7 @@ class OperationView:
     ``result_kind`` is how the JSON answer (or each item) becomes it (`_runtime.Kind`),
     None for an empty answer. ``body_kind`` is the body's model class, or `_rt.JSON` for
     any other body. ``checks`` is strict mode's (body, answer) check keys when they are
-    not the models' own (see `_http.Method`), else None.
+    not the models' own (see `_http._Method`), else None.
     """
 
     op: Operation

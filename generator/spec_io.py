@@ -288,6 +288,12 @@ def read_text(path: Path) -> str:
     return text
 
 
+def read_yaml(text: str, source: str) -> Any:
+    """YAML text to data, checked as `parse_spec_text` checks it, without its wrapping of
+    errors (yaml's own and ValueError are raised as they are)."""
+    return _read_events(text, source)[0]
+
+
 def parse_spec_text(text: str, source: str) -> SpecFile:
     """Parse YAML or JSON spec text into plain data with positions."""
     if not text.strip():

@@ -1,0 +1,103 @@
+"""generator.sections: a spec read section by section, some from the cache, is the spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, synthetic_spec
+
+from generator.cache import Cache
+from generator.errors import InputError
+from generator.sections import _cuts, parse_spec
+from generator.spec_io import parse_spec_text
+
+SEED = (ROOT / "specs" / "seed.yaml").read_text(encoding="utf-8")
+
+
+def _cache(tmp_path: Path) -> Cache:
+    return Cache("yaml", tmp_path / "cache")
+
+
+def _dump(value: object) -> str:
+    from generator.build import dump_yaml
+
+    return dump_yaml(value)
+
+
+@pytest.mark.parametrize("text", [SEED, _dump(__import__("json").loads(synthetic_spec(30, 60)))])
+def test_read_cold_then_warm_it_is_the_whole_parse(tmp_path: Path, text: str) -> None:
+    whole = parse_spec_text(text, "s.yaml").data
+    cache = _cache(tmp_path)
+    assert _cuts(text) is not None  # these specs are cut into sections
+    cold = parse_spec(text, "s.yaml", cache)
+    warm = parse_spec(text, "s.yaml", cache)
+    assert cold.data == whole and warm.data == whole
+    assert list(warm.data) == list(whole)  # key order kept
+    assert repr(warm.data) == repr(whole)  # types too: 1 stays 1, 1.0 stays 1.0
+    assert warm.text == text and warm.line_of("/paths") == parse_spec_text(text, "s.yaml").line_of("/paths")
+
+
+def test_an_edited_section_is_read_again_and_the_rest_from_the_cache(tmp_path: Path) -> None:
+    cache = _cache(tmp_path)
+    parse_spec(SEED, "s.yaml", cache)
+    entries = sorted(p.name for p in cache.folder.rglob("*") if p.is_file())  # type: ignore[union-attr]
+    edited = SEED.replace("title:", "title: Edited\n  x-old-title:", 1)
+    assert parse_spec(edited, "s.yaml", cache).data == parse_spec_text(edited, "s.yaml").data
+    after = sorted(p.name for p in cache.folder.rglob("*") if p.is_file())  # type: ignore[union-attr]
+    assert len(after) == len(entries) + 1  # only the `info` section was new
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\nopenapi: 3.0.3\npaths: {}\n",  # a document marker
+        '{"openapi": "3.0.3", "paths": {}}\n',  # flow style
+        'openapi: 3.0.3\n"paths": {}\n',  # a quoted key
+        "openapi: 3.0.3\npaths:\n\t{}\n",  # a tab at column 0
+        "- a\n- b\n",  # not a mapping
+        "openapi: 3.0.3\n",  # one section: nothing to gain
+    ],
+)
+def test_text_that_cannot_be_cut_safely_is_parsed_whole(text: str) -> None:
+    assert _cuts(text) is None
+
+
+def test_a_quoted_scalar_running_over_a_cut_falls_back_to_the_whole_parse(tmp_path: Path) -> None:
+    # The line `b: c"` looks like a key, so the text is cut there; the first section then
+    # does not read on its own, and the whole parse decides.
+    text = 'openapi: 3.0.3\na: "x\nb: c"\npaths: {}\n'
+    assert _cuts(text) is not None
+    assert parse_spec(text, "s.yaml", _cache(tmp_path)).data == parse_spec_text(text, "s.yaml").data
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("openapi: 3.0.3\npaths: {}\nopenapi: 3.1.0\n", "duplicate key 'openapi'", 3),
+        ("openapi: 3.0.3\npaths:\n  /x: *ref\n", "aliases", 3),
+        ("openapi: 3.0.3\npaths:\n  a: [1,\n", "invalid YAML", None),
+    ],
+)
+def test_errors_are_the_whole_parses_with_its_line(
+    tmp_path: Path, text: str, message: str, line: int | None
+) -> None:
+    with pytest.raises(InputError, match=message) as caught:
+        parse_spec(text, "s.yaml", _cache(tmp_path))
+    if line is not None:
+        assert caught.value.line == line
+
+
+def test_a_value_json_cannot_hold_is_used_but_not_remembered(tmp_path: Path) -> None:
+    import datetime
+
+    text = "openapi: 3.0.3\ninfo:\n  x-date: 2024-05-01\npaths: {}\n"
+    cache = _cache(tmp_path)
+    for _ in range(2):
+        data = parse_spec(text, "s.yaml", cache).data
+        assert data["info"]["x-date"] == datetime.date(2024, 5, 1)
+
+
+def test_without_a_cache_the_spec_is_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APIGEN_NO_CACHE", "1")
+    assert parse_spec(SEED, "s.yaml", Cache("yaml")).data == parse_spec_text(SEED, "s.yaml").data
