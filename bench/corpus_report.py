@@ -15,9 +15,9 @@ from openapi_spec_validator import OpenAPIV30SpecValidator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import build  # noqa: E402
-from generator.page import Page  # noqa: E402
-from generator.parse import parse_page  # noqa: E402
+from generator.build import build
+from generator.page import Page
+from generator.parse import parse_page
 
 
 def spec_problems(spec: dict[str, object]) -> int:

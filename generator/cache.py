@@ -1,6 +1,7 @@
-"""A content-addressed cache on disk for work that is slow and pure: black's output and
-"this spec text is valid". Keys are SHA-256 of everything the result depends on, so a hit
-is always the answer a fresh run would give; the cache only ever saves time.
+"""A content-addressed cache on disk for work that is slow and pure: black's output, "this
+spec is valid" and the data of a YAML spec's top-level sections. Keys are SHA-256 of
+everything the result depends on, so a hit is always the answer a fresh run would give;
+the cache only ever saves time.
 
 Location: $APIGEN_CACHE_DIR, else $XDG_CACHE_HOME/apigen, else ~/.cache/apigen.
 APIGEN_NO_CACHE=1 turns it off. A cache that cannot be read or written is ignored.

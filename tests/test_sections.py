@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, synthetic_spec
 
+from generator import sections
 from generator.cache import Cache
 from generator.errors import InputError
 from generator.sections import _cuts, parse_spec
@@ -25,11 +26,19 @@ def _dump(value: object) -> str:
     return dump_yaml(value)
 
 
-@pytest.mark.parametrize("text", [SEED, _dump(__import__("json").loads(synthetic_spec(30, 60)))])
-def test_read_cold_then_warm_it_is_the_whole_parse(tmp_path: Path, text: str) -> None:
+SYNTHETIC = _dump(__import__("json").loads(synthetic_spec(30, 60)))
+
+
+@pytest.mark.parametrize("group", [64 * 1024, 300, 1])
+@pytest.mark.parametrize("text", [SEED, SYNTHETIC])
+def test_read_cold_then_warm_it_is_the_whole_parse(
+    tmp_path: Path, text: str, group: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small groups force every large section to be read key by key, nested three deep.
+    monkeypatch.setattr(sections, "_GROUP_CHARS", group)
     whole = parse_spec_text(text, "s.yaml").data
     cache = _cache(tmp_path)
-    assert _cuts(text) is not None  # these specs are cut into sections
+    assert _cuts(text, 0, len(text), 0) is not None  # these specs are cut into sections
     cold = parse_spec(text, "s.yaml", cache)
     warm = parse_spec(text, "s.yaml", cache)
     assert cold.data == whole and warm.data == whole
@@ -56,18 +65,18 @@ def test_an_edited_section_is_read_again_and_the_rest_from_the_cache(tmp_path: P
         'openapi: 3.0.3\n"paths": {}\n',  # a quoted key
         "openapi: 3.0.3\npaths:\n\t{}\n",  # a tab at column 0
         "- a\n- b\n",  # not a mapping
-        "openapi: 3.0.3\n",  # one section: nothing to gain
+        "  openapi: 3.0.3\nx: 1\n",  # a line less indented than the keys
     ],
 )
 def test_text_that_cannot_be_cut_safely_is_parsed_whole(text: str) -> None:
-    assert _cuts(text) is None
+    assert _cuts(text, 0, len(text), 0) is None
 
 
 def test_a_quoted_scalar_running_over_a_cut_falls_back_to_the_whole_parse(tmp_path: Path) -> None:
     # The line `b: c"` looks like a key, so the text is cut there; the first section then
     # does not read on its own, and the whole parse decides.
     text = 'openapi: 3.0.3\na: "x\nb: c"\npaths: {}\n'
-    assert _cuts(text) is not None
+    assert _cuts(text, 0, len(text), 0) is not None
     assert parse_spec(text, "s.yaml", _cache(tmp_path)).data == parse_spec_text(text, "s.yaml").data
 
 
@@ -101,3 +110,15 @@ def test_a_value_json_cannot_hold_is_used_but_not_remembered(tmp_path: Path) -> 
 def test_without_a_cache_the_spec_is_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APIGEN_NO_CACHE", "1")
     assert parse_spec(SEED, "s.yaml", Cache("yaml")).data == parse_spec_text(SEED, "s.yaml").data
+
+
+def test_a_schema_edit_is_read_again_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sections, "_GROUP_CHARS", 2000)
+    cache = _cache(tmp_path)
+    parse_spec(SYNTHETIC, "s.yaml", cache)
+    before = {p.name for p in cache.folder.rglob("*") if p.is_file()}  # type: ignore[union-attr]
+    edited = SYNTHETIC.replace("description: The ", "description: Edited. The ", 1)
+    assert edited != SYNTHETIC
+    assert parse_spec(edited, "s.yaml", cache).data == parse_spec_text(edited, "s.yaml").data
+    after = {p.name for p in cache.folder.rglob("*") if p.is_file()}  # type: ignore[union-attr]
+    assert len(after - before) == 1  # one group of about 2,000 characters was read again
