@@ -1,13 +1,17 @@
-"""sections: a YAML spec read one top-level section at a time, each remembered by its text.
+"""sections: a YAML spec read in pieces, each piece remembered by its text.
 
-A rebuild after a small edit changes one section of a large spec (`components` when a
-schema's description changes, `paths` when an operation's does); the other sections are
-read back from the cache as JSON, ten times faster than parsing their YAML again.
+A rebuild after a small edit changes one piece of a large spec (a schema's description, an
+operation's summary); every other piece is read back from the cache as JSON, ten times
+faster than parsing its YAML again.
 
-The spec is cut only where that cannot change what it says: every line at column 0 must
-start a plain `name:` key, continue a list written at column 0 (`- `), or be a comment or
-blank, and each section must read as a mapping of just its key, no key repeating. Anything
-else (flow style, `---`, directives, a section that does not read cleanly) is parsed whole,
+A mapping is cut between its keys, into groups of neighbouring keys of about
+`_GROUP_CHARS`; a larger key whose value is a block mapping (`paths`, `components`,
+`schemas`) is cut the same way, up to `_MAX_NESTING` deep. A mapping is cut only where
+that cannot change what the text says: every line must be one of its keys at their
+indentation, a deeper line (a value), a list item at that indentation after a key, a
+comment or a blank line; each group must read on its own as exactly its keys (with the
+same limits, its depth in the document counted), and no key may repeat. Anything else
+(flow style, `---`, directives, tabs, a group that does not read cleanly) is parsed whole,
 which is also what gives the canonical error with its line.
 """
 
@@ -35,11 +39,13 @@ _READER = hashlib.sha256(
     Path(spec_io.__file__).read_bytes() + Path(__file__).read_bytes() + yaml.__version__.encode()
 ).hexdigest()
 
-# A block-mapping key at some indentation: `  name:` followed by a space or the line's end.
-_NAME = r"[A-Za-z_/][A-Za-z0-9_.{}()=',$@/-]*:(?:[ \t]|\r?$)"  # `name:` or `/path/{id}:`
+# A plain key (`name`, `x-ms-name`, `/path/{id}`) and a line that starts one, at some
+# indentation: the key, then a colon followed by a space or the line's end.
+_WORD = r"[A-Za-z_/][A-Za-z0-9_.{}()=',$@/-]*"
+_NAME = rf"{_WORD}:(?:[ \t]|\r?$)"
 _KEY = re.compile(rf"( *){_NAME}", re.MULTILINE)
 # A key whose value is a block on the following lines (nothing after the colon but a comment).
-_BLOCK_HEAD = re.compile(r" *[A-Za-z_/][A-Za-z0-9_.{}()=',$@/-]*:[ \t]*(?:#.*)?\r?")
+_BLOCK_HEAD = re.compile(rf" *{_WORD}:[ \t]*(?:#.*)?\r?")
 # Sections are read in groups of neighbouring keys of about this size; a larger one whose
 # value is a block mapping (`paths`, `components`, `schemas`) is read key by key in turn.
 _GROUP_CHARS = 64 * 1024
@@ -50,17 +56,18 @@ def parse_spec(text: str, source: str, cache: Cache) -> SpecFile:
     """`spec_io.parse_spec_text`'s result, reading unchanged sections from ``cache``."""
     data = None
     if not source.endswith(".json") and cache.folder is not None:
-        data = _mapping(text, 0, len(text), 0, _MAX_NESTING, source, cache)
+        data = _mapping(text, 0, len(text), 0, 0, source, cache)
     if data is None:
         return parse_spec_text(text, source)
     return SpecFile(source, data, text)
 
 
 def _mapping(
-    text: str, start: int, end: int, indent: int, nesting: int, source: str, cache: Cache
+    text: str, start: int, end: int, indent: int, depth: int, source: str, cache: Cache
 ) -> dict[str, Any] | None:
-    """The block mapping whose keys stand at ``indent`` in ``text[start:end]``, read in
-    groups of keys; None when it cannot be cut safely or a group does not read cleanly."""
+    """The block mapping whose keys stand at ``indent`` in ``text[start:end]``, ``depth``
+    mappings deep in the document, read in groups of keys; None when it cannot be cut
+    safely or a group does not read cleanly."""
     cuts = _cuts(text, start, end, indent)
     if cuts is None:
         return None
@@ -69,10 +76,10 @@ def _mapping(
     group_start, keys = cuts[0], 0
     for index, (key_start, key_end) in enumerate(itertools.pairwise(bounds)):
         nested = None
-        if nesting > 0 and key_end - key_start > _GROUP_CHARS:
-            nested = _nested(text, key_start, key_end, nesting - 1, source, cache)
+        if depth < _MAX_NESTING and key_end - key_start > _GROUP_CHARS:
+            nested = _nested(text, key_start, key_end, depth, source, cache)
         if nested is not None:
-            if not _add(data, _read(text[group_start:key_start], keys, source, cache)):
+            if not _add(data, _read(text[group_start:key_start], keys, depth, source, cache)):
                 return None
             if not _add(data, nested):
                 return None
@@ -80,7 +87,7 @@ def _mapping(
             continue
         keys += 1
         if key_end - group_start >= _GROUP_CHARS or index == len(cuts) - 1:
-            if not _add(data, _read(text[group_start:key_end], keys, source, cache)):
+            if not _add(data, _read(text[group_start:key_end], keys, depth, source, cache)):
                 return None
             group_start, keys = key_end, 0
     return data
@@ -95,27 +102,24 @@ def _add(data: dict[str, Any], part: dict[str, Any] | None) -> bool:
 
 
 def _nested(
-    text: str, start: int, end: int, nesting: int, source: str, cache: Cache
+    text: str, start: int, end: int, depth: int, source: str, cache: Cache
 ) -> dict[str, Any] | None:
     """A large key whose value is a block mapping, read key by key: {key: {...}}."""
     head_end = text.find("\n", start, end)
     if head_end < 0 or not _BLOCK_HEAD.fullmatch(text, start, head_end):
         return None
-    body = text.find("\n", head_end + 1, end)
     first = _KEY.match(text, head_end + 1, end)
-    if first is None or body < 0:
+    head = text[start:head_end]
+    if first is None or len(first.group(1)) <= len(head) - len(head.lstrip(" ")):
         return None
-    child_indent = len(first.group(1))
-    if child_indent <= len(text[start:head_end]) - len(text[start:head_end].lstrip(" ")):
-        return None
-    value = _mapping(text, head_end + 1, end, child_indent, nesting, source, cache)
+    value = _mapping(text, head_end + 1, end, len(first.group(1)), depth + 1, source, cache)
     try:
-        head = spec_io.read_yaml(text[start : head_end + 1], source)
+        name = spec_io.read_yaml(head + "\n", source, depth=depth)
     except (InputError, ValueError, yaml.YAMLError):
         return None
-    if value is None or not isinstance(head, dict) or len(head) != 1:
+    if value is None or not isinstance(name, dict) or len(name) != 1:
         return None
-    return {next(iter(head)): value}
+    return {next(iter(name)): value}
 
 
 def _cuts(text: str, start: int, end: int, indent: int) -> list[int] | None:
@@ -139,21 +143,20 @@ def _only_comments(text: str) -> bool:
 @functools.cache
 def _patterns(indent: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(a key at ``indent``, a line that is none of the lines `_cuts` accepts)."""
-    name = _NAME
-    keys = re.compile(rf"^ {{{indent}}}{name}", re.MULTILINE)
+    keys = re.compile(rf"^ {{{indent}}}{_NAME}", re.MULTILINE)
     odd = re.compile(
-        rf"^(?! {{{indent + 1}}})(?! {{{indent}}}(?:{name}|-(?: |\r?$)))(?! *(?:#|\r?$))",
+        rf"^(?! {{{indent + 1}}})(?! {{{indent}}}(?:{_NAME}|-(?: |\r?$)))(?! *(?:#|\r?$))",
         re.MULTILINE,
     )
     return keys, odd
 
 
-def _read(section: str, keys: int, source: str, cache: Cache) -> dict[str, Any] | None:
+def _read(section: str, keys: int, depth: int, source: str, cache: Cache) -> dict[str, Any] | None:
     """A group of ``keys`` keys' data, from the cache or parsed (and then remembered); None
     when it does not read cleanly on its own as a mapping of exactly that many keys."""
     if keys == 0:
         return {}  # only comments and blank lines
-    digest = key("yaml-section", _READER, section)
+    digest = key("yaml-section", _READER, str(depth), section)
     hit = cache.get(digest)
     if hit is not None:
         try:
@@ -163,7 +166,7 @@ def _read(section: str, keys: int, source: str, cache: Cache) -> dict[str, Any] 
         if isinstance(remembered, dict) and len(remembered) == keys:
             return remembered
     try:
-        value = spec_io.read_yaml(section, source)
+        value = spec_io.read_yaml(section, source, depth=depth)
     except (InputError, ValueError, yaml.YAMLError):
         return None
     if not isinstance(value, dict) or len(value) != keys:

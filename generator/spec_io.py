@@ -103,14 +103,15 @@ class _Frame:
 
 
 def _read_events(
-    text: str, source: str, *, positions: bool = False
+    text: str, source: str, *, positions: bool = False, depth: int = 0
 ) -> tuple[Any, dict[str, tuple[int, int]]]:
     """Build the data straight from the parser's events (libyaml's when present).
 
     One pass, no node tree: aliases, non-scalar and duplicate keys, extra documents,
     nesting past `MAX_DEPTH`, lone surrogates and non-finite numbers are refused where they
     occur, and each value's position is recorded under its JSON pointer (with
-    ``positions``). Scalars are typed as PyYAML's safe loader types them; keys become
+    ``positions``; ``depth`` counts levels above the text). Scalars are typed as PyYAML's
+    safe loader types them; keys become
     strings (YAML 1.1 reads `200:` as an int and `on:` as a bool).
     """
     loader = _Loader("")
@@ -218,7 +219,7 @@ def _read_events(
             else:
                 frame.container.append(value)  # type: ignore[union-attr]
             if container is not None:
-                if len(stack) >= MAX_DEPTH:
+                if depth + len(stack) >= MAX_DEPTH:
                     raise fail(f"nesting deeper than {MAX_DEPTH} levels", event)
                 stack.append(_Frame(container, ptr))
     finally:
@@ -288,10 +289,11 @@ def read_text(path: Path) -> str:
     return text
 
 
-def read_yaml(text: str, source: str) -> Any:
+def read_yaml(text: str, source: str, *, depth: int = 0) -> Any:
     """YAML text to data, checked as `parse_spec_text` checks it, without its wrapping of
-    errors (yaml's own and ValueError are raised as they are)."""
-    return _read_events(text, source)[0]
+    errors (yaml's own and ValueError are raised as they are); ``depth`` is how deep in a
+    larger document the text stands, counted against `MAX_DEPTH`."""
+    return _read_events(text, source, depth=depth)[0]
 
 
 def parse_spec_text(text: str, source: str) -> SpecFile:

@@ -122,3 +122,24 @@ def test_a_schema_edit_is_read_again_alone(tmp_path: Path, monkeypatch: pytest.M
     assert parse_spec(edited, "s.yaml", cache).data == parse_spec_text(edited, "s.yaml").data
     after = {p.name for p in cache.folder.rglob("*") if p.is_file()}  # type: ignore[union-attr]
     assert len(after - before) == 1  # one group of about 2,000 characters was read again
+
+
+@pytest.mark.parametrize("levels", [96, 97, 98, 120])
+def test_nesting_is_counted_from_the_document_not_the_group(
+    tmp_path: Path, levels: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Groups three mappings deep are read on their own; the limit must still bite where
+    # the whole parse's does (or not at all where it does not).
+    monkeypatch.setattr(sections, "_GROUP_CHARS", 1)
+    body = "".join("  " * (3 + i) + f"k{i}:\n" for i in range(levels)) + "  " * (3 + levels) + "v: 1\n"
+    text = "openapi: 3.0.3\ncomponents:\n  schemas:\n    X:\n" + body + "paths: {}\n"
+    try:
+        expected: object = parse_spec_text(text, "s.yaml").data
+    except InputError as exc:
+        expected = str(exc)
+    try:
+        got: object = parse_spec(text, "s.yaml", _cache(tmp_path)).data
+    except InputError as exc:
+        got = str(exc)
+    assert got == expected
+    assert isinstance(expected, str) == (levels >= 97)
