@@ -262,9 +262,10 @@ def _feed(update: Callable[[bytes], None], value: Any, *, prose: bool) -> None:
 
 
 class Judge:
-    """A process of its own for openapi-spec-validator, forked (on Linux) before the spec is
-    read and importing the library at once. For a small spec, importing the library is
-    most of the validation; here it overlaps the rest of the build on another core. Use as
+    """A process of its own for openapi-spec-validator, forked (on Linux) for a small spec
+    whose verdict is not cached, and importing the library at once. For a small spec,
+    importing the library is most of the validation; here it overlaps the rest of the build
+    on another core. Use as
     a context manager. Elsewhere than Linux, or when the caller runs other threads (a lock
     one of them held at the fork would stay held in the child, which imports), it holds no
     process and `Verdict` uses a thread.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -104,20 +104,21 @@ def _generate(
     The IR builder reads an unvalidated spec defensively (it refuses what it cannot use
     with an InputError), and anything it or ``work`` raises is reported as the validator's
     error when the spec is invalid, so a bad spec reads the same as before."""
-    # Forked before the spec makes this process large: black's workers for a large spec
-    # (a small one is formatted here), the validator's process for a small one.
+    # Black's workers are forked before the spec makes this process large (a small spec
+    # is formatted here); a small spec gets the validator's own process, once it is known
+    # that the verdict is not cached.
     large = len(text) >= PARALLEL_MIN_SPEC_CHARS
-    workers = Workers(jobs if large else 1)
-    judge = None if large or jobs == 1 else Judge()
-    with workers, judge or nullcontext(), _few_collections():
+    with Workers(jobs if large else 1) as workers, ExitStack() as stack, _few_collections():
         progress.stage("load")
         spec = parse_spec(text, source, Cache("yaml"))
         if not selection.is_everything():
             spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.text)
         valid = Cache("valid")
         digest = key(_VALIDATOR_KEY, validity_digest(spec.data), repr(selection))
-        # It checks the `$ref`s before the validator runs.
-        verdict = None if valid.get(digest) == "valid" else Verdict(spec, judge)
+        verdict = None
+        if valid.get(digest) != "valid":
+            judge = None if large or jobs == 1 else stack.enter_context(Judge())
+            verdict = Verdict(spec, judge)  # it checks the `$ref`s before the validator runs
         try:
             api = load_api(spec, validate=False)
             del spec  # rendering needs only the IR: the spec goes once the validator is done
