@@ -131,12 +131,13 @@ def _cuts(text: str, start: int, end: int, indent: int) -> list[int] | None:
     found = [m.start() for m in keys.finditer(text, start, end)]
     if not found or odd.search(text, start, end):
         return None
-    if text[start : found[0]].strip(" \r\n") and not _only_comments(text[start : found[0]]):
+    if not _only_comments(text[start : found[0]]):
         return None  # something before the first key
     return [start, *found[1:]]
 
 
 def _only_comments(text: str) -> bool:
+    """Whether every line of ``text`` is blank or a comment."""
     return all(line.lstrip(" ")[:1] in ("", "#", "\r") for line in text.split("\n"))
 
 
