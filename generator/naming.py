@@ -242,10 +242,8 @@ def enum_member_names(values: Iterable[str]) -> dict[str, str]:
 
 def method_names(operation_ids: Iterable[str]) -> dict[str, str]:
     """operationIds to client method names (`updateLearningSelfInitiatedCourse` -> snake)."""
-    return _unique(
-        (op_id, _guard(snake_case(op_id), "call", RESERVED_CLIENT_NAMES | RESERVED_MODULE_NAMES))
-        for op_id in operation_ids
-    )
+    reserved = RESERVED_CLIENT_NAMES | RESERVED_MODULE_NAMES
+    return _unique((op_id, _guard(snake_case(op_id), "call", reserved)) for op_id in operation_ids)
 
 
 def module_name(text: str) -> str:

@@ -22,12 +22,13 @@ from generator.errors import InputError
 from generator.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
 from generator.format import PARALLEL_MIN_SPEC_CHARS, Workers, format_files
 from generator.ir import Api
-from generator.load import Judge, Verdict, load_api, validate_spec, validity_digest
+from generator.load import Judge, Verdict, load_api, validate_spec
 from generator.progress import QUIET, Progress
 from generator.render import PackageInfo, render_package, verbatim_texts
 from generator.sections import parse_spec
 from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
 from generator.subset import EVERYTHING, Selection, subset_spec
+from generator.validity import validity_digest
 from generator.versioning import CHANGELOG, SPEC_COPY, Release, next_release
 from generator.write import diff_text, diff_tree, read_manifest, write_file, write_tree
 
@@ -110,11 +111,14 @@ def _generate(
     large = len(text) >= PARALLEL_MIN_SPEC_CHARS
     with Workers(jobs if large else 1) as workers, ExitStack() as stack, _few_collections():
         progress.stage("load")
-        spec = parse_spec(text, source, Cache("yaml"))
+        read = parse_spec(text, source, Cache("yaml"))
+        spec, spec_digest = read.spec, read.digest
+        del read  # no reference to the spec's data but `spec` (see below)
         if not selection.is_everything():
             spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.text)
+            spec_digest = None
         valid = Cache("valid")
-        digest = key(_VALIDATOR_KEY, validity_digest(spec.data), repr(selection))
+        digest = key(_VALIDATOR_KEY, spec_digest or validity_digest(spec.data), repr(selection))
         verdict = None
         if valid.get(digest) != "valid":
             judge = None if large or jobs == 1 else stack.enter_context(Judge())
@@ -123,6 +127,9 @@ def _generate(
             api = load_api(spec, validate=False)
             del spec  # rendering needs only the IR: the spec goes once the validator is done
             result = work(api, workers)
+            # The IR goes before the collector's thresholds are restored (unless ``work``
+            # returned it): its first full collection would walk it, a tenth of a rebuild.
+            del api
         except Exception:
             if verdict is not None:
                 verdict.wait()  # an invalid spec's own error explains the failure best

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from generator import escape
+from generator.cache import Cache
 from generator.errors import InputError
 from generator.escape import Code, pyliteral, pystr
 from generator.ir import (
@@ -35,6 +36,7 @@ from generator.ir import (
 )
 from generator.layout import layout
 from generator.load import MAX_CODE_CHARS
+from generator.render_cache import RenderCache
 
 PACKAGE_TEMPLATES = "package"
 
@@ -535,7 +537,9 @@ def _words(texts: Iterable[str]) -> set[str]:
 
 
 def _model_words(models: Sequence[ModelView]) -> set[str]:
-    return _words(t for view in models for f in view.all_fields for t in (f.annotation, f.kind) if t)
+    return _words(
+        t for view in models for f in view.all_fields for t in (f.annotation, f.kind) if t
+    )
 
 
 def _client_words(operations: Sequence[OperationView]) -> set[str]:
@@ -548,8 +552,11 @@ def _client_words(operations: Sequence[OperationView]) -> set[str]:
     return _words(texts)
 
 
-def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -> dict[str, str]:
-    """The generated SDK project as {relative path: text}, before formatting."""
+def render_package(
+    api: Api, info: PackageInfo, overrides: Path | None = None, cache: Cache | None = None
+) -> dict[str, str]:
+    """The generated SDK project as {relative path: text}, before formatting; templates
+    come from ``cache`` (default: the "render" cache) when their inputs allow."""
     env = environment(overrides)
     builder = _Builder(api)
     models = [builder.model_view(m) for m in _models_base_first(api.models)]
@@ -591,6 +598,7 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
         ],
     }
     assert context.keys() == TEMPLATE_CONTEXT.keys(), "update TEMPLATE_CONTEXT with the context"
+    renderer = RenderCache(env, context, cache if cache is not None else Cache("render"))
     files: dict[str, str] = {}
     root = bundled_templates() / PACKAGE_TEMPLATES
     # An installed apigen's templates sit in site-packages, where pip byte-compiles the
@@ -604,7 +612,7 @@ def render_package(api: Api, info: PackageInfo, overrides: Path | None = None) -
         target = name.removesuffix(".j2")
         target = target.replace("__package__", info.package)
         if name.endswith(".j2"):
-            text = env.get_template(f"{PACKAGE_TEMPLATES}/{name}").render(context)
+            text = renderer.render(f"{PACKAGE_TEMPLATES}/{name}")
         elif overrides is not None and (overrides / PACKAGE_TEMPLATES / name).is_file():
             text = (overrides / PACKAGE_TEMPLATES / name).read_text(encoding="utf-8")
         else:

@@ -13,6 +13,10 @@ comment or a blank line; each group must read on its own as exactly its keys (wi
 same limits, its depth in the document counted), and no key may repeat. Anything else
 (flow style, `---`, directives, tabs, a group that does not read cleanly) is parsed whole,
 which is also what gives the canonical error with its line.
+
+Each group's cache entry also holds its `validity.validity_digest`, so the spec's digest is
+made from those of its groups (a hash of the digests, in order, with the names of the
+mappings cut key by key) without walking the whole spec again.
 """
 
 from __future__ import annotations
@@ -22,21 +26,26 @@ import hashlib
 import itertools
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator import spec_io
+from generator import spec_io, validity
 from generator.cache import Cache, key
 from generator.errors import InputError
 from generator.spec_io import SpecFile, parse_spec_text
+from generator.validity import prose_below, validity_digest
 
-__all__ = ["parse_spec"]
+__all__ = ["SectionedSpec", "parse_spec"]
 
-# A cached section is what this code and the reader made of its text: both are in the key.
+# A cached section is what this code, the reader and the digest made of its text: all
+# three are in the key.
 _READER = hashlib.sha256(
-    Path(spec_io.__file__).read_bytes() + Path(__file__).read_bytes() + yaml.__version__.encode()
+    b"".join(Path(module.__file__ or "").read_bytes() for module in (spec_io, validity))
+    + Path(__file__).read_bytes()
+    + yaml.__version__.encode()
 ).hexdigest()
 
 # A plain key (`name`, `x-ms-name`, `/path/{id}`) and a line that starts one, at some
@@ -50,60 +59,89 @@ _BLOCK_HEAD = re.compile(rf" *{_WORD}:[ \t]*(?:#.*)?\r?")
 # value is a block mapping (`paths`, `components`, `schemas`) is read key by key in turn.
 _GROUP_CHARS = 64 * 1024
 _MAX_NESTING = 3
+_HEX = re.compile(r"[0-9a-f]{64}")
 
 
-def parse_spec(text: str, source: str, cache: Cache) -> SpecFile:
+@dataclass(frozen=True)
+class SectionedSpec:
+    """A spec as read; ``digest`` is a `validity.validity_digest` of its data made from its
+    groups' (see the module docstring), None when the spec was parsed whole."""
+
+    spec: SpecFile
+    digest: str | None
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Data read from some groups, and the digests of those groups, in order."""
+
+    data: dict[str, Any]
+    digests: list[str]
+
+
+def parse_spec(text: str, source: str, cache: Cache) -> SectionedSpec:
     """`spec_io.parse_spec_text`'s result, reading unchanged sections from ``cache``."""
-    data = None
+    part = None
     if not source.endswith(".json") and cache.folder is not None:
-        data = _mapping(text, 0, len(text), 0, 0, source, cache)
-    if data is None:
-        return parse_spec_text(text, source)
-    return SpecFile(source, data, text)
+        part = _mapping(text, 0, len(text), 0, 0, True, source, cache)
+    if part is None:
+        return SectionedSpec(parse_spec_text(text, source), None)
+    return SectionedSpec(SpecFile(source, part.data, text), key("sections", *part.digests))
 
 
 def _mapping(
-    text: str, start: int, end: int, indent: int, depth: int, source: str, cache: Cache
-) -> dict[str, Any] | None:
+    text: str,
+    start: int,
+    end: int,
+    indent: int,
+    depth: int,
+    prose: bool,
+    source: str,
+    cache: Cache,
+) -> _Part | None:
     """The block mapping whose keys stand at ``indent`` in ``text[start:end]``, ``depth``
-    mappings deep in the document, read in groups of keys; None when it cannot be cut
-    safely or a group does not read cleanly."""
+    mappings deep in the document, read in groups of keys (``prose``: whether its digest
+    leaves prose out); None when it cannot be cut safely or a group does not read cleanly."""
     cuts = _cuts(text, start, end, indent)
     if cuts is None:
         return None
-    data: dict[str, Any] = {}
+    whole = _Part({}, [])
     bounds = [*cuts, end]
     group_start, keys = cuts[0], 0
+
+    def read(group_end: int) -> bool:
+        section = text[group_start:group_end]
+        return _add(whole, _read(section, keys, depth, prose, source, cache))
+
     for index, (key_start, key_end) in enumerate(itertools.pairwise(bounds)):
         nested = None
         if depth < _MAX_NESTING and key_end - key_start > _GROUP_CHARS:
-            nested = _nested(text, key_start, key_end, depth, source, cache)
+            nested = _nested(text, key_start, key_end, depth, prose, source, cache)
         if nested is not None:
-            if not _add(data, _read(text[group_start:key_start], keys, depth, source, cache)):
-                return None
-            if not _add(data, nested):
+            if not read(key_start) or not _add(whole, nested):
                 return None
             group_start, keys = key_end, 0
             continue
         keys += 1
         if key_end - group_start >= _GROUP_CHARS or index == len(cuts) - 1:
-            if not _add(data, _read(text[group_start:key_end], keys, depth, source, cache)):
+            if not read(key_end):
                 return None
             group_start, keys = key_end, 0
-    return data
+    return whole
 
 
-def _add(data: dict[str, Any], part: dict[str, Any] | None) -> bool:
-    """Merge ``part`` into ``data``; False for a part that did not read or a repeated key."""
-    if part is None or any(name in data for name in part):
+def _add(whole: _Part, part: _Part | None) -> bool:
+    """Merge ``part`` into ``whole``; False for a part that did not read or a repeated key."""
+    if part is None or any(name in whole.data for name in part.data):
         return False
-    data.update(part)
+    whole.data.update(part.data)
+    whole.digests.extend(part.digests)
     return True
 
 
 def _nested(
-    text: str, start: int, end: int, depth: int, source: str, cache: Cache
-) -> dict[str, Any] | None:
+    text: str, start: int, end: int, depth: int, prose: bool, source: str, cache: Cache
+) -> _Part | None:
     """A large key whose value is a block mapping, read key by key: {key: {...}}."""
     head_end = text.find("\n", start, end)
     if head_end < 0 or not _BLOCK_HEAD.fullmatch(text, start, head_end):
@@ -112,14 +150,19 @@ def _nested(
     head = text[start:head_end]
     if first is None or len(first.group(1)) <= len(head) - len(head.lstrip(" ")):
         return None
-    value = _mapping(text, head_end + 1, end, len(first.group(1)), depth + 1, source, cache)
     try:
-        name = spec_io.read_yaml(head + "\n", source, depth=depth)
+        named = spec_io.read_yaml(head + "\n", source, depth=depth)
     except (InputError, ValueError, yaml.YAMLError):
         return None
-    if value is None or not isinstance(name, dict) or len(name) != 1:
+    if not isinstance(named, dict) or len(named) != 1:
         return None
-    return {next(iter(name)): value}
+    name = next(iter(named))
+    inner = prose and prose_below(name)
+    value = _mapping(text, head_end + 1, end, len(first.group(1)), depth + 1, inner, source, cache)
+    if value is None:
+        return None
+    # The name and the count of the digests frame the nested ones among their neighbours'.
+    return _Part({name: value.data}, [f"{name!r} {len(value.digests)}", *value.digests])
 
 
 def _cuts(text: str, start: int, end: int, indent: int) -> list[int] | None:
@@ -152,28 +195,35 @@ def _patterns(indent: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return keys, odd
 
 
-def _read(section: str, keys: int, depth: int, source: str, cache: Cache) -> dict[str, Any] | None:
-    """A group of ``keys`` keys' data, from the cache or parsed (and then remembered); None
-    when it does not read cleanly on its own as a mapping of exactly that many keys."""
+def _read(
+    section: str, keys: int, depth: int, prose: bool, source: str, cache: Cache
+) -> _Part | None:
+    """A group of ``keys`` keys' data and validity digest, from the cache or parsed (and
+    then remembered, as the digest's line, then the data's JSON); None when it does not
+    read cleanly on its own as a mapping of exactly that many keys."""
     if keys == 0:
-        return {}  # only comments and blank lines
-    digest = key("yaml-section", _READER, str(depth), section)
-    hit = cache.get(digest)
+        return _Part({}, [])  # only comments and blank lines
+    entry = key("yaml-section", _READER, str(depth), str(prose), section)
+    hit = cache.get(entry)
     if hit is not None:
+        digest, _, remembered = hit.partition("\n")
         try:
-            remembered = json.loads(hit)
+            value = json.loads(remembered)
         except ValueError:
-            remembered = None
-        if isinstance(remembered, dict) and len(remembered) == keys:
-            return remembered
+            value = None
+        if isinstance(value, dict) and len(value) == keys and _HEX.fullmatch(digest):
+            return _Part(value, [digest])
     try:
         value = spec_io.read_yaml(section, source, depth=depth)
     except (InputError, ValueError, yaml.YAMLError):
         return None
     if not isinstance(value, dict) or len(value) != keys:
         return None
+    digest = validity_digest(value, prose=prose)
     try:
-        cache.put(digest, json.dumps(value, ensure_ascii=False, allow_nan=False))
+        remembered = json.dumps(value, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         pass  # a date or another value JSON cannot hold: used, not remembered
-    return value
+    else:
+        cache.put(entry, f"{digest}\n{remembered}")
+    return _Part(value, [digest])

@@ -39,8 +39,8 @@ def test_read_cold_then_warm_it_is_the_whole_parse(
     whole = parse_spec_text(text, "s.yaml").data
     cache = _cache(tmp_path)
     assert _cuts(text, 0, len(text), 0) is not None  # these specs are cut into sections
-    cold = parse_spec(text, "s.yaml", cache)
-    warm = parse_spec(text, "s.yaml", cache)
+    cold = parse_spec(text, "s.yaml", cache).spec
+    warm = parse_spec(text, "s.yaml", cache).spec
     assert cold.data == whole and warm.data == whole
     assert list(warm.data) == list(whole)  # key order kept
     assert repr(warm.data) == repr(whole)  # types too: 1 stays 1, 1.0 stays 1.0
@@ -52,7 +52,7 @@ def test_an_edited_section_is_read_again_and_the_rest_from_the_cache(tmp_path: P
     parse_spec(SEED, "s.yaml", cache)
     entries = sorted(p.name for p in cache.folder.rglob("*") if p.is_file())  # type: ignore[union-attr]
     edited = SEED.replace("title:", "title: Edited\n  x-old-title:", 1)
-    assert parse_spec(edited, "s.yaml", cache).data == parse_spec_text(edited, "s.yaml").data
+    assert parse_spec(edited, "s.yaml", cache).spec.data == parse_spec_text(edited, "s.yaml").data
     after = sorted(p.name for p in cache.folder.rglob("*") if p.is_file())  # type: ignore[union-attr]
     assert len(after) == len(entries) + 1  # only the `info` section was new
 
@@ -77,7 +77,7 @@ def test_a_quoted_scalar_running_over_a_cut_falls_back_to_the_whole_parse(tmp_pa
     # does not read on its own, and the whole parse decides.
     text = 'openapi: 3.0.3\na: "x\nb: c"\npaths: {}\n'
     assert _cuts(text, 0, len(text), 0) is not None
-    assert parse_spec(text, "s.yaml", _cache(tmp_path)).data == parse_spec_text(text, "s.yaml").data
+    assert parse_spec(text, "s.yaml", _cache(tmp_path)).spec.data == parse_spec_text(text, "s.yaml").data
 
 
 @pytest.mark.parametrize(
@@ -103,13 +103,13 @@ def test_a_value_json_cannot_hold_is_used_but_not_remembered(tmp_path: Path) -> 
     text = "openapi: 3.0.3\ninfo:\n  x-date: 2024-05-01\npaths: {}\n"
     cache = _cache(tmp_path)
     for _ in range(2):
-        data = parse_spec(text, "s.yaml", cache).data
+        data = parse_spec(text, "s.yaml", cache).spec.data
         assert data["info"]["x-date"] == datetime.date(2024, 5, 1)
 
 
 def test_without_a_cache_the_spec_is_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APIGEN_NO_CACHE", "1")
-    assert parse_spec(SEED, "s.yaml", Cache("yaml")).data == parse_spec_text(SEED, "s.yaml").data
+    assert parse_spec(SEED, "s.yaml", Cache("yaml")).spec.data == parse_spec_text(SEED, "s.yaml").data
 
 
 def test_a_schema_edit_is_read_again_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,7 +119,7 @@ def test_a_schema_edit_is_read_again_alone(tmp_path: Path, monkeypatch: pytest.M
     before = {p.name for p in cache.folder.rglob("*") if p.is_file()}  # type: ignore[union-attr]
     edited = SYNTHETIC.replace("description: The ", "description: Edited. The ", 1)
     assert edited != SYNTHETIC
-    assert parse_spec(edited, "s.yaml", cache).data == parse_spec_text(edited, "s.yaml").data
+    assert parse_spec(edited, "s.yaml", cache).spec.data == parse_spec_text(edited, "s.yaml").data
     after = {p.name for p in cache.folder.rglob("*") if p.is_file()}  # type: ignore[union-attr]
     assert len(after - before) == 1  # one group of about 2,000 characters was read again
 
@@ -138,7 +138,7 @@ def test_nesting_is_counted_from_the_document_not_the_group(
     except InputError as exc:
         expected = str(exc)
     try:
-        got: object = parse_spec(text, "s.yaml", _cache(tmp_path)).data
+        got: object = parse_spec(text, "s.yaml", _cache(tmp_path)).spec.data
     except InputError as exc:
         got = str(exc)
     assert got == expected

@@ -1,6 +1,6 @@
 """The validator's verdict is reused for specs that differ only in prose.
 
-`load.validity_digest` leaves out `description` and `summary` strings, and nothing else:
+`validity.validity_digest` leaves out `description` and `summary` strings, and nothing else:
 these tests change prose (same digest) and everything next to it that a validity rule can
 read (new digest), and check that a cached verdict is only ever reused for a valid spec.
 """
@@ -15,7 +15,11 @@ import pytest
 import yaml
 from helpers import ROOT, run_cli
 
-from generator.load import validity_digest
+from generator import sections
+from generator.build import dump_yaml
+from generator.cache import Cache
+from generator.sections import parse_spec
+from generator.validity import validity_digest
 
 SEED = yaml.safe_load((ROOT / "specs" / "seed.yaml").read_text(encoding="utf-8"))
 COURSE = "microsoft.graph.learningSelfInitiatedCourse"
@@ -92,6 +96,56 @@ def test_prose_edits_keep_the_digest(edit: Any) -> None:
 def test_other_edits_change_the_digest(edit: Any, one: Any, other: Any) -> None:
     first = validity_digest(_edited(lambda s: edit(s, one)))
     assert first != validity_digest(_edited(lambda s: edit(s, other)))
+
+
+def _sectioned_digest(spec: dict[str, Any], cache: Path) -> str:
+    """The digest `sections.parse_spec` makes from its groups' digests (cached in ``cache``)."""
+    read = parse_spec(dump_yaml(spec), "s.yaml", Cache("yaml", cache))
+    assert read.digest is not None  # the spec was read in sections
+    return read.digest
+
+
+# 1 character: every block mapping is cut key by key, three deep (`x-note` included).
+GROUPS = [1, 64 * 1024]
+
+
+@pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.parametrize("edit", PROSE_EDITS.values(), ids=list(PROSE_EDITS))
+def test_prose_edits_keep_the_digest_made_from_sections(
+    tmp_path: Path, edit: Any, group: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sections, "_GROUP_CHARS", group)
+    cold = _sectioned_digest(SEED, tmp_path / "a")
+    assert _sectioned_digest(SEED, tmp_path / "a") == cold  # from the cache: the same
+    assert _sectioned_digest(_edited(edit), tmp_path / "a") == cold
+    assert _sectioned_digest(_edited(edit), tmp_path / "b") == cold  # and from no cache
+
+
+# Read from YAML, every key is a string (`spec_io`): `200:` and `'200':` are one spec there.
+YAML_RULE_EDITS = {k: v for k, v in RULE_EDITS.items() if k != "a key 200 or '200'"}
+
+
+@pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.parametrize(
+    ("edit", "one", "other"), YAML_RULE_EDITS.values(), ids=list(YAML_RULE_EDITS)
+)
+def test_other_edits_change_the_digest_made_from_sections(
+    tmp_path: Path, edit: Any, one: Any, other: Any, group: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sections, "_GROUP_CHARS", group)
+    first = _sectioned_digest(_edited(lambda s: edit(s, one)), tmp_path)
+    assert first != _sectioned_digest(_edited(lambda s: edit(s, other)), tmp_path)
+
+
+def test_moving_a_key_across_a_nested_mapping_changes_the_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Groups are framed by the nested mapping's name and size: the same groups, nested
+    # differently, are another spec.
+    monkeypatch.setattr(sections, "_GROUP_CHARS", 1)
+    inside = {"openapi": "3.0.3", "a": {"b": {"c": 1}, "d": {"e": 2}}}
+    outside = {"openapi": "3.0.3", "a": {"b": {"c": 1}}, "d": {"e": 2}}
+    assert _sectioned_digest(inside, tmp_path) != _sectioned_digest(outside, tmp_path)
 
 
 def test_a_cached_verdict_is_reused_only_for_a_valid_spec(tmp_path: Path) -> None:
