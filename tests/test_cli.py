@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -205,3 +208,37 @@ def test_a_package_name_that_is_not_an_identifier_is_bad_usage(tmp_path: Path) -
     result = run_cli("generate", "specs/seed.yaml", "-o", str(tmp_path / "x"), "--package", "../evil")
     _assert_bad_input(result, "--package", "not a valid")
     assert not (tmp_path / "x").exists() and not (tmp_path / "evil").exists()
+
+
+def test_a_reader_that_stops_reading_ends_the_run_quietly() -> None:
+    # `apigen lint ... | head -0`: stdout is closed before apigen writes its report.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "lint", "specs/seed.yaml", "--format", "json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 141, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+def test_a_profiled_run_exits_normally_and_keeps_its_profile(tmp_path: Path) -> None:
+    # `apigen` skips the interpreter's teardown, except under a profiler or a tracer
+    # (coverage), which write their results at a normal exit.
+    profile = tmp_path / "run.prof"
+    result = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "generator", "lint", "specs/seed.yaml"],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode in (0, 1), result.stderr
+    assert profile.stat().st_size > 0
