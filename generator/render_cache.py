@@ -123,13 +123,12 @@ class RenderCache:
         self.prints: dict[str, str] = {}  # context name -> its fingerprint, made once
 
     def render(self, name: str) -> str:
-        template = self.env.get_template(name)
         digest = self._key(name)
         if digest is not None:
             hit = self.cache.get(digest)
             if hit is not None:
                 return hit
-        text = template.render(self.context)
+        text = self.env.get_template(name).render(self.context)
         if digest is not None:
             self.cache.put(digest, text)
         return text
