@@ -5,6 +5,10 @@ the cache only ever saves time.
 
 Location: $APIGEN_CACHE_DIR, else $XDG_CACHE_HOME/apigen, else ~/.cache/apigen.
 APIGEN_NO_CACHE=1 turns it off. A cache that cannot be read or written is ignored.
+
+Size: at most $APIGEN_CACHE_MAX_MB (default 1024) megabytes, checked at most once an hour
+(`prune_if_due`, at the start of a build): past it, the least recently used entries go
+until the cache is at 80% of it. A hit marks its entry used (its mtime).
 """
 
 from __future__ import annotations
@@ -12,7 +16,14 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
+
+from generator.errors import InputError
+
+DEFAULT_MAX_MB = 1024
+PRUNE_EVERY_S = 3600
+_MARKER = ".last-pruned"
 
 
 def cache_dir() -> Path | None:
@@ -49,9 +60,14 @@ class Cache:
         if path is None:
             return None
         try:
-            return path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
+        try:
+            os.utime(path)  # used now: the last to go when the cache is pruned
+        except OSError:
+            pass
+        return text
 
     def put(self, digest: str, text: str) -> None:
         path = self._path(digest)
@@ -65,3 +81,67 @@ class Cache:
             os.replace(temp, path)
         except OSError:
             pass
+
+
+def max_bytes() -> int:
+    """$APIGEN_CACHE_MAX_MB in bytes (a whole number of megabytes, 0 or more)."""
+    text = os.environ.get("APIGEN_CACHE_MAX_MB", "").strip() or str(DEFAULT_MAX_MB)
+    if not text.isdigit():
+        raise InputError(f"APIGEN_CACHE_MAX_MB must be a whole number of megabytes, not {text!r}")
+    return int(text) * 1024 * 1024
+
+
+def prune_if_due(root: Path | None = None, now: float | None = None) -> None:
+    """`prune` the cache to `max_bytes`, unless it was done less than `PRUNE_EVERY_S` ago
+    (a marker file's mtime says when): pruning reads the size of every entry."""
+    limit = max_bytes()
+    root = root if root is not None else cache_dir()
+    if root is None:
+        return
+    now = time.time() if now is None else now
+    marker = root / _MARKER
+    try:
+        if now - marker.stat().st_mtime < PRUNE_EVERY_S:
+            return
+    except OSError:
+        pass  # never pruned, or unreadable: prune (a failure below is ignored too)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        os.utime(marker, (now, now))
+    except OSError:
+        return
+    prune(root, limit)
+
+
+def prune(root: Path, limit: int) -> None:
+    """Delete the least recently used entries under ``root`` until it holds at most 80% of
+    ``limit`` bytes, if it holds more than ``limit``; also any temporary file of an
+    interrupted write (over an hour old)."""
+    entries: list[tuple[float, int, str]] = []
+    total = 0
+    cutoff = time.time() - PRUNE_EVERY_S
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if name == _MARKER:
+                continue
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+                if name.startswith(".tmp-") and stat.st_mtime < cutoff:
+                    os.remove(path)
+                    continue
+            except OSError:
+                continue
+            entries.append((stat.st_mtime, stat.st_size, path))
+            total += stat.st_size
+    if total <= limit:
+        return
+    for _, size, path in sorted(entries):
+        try:
+            os.remove(path)
+        except OSError:
+            continue
+        total -= size
+        if total <= limit * 0.8:
+            return

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from generator import build as build_stage
 from generator import parse as parse_stage
-from generator.cache import Cache, key
+from generator.cache import Cache, key, prune_if_due
 from generator.config import BuildConfig
 from generator.errors import InputError
 from generator.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
@@ -108,6 +108,7 @@ def _generate(
     # Black's workers are forked before the spec makes this process large (a small spec
     # is formatted here); a small spec gets the validator's own process, once it is known
     # that the verdict is not cached.
+    prune_if_due()  # before this build adds to the cache
     large = len(text) >= PARALLEL_MIN_SPEC_CHARS
     with Workers(jobs if large else 1) as workers, ExitStack() as stack, _few_collections():
         progress.stage("load")
