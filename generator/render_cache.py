@@ -134,6 +134,8 @@ class RenderCache:
         return text
 
     def _key(self, name: str) -> str | None:
+        if self.cache.folder is None:
+            return None  # no cache (APIGEN_NO_CACHE=1): no key worth making
         reads = template_reads(self.env, name)
         if reads is None or reads.names & _UNCACHED_NAMES:
             return None
