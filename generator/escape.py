@@ -14,6 +14,8 @@ import math
 import re
 from typing import Any
 
+import jinja2
+
 from generator.naming import is_safe_identifier
 
 
@@ -32,6 +34,8 @@ def finalize(value: Any) -> Any:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, jinja2.StrictUndefined):
+        str(value)  # raises the UndefinedError that names what is undefined
     shown = repr(value)
     raise UnescapedValueError(
         f"template printed {shown[:60]} without an escaping filter (ident, pystr, docstring, comment, toml, md)"

@@ -24,6 +24,7 @@ Not cached, and rendered every time:
 from __future__ import annotations
 
 import functools
+import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -33,6 +34,8 @@ import jinja2
 from jinja2 import meta, nodes
 
 from generator.cache import Cache, key
+from generator.errors import InputError
+from generator.escape import UnescapedValueError
 from generator.ir import Api
 
 # Attributes of `api` that hold no per-schema or per-operation data.
@@ -64,8 +67,14 @@ def template_reads(env: jinja2.Environment, name: str) -> TemplateReads | None:
         if current in seen:
             continue
         seen.add(current)
-        source = env.loader.get_source(env, current)[0] if env.loader is not None else ""
-        tree = env.parse(source)
+        assert env.loader is not None  # `render.environment` always has one
+        try:
+            source, filename, _ = env.loader.get_source(env, current)
+        except jinja2.TemplateNotFound:
+            # Rendering says so if it matters (an `include ... ignore missing` does not).
+            sources.append(f"<no template {current!r}>")
+            continue
+        tree = env.parse(source, current, filename)
         sources.append(source)
         names.update(meta.find_undeclared_variables(tree))
         for referenced in meta.find_referenced_templates(tree):
@@ -123,6 +132,15 @@ class RenderCache:
         self.prints: dict[str, str] = {}  # context name -> its fingerprint, made once
 
     def render(self, name: str) -> str:
+        """Template ``name``'s output. A mistake in a template (its syntax, a template or a
+        name it does not get, a value printed without a filter) is an `InputError` naming
+        the template file and line where it happened."""
+        try:
+            return self._render(name)
+        except (jinja2.TemplateError, UnescapedValueError, TypeError) as exc:
+            raise _template_error(exc) from None
+
+    def _render(self, name: str) -> str:
         digest = self._key(name)
         if digest is not None:
             hit = self.cache.get(digest)
@@ -153,3 +171,26 @@ class RenderCache:
             if name not in self.prints:
                 self.prints[name] = fingerprint(self.context[name])
             yield f"{name}: {self.prints[name]}"
+
+
+def _template_error(exc: Exception) -> Exception:
+    """``exc``, raised while rendering, as an `InputError` at its template's file and line
+    (Jinja's tracebacks show template lines); ``exc`` itself when no template line is in
+    its traceback (then it is apigen's own bug)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return InputError(
+            f"template syntax: {exc.message}", file=exc.filename or exc.name, line=exc.lineno
+        )
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"no template named {exc.name!r}"
+    elif not frames:
+        return exc
+    else:
+        message = f"template: {exc}"
+    where = frames[-1] if frames else None
+    return InputError(
+        message,
+        file=where.filename if where else None,
+        line=where.lineno if where else None,
+    )

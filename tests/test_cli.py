@@ -242,3 +242,28 @@ def test_a_profiled_run_exits_normally_and_keeps_its_profile(tmp_path: Path) -> 
     )
     assert result.returncode in (0, 1), result.stderr
     assert profile.stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "fragment"),
+    [
+        ("package/__package__/client.py.j2", "ok\n{% if %}\n", "client.py.j2:2: template syntax"),
+        ("package/__package__/client.py.j2", "{{ nothing_here }}\n", "'nothing_here' is undefined"),
+        ("partials/operation.py.j2", "\n{{ view.op.nope | ident }}\n", "operation.py.j2:2:"),
+        ("package/__package__/client.py.j2", '{% include "partials/gone.j2" %}\n', "no template named"),
+    ],
+    ids=["syntax", "undefined", "attribute", "missing include"],
+)
+def test_a_mistake_in_a_template_override_is_exit_2_naming_its_line(
+    tmp_path: Path, path: str, text: str, fragment: str
+) -> None:
+    template = tmp_path / "templates" / path
+    template.parent.mkdir(parents=True)
+    template.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "generate", "specs/seed.yaml", "-o", str(out), "--templates", str(tmp_path / "templates"),
+        env={"APIGEN_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    _assert_bad_input(result, str(template), fragment)
+    assert not out.exists()
