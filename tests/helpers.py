@@ -12,17 +12,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def cli_command(*args: str, python: tuple[str, ...] = ()) -> list[str]:
+    """`python [python options] -m generator ...`."""
+    return [sys.executable, *python, "-m", "generator", *args]
+
+
+def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment the CLI runs in: this checkout importable, plus ``env``."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+
+
 def run_cli(
-    *args: str, cwd: Path | None = None, timeout: float = 120, env: dict[str, str] | None = None
+    *args: str,
+    cwd: Path | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+    python: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m generator ...` as a user would, capturing both streams."""
+    """Run `python -m generator ...` as a user would (``python``: options for the
+    interpreter, before `-m generator`), capturing both streams."""
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
+        cli_command(*args, python=python),
+        check=False,
         cwd=cwd or ROOT,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        env=cli_env(env),
     )
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, run_cli
+from helpers import ROOT, cli_command, cli_env, run_cli
 
 SEED_PAGE = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"
 
@@ -213,12 +211,12 @@ def test_a_package_name_that_is_not_an_identifier_is_bad_usage(tmp_path: Path) -
 def test_a_reader_that_stops_reading_ends_the_run_quietly() -> None:
     # `apigen lint ... | head -0`: stdout is closed before apigen writes its report.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "lint", "specs/seed.yaml", "--format", "json"],
+        cli_command("lint", "specs/seed.yaml", "--format", "json"),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=cli_env(),
     )
     assert proc.stdout is not None
     proc.stdout.close()
@@ -231,15 +229,7 @@ def test_a_profiled_run_exits_normally_and_keeps_its_profile(tmp_path: Path) -> 
     # `apigen` skips the interpreter's teardown, except under a profiler or a tracer
     # (coverage), which write their results at a normal exit.
     profile = tmp_path / "run.prof"
-    result = subprocess.run(
-        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "generator", "lint", "specs/seed.yaml"],
-        check=False,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    result = run_cli("lint", "specs/seed.yaml", python=("-m", "cProfile", "-o", str(profile)))
     assert result.returncode in (0, 1), result.stderr
     assert profile.stat().st_size > 0
 
