@@ -15,9 +15,9 @@ from openapi_spec_validator import OpenAPIV30SpecValidator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import build
-from generator.page import Page
-from generator.parse import parse_page
+from generator.pages.build import build
+from generator.pages.model import Page
+from generator.pages.parse import parse_page
 
 
 def spec_problems(spec: dict[str, object]) -> int:

@@ -17,7 +17,7 @@ from generator.pipeline import (
     run_build,
     spec_text_from_pages,
 )
-from generator.spec_io import parse_spec_text
+from generator.spec.io import parse_spec_text
 
 if TYPE_CHECKING:
     from generator.diff import DiffReport

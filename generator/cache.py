@@ -1,5 +1,5 @@
 """A content-addressed cache on disk for work that is slow and pure: black's output, "this
-spec is valid" and the data of pieces of YAML specs (`generator.sections`). Keys are SHA-256 of
+spec is valid" and the data of pieces of YAML specs (`generator.spec.sections`). Keys are SHA-256 of
 everything the result depends on, so a hit is always the answer a fresh run would give;
 the cache only ever saves time.
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from generator import __version__
 from generator.config import BuildConfig, find_config, seed_build
 from generator.errors import InputError
-from generator.naming import is_safe_identifier, module_name
+from generator.output.write import write_file
 from generator.pipeline import (
     load_spec_text,
     read_spec_or_pages,
@@ -25,10 +25,10 @@ from generator.pipeline import (
     spec_text_from_pages,
 )
 from generator.progress import Progress
-from generator.render import PackageInfo
-from generator.spec_io import read_text
-from generator.subset import Selection
-from generator.write import write_file
+from generator.sdk.naming import is_safe_identifier, module_name
+from generator.sdk.render import PackageInfo
+from generator.spec.io import read_text
+from generator.spec.subset import Selection
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import naming
 from generator.errors import InputError
-from generator.subset import EVERYTHING, Selection
+from generator.sdk import naming
+from generator.spec.subset import EVERYTHING, Selection
 
 _BUILD_KEYS = {
     "name": str,
@@ -48,10 +48,10 @@ class BuildConfig:
     pages: tuple[Path, ...] = ()
     overlay: Path | None = None
     templates: Path | None = None
-    # "diff": bump `version` from what changed in the spec (see generator.versioning);
+    # "diff": bump `version` from what changed in the spec (see generator.diff.versioning);
     # "fixed": always `version`.
     version_policy: str = "diff"
-    # Generate a subset: path patterns and tags (see generator.subset).
+    # Generate a subset: path patterns and tags (see generator.spec.subset).
     selection: Selection = EVERYTHING
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator import naming
 from generator.errors import InputError
-from generator.escape import toml
+from generator.sdk import naming
+from generator.sdk.escape import toml
 
 _TEMPLATE = """\
 # apigen configuration: `apigen build` runs each [[build]] below.

@@ -14,23 +14,24 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TypeVar
 
-from generator import build as build_stage
-from generator import parse as parse_stage
 from generator.cache import Cache, key, prune_if_due
 from generator.config import BuildConfig
+from generator.diff.versioning import CHANGELOG, SPEC_COPY, Release, next_release
 from generator.errors import InputError
-from generator.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
-from generator.format import PARALLEL_MIN_SPEC_CHARS, Workers, format_files
-from generator.ir import Api
-from generator.load import Judge, Verdict, load_api, validate_spec
+from generator.output.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
+from generator.output.format import PARALLEL_MIN_SPEC_CHARS, Workers, format_files
+from generator.output.write import diff_text, diff_tree, read_manifest, write_file, write_tree
+from generator.pages import build as build_stage
+from generator.pages import parse as parse_stage
 from generator.progress import QUIET, Progress
-from generator.render import PackageInfo, render_package, verbatim_texts
-from generator.sections import parse_spec
-from generator.spec_io import SpecFile, parse_spec_text, read_spec, read_text
-from generator.subset import EVERYTHING, Selection, subset_spec
-from generator.validity import validity_digest
-from generator.versioning import CHANGELOG, SPEC_COPY, Release, next_release
-from generator.write import diff_text, diff_tree, read_manifest, write_file, write_tree
+from generator.sdk.ir import Api
+from generator.sdk.load import load_api
+from generator.sdk.render import PackageInfo, render_package, verbatim_texts
+from generator.spec.io import SpecFile, parse_spec_text, read_spec, read_text
+from generator.spec.sections import parse_spec
+from generator.spec.subset import EVERYTHING, Selection, subset_spec
+from generator.spec.validate import Judge, Verdict, validate_spec
+from generator.spec.validity import validity_digest
 
 
 def page_paths(paths: Sequence[Path]) -> list[Path]:

@@ -70,9 +70,9 @@ def synthetic_spec(schemas: int, paths: int) -> str:
 
 def rendered(text: str, source: str) -> dict[str, str]:
     """A spec text rendered into package `pkg`, before black (validation skipped)."""
-    from generator.load import load_api
-    from generator.render import PackageInfo, render_package
-    from generator.spec_io import parse_spec_text
+    from generator.sdk.load import load_api
+    from generator.sdk.render import PackageInfo, render_package
+    from generator.spec.io import parse_spec_text
 
     api = load_api(parse_spec_text(text, source), validate=False)
     return render_package(api, PackageInfo("pkg", "pkg", "1.0.0"))

@@ -23,9 +23,9 @@ import pytest
 import yaml
 from helpers import ROOT, run_cli, snapshot
 
+from generator.output.write import MANIFEST, write_tree
 from generator.pipeline import generate_output
-from generator.render import PackageInfo
-from generator.write import MANIFEST, write_tree
+from generator.sdk.render import PackageInfo
 
 KILLS = int(os.environ.get("APIGEN_KILL_RUNS", "30"))
 PACKAGE = "kill_sdk"
@@ -211,7 +211,7 @@ def assert_old_or_new(parent: Path, trees: dict[str, Any]) -> str:
 _SELF_KILL = """
 import json, os, signal, sys
 from pathlib import Path
-from generator.write import write_tree
+from generator.output.write import write_tree
 files = json.loads(Path(sys.argv[2]).read_text())
 limit = int(sys.argv[3])
 EVENTS = {"open", "os.mkdir", "os.rename", "os.link", "os.symlink", "os.remove", "os.rmdir",

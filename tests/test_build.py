@@ -13,9 +13,9 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from generator.build import apply_overlay, build, build_spec, dump_yaml
 from generator.errors import InputError
-from generator.parse import parse_page, parse_text
+from generator.pages.build import apply_overlay, build, build_spec, dump_yaml
+from generator.pages.parse import parse_page, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"

@@ -13,7 +13,7 @@ import pytest
 from helpers import ROOT
 
 from generator import diff, lint
-from generator.render import template_contract_markdown
+from generator.sdk.render import template_contract_markdown
 
 README = ROOT / "README.md"
 

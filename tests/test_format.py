@@ -1,6 +1,6 @@
 """Formatting in pieces gives exactly what black gives for the whole file.
 
-`generator.format` cuts large modules into jobs at statement boundaries it finds by reading
+`generator.output.format` cuts large modules into jobs at statement boundaries it finds by reading
 lines; these tests cut small (so every module is cut, and big classes between members) and
 compare each file with `black.format_str` on the whole text.
 """
@@ -14,7 +14,7 @@ import pytest
 from helpers import ROOT, rendered, synthetic_spec
 
 from generator.cache import Cache
-from generator.format import _MODE, Workers, _safe_run, _units, format_files
+from generator.output.format import _MODE, Workers, _safe_run, _units, format_files
 
 
 def _assert_no_piece_falls_back(files: dict[str, str], job_lines: int) -> None:
@@ -107,7 +107,7 @@ def test_texts_known_to_be_formatted_pass_through_and_others_do_not(tmp_path: Pa
 
 
 def test_the_bundled_runtime_files_are_the_texts_a_build_skips() -> None:
-    from generator.render import verbatim_texts
+    from generator.sdk.render import verbatim_texts
 
     folder = ROOT / "templates" / "package" / "__package__"
     names = sorted(p.name for p in folder.glob("*.py"))
@@ -121,7 +121,7 @@ def test_the_bundled_runtime_files_are_the_texts_a_build_skips() -> None:
 def test_an_unchanged_file_is_found_whole_without_being_cut(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.format as format_module
+    import generator.output.format as format_module
 
     cache = Cache("black", tmp_path / "cache")
     files = {"m.py": "x  =  1\n" * 3000, "n.py": "y = [\n  1,2]\n"}

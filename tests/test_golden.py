@@ -10,12 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from generator.config import find_config
+from generator.output.write import MANIFEST, read_manifest
 from generator.pipeline import run_build
-from generator.write import MANIFEST, read_manifest
-
-from helpers import ROOT
 
 BUILDS = find_config(ROOT)
 assert BUILDS is not None, "the repository's pyproject.toml must configure its builds"

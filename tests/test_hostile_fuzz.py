@@ -6,7 +6,7 @@ tags carry quotes of every kind, backslashes, triple quotes, braces, line breaks
 kind, NUL, comment and path syntax and long runs, each wrapped in a unique marker. For each
 spec the real CLI (in process, black included) either generates the SDK or exits 2 with one
 line; every generated Python file parses; the marker is found only inside string tokens,
-comments, or identifiers that `generator.naming` produced; TOML stays TOML; nothing is
+comments, or identifiers that `generator.sdk.naming` produced; TOML stays TOML; nothing is
 written outside the output folder. Finally every generated package is imported in a fresh
 process under an audit hook that fails on any file write, socket or subprocess.
 
@@ -37,9 +37,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from generator import cli
-from generator import format as format_stage
-from generator.load import load_api
-from generator.spec_io import read_spec
+from generator.output import format as format_stage
+from generator.sdk.load import load_api
+from generator.spec.io import read_spec
 
 EXAMPLES = int(os.environ.get("APIGEN_FUZZ_EXAMPLES", "150"))
 
@@ -280,7 +280,7 @@ def _pointer(name: str) -> str:
 
 
 def identifiers_from_naming(spec_path: Path) -> set[str]:
-    """Every identifier the loader chose for this spec (all made by `generator.naming`)."""
+    """Every identifier the loader chose for this spec (all made by `generator.sdk.naming`)."""
     api = load_api(read_spec(spec_path))
     names = {m.python_name for m in api.models} | {e.python_name for e in api.enums}
     names |= {f"validate_{m.snake_name}" for m in api.models} | {

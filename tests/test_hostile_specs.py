@@ -25,12 +25,12 @@ import pytest
 import yaml
 from helpers import ROOT, snapshot
 
-from generator import naming
-from generator.load import MAX_INHERITANCE_DEPTH, load_api
+from generator.output.write import write_tree
 from generator.pipeline import generate_files
-from generator.render import _PACKAGE_NAMES, PackageInfo
-from generator.spec_io import MAX_BYTES, MAX_DEPTH, parse_spec_text
-from generator.write import write_tree
+from generator.sdk import naming
+from generator.sdk.load import MAX_INHERITANCE_DEPTH, load_api
+from generator.sdk.render import _PACKAGE_NAMES, PackageInfo
+from generator.spec.io import MAX_BYTES, MAX_DEPTH, parse_spec_text
 
 # The CLI under an audit hook: a connection, or an open() of a file the test marks as
 # off-limits, ends the process at once with a code no normal run gives.

@@ -1,4 +1,4 @@
-"""`generator.layout` lays long lines out as black would, so black formats in one pass.
+"""`generator.sdk.layout` lays long lines out as black would, so black formats in one pass.
 
 Black's result never depends on the layout (it formats every file); what layout buys is
 speed, so these tests hold its lines already black-stable, and the rendered golden SDKs'
@@ -11,8 +11,8 @@ import black
 import pytest
 from helpers import ROOT, rendered, synthetic_spec
 
-from generator.format import _MODE
-from generator.layout import layout
+from generator.output.format import _MODE
+from generator.sdk.layout import layout
 
 LONG = "x" * 30
 

@@ -21,7 +21,6 @@ import yaml
 from helpers import ROOT, run_cli
 from jsonschema import Draft4Validator
 
-from generator.build import build_spec, dump_yaml
 from generator.errors import InputError
 from generator.lint import (
     RULES,
@@ -39,7 +38,8 @@ from generator.lint import (
     spectral_markdown_table,
 )
 from generator.lint.render import escape_data, escape_property
-from generator.parse import parse_page
+from generator.pages.build import build_spec, dump_yaml
+from generator.pages.parse import parse_page
 
 GOOD_PAGE = (ROOT / "tests" / "data" / "lint" / "widget-update.md").read_text(encoding="utf-8")
 SEED = Path("specs/pages/learningselfinitiatedcourse-update.md")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError
-from generator.parse import load_lenient_json, parse_page, parse_text
+from generator.pages.parse import load_lenient_json, parse_page, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from openapi_spec_validator import validate
 
-from generator.build import build, build_spec, dump_yaml
-from generator.page import Page
-from generator.parse import parse_page, parse_text
+from generator.pages.build import build, build_spec, dump_yaml
+from generator.pages.model import Page
+from generator.pages.parse import parse_page, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "pages"

@@ -1,4 +1,4 @@
-"""generator.render_cache: a template's output is reused only when everything it reads is
+"""generator.sdk.render_cache: a template's output is reused only when everything it reads is
 the same, and a reused output is what a fresh render gives."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from generator import ir, render
 from generator.cache import Cache
-from generator.escape import Code
-from generator.load import load_api
-from generator.render import PackageInfo, environment, render_package
-from generator.render_cache import API_SCALARS, RenderCache, template_reads
-from generator.spec_io import read_spec
+from generator.sdk import ir, render
+from generator.sdk.escape import Code
+from generator.sdk.load import load_api
+from generator.sdk.render import PackageInfo, environment, render_package
+from generator.sdk.render_cache import API_SCALARS, RenderCache, template_reads
+from generator.spec.io import read_spec
 
 INFO = PackageInfo("pkg", "pkg", "1.0.0")
 CLIENT = "pkg/client.py"

@@ -1,4 +1,4 @@
-"""generator.sections: a spec read section by section, some from the cache, is the spec."""
+"""generator.spec.sections: a spec read section by section, some from the cache, is the spec."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, synthetic_spec
 
-from generator import sections
 from generator.cache import Cache
 from generator.errors import InputError
-from generator.sections import _cuts, parse_spec
-from generator.spec_io import parse_spec_text
+from generator.spec import sections
+from generator.spec.io import parse_spec_text
+from generator.spec.sections import _cuts, parse_spec
 
 SEED = (ROOT / "specs" / "seed.yaml").read_text(encoding="utf-8")
 
@@ -21,7 +21,7 @@ def _cache(tmp_path: Path) -> Cache:
 
 
 def _dump(value: object) -> str:
-    from generator.build import dump_yaml
+    from generator.pages.build import dump_yaml
 
     return dump_yaml(value)
 

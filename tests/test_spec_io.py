@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.spec_io import parse_spec_text
+from generator.spec.io import parse_spec_text
 
 TEXT = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /things:\n    get: {}\n"
 

@@ -1,4 +1,4 @@
-"""generator.spec_validator: the library's verdicts, every one, only faster."""
+"""generator.spec.validator: the library's verdicts, every one, only faster."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import yaml
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-from generator.spec_validator import validator_for
+from generator.spec.validator import validator_for
 from tests.helpers import ROOT
 
 
@@ -84,7 +84,7 @@ def test_the_rust_backend_judges_the_json_schema_part() -> None:
 
 
 def test_messages_keep_their_first_paragraph_only() -> None:
-    from generator.spec_validator import message_of
+    from generator.spec.validator import message_of
 
     spec = _broken_variants()[1]
     error = next(iter(validator_for("3.0.3")(spec).iter_errors()))
@@ -96,7 +96,7 @@ def test_messages_keep_their_first_paragraph_only() -> None:
 def test_a_resolver_that_forgets_prefixes_gives_the_same_errors(
     index: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import spec_validator
+    from generator.spec import validator as spec_validator
 
     monkeypatch.setattr(spec_validator, "_PREFIXES", 3)  # forgets almost everything
     spec = _broken_variants()[index]
@@ -108,7 +108,7 @@ def test_a_resolver_that_forgets_prefixes_gives_the_same_errors(
 
 
 def _invalid_spec_file() -> Any:
-    from generator.spec_io import parse_spec_text
+    from generator.spec.io import parse_spec_text
 
     spec = _edge()
     spec["paths"]["/things"]["get"].pop("responses")
@@ -117,7 +117,7 @@ def _invalid_spec_file() -> Any:
 
 def test_the_judge_process_reports_what_the_thread_reports() -> None:
     from generator.errors import InputError
-    from generator.load import Judge, Verdict
+    from generator.spec.validate import Judge, Verdict
 
     spec = _invalid_spec_file()
     with pytest.raises(InputError) as in_thread:
@@ -134,7 +134,7 @@ def test_a_judge_process_that_dies_is_a_clear_error_not_a_traceback() -> None:
     import sys
 
     from generator.errors import InputError
-    from generator.load import Judge, Verdict
+    from generator.spec.validate import Judge, Verdict
 
     if sys.platform != "linux":
         pytest.skip("the judge is a process on Linux only")
@@ -151,7 +151,7 @@ def test_no_judge_process_is_forked_while_other_threads_run() -> None:
     import threading
 
     from generator.errors import InputError
-    from generator.load import Judge, Verdict
+    from generator.spec.validate import Judge, Verdict
 
     release = threading.Event()
     other = threading.Thread(target=release.wait)

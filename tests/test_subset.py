@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from make_spec import make_spec  # noqa: E402
 
 from generator.errors import InputError  # noqa: E402
-from generator.subset import Selection, subset_spec  # noqa: E402
+from generator.spec.subset import Selection, subset_spec  # noqa: E402
 
 
 def test_path_patterns_keep_matching_operations_and_the_schemas_they_reach() -> None:

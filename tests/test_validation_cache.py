@@ -15,11 +15,11 @@ import pytest
 import yaml
 from helpers import ROOT, run_cli
 
-from generator import sections
-from generator.build import dump_yaml
 from generator.cache import Cache
-from generator.sections import parse_spec
-from generator.validity import validity_digest
+from generator.pages.build import dump_yaml
+from generator.spec import sections
+from generator.spec.sections import parse_spec
+from generator.spec.validity import validity_digest
 
 SEED = yaml.safe_load((ROOT / "specs" / "seed.yaml").read_text(encoding="utf-8"))
 COURSE = "microsoft.graph.learningSelfInitiatedCourse"

@@ -2,7 +2,7 @@
 
 Each page is checked on its own (findings do not depend on which other files are linted),
 except `pages-property-case`, which compares spellings across the pages of one run. Example
-values are checked against the schema `generator.build` makes from the same page, so lint
+values are checked against the schema `generator.pages.build` makes from the same page, so lint
 and the built spec agree on every type.
 """
 
@@ -14,11 +14,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from generator.build import build
 from generator.errors import InputError
 from generator.lint import schemas
 from generator.lint.core import Hit
-from generator.page import ExampleBlock, Page, PropertyRow
+from generator.pages.build import build
+from generator.pages.model import ExampleBlock, Page, PropertyRow
 
 _TODO = re.compile(r"\b(TODO|TBD|FIXME)\b")
 _MARKUP = re.compile(r"[*_`]")

@@ -17,8 +17,8 @@ from generator.errors import InputError
 from generator.lint.core import RULES, Finding, Hit, LintReport, LintSettings
 from generator.lint.pages import Name, cross_page_case, lint_page
 from generator.lint.specs import lint_spec
-from generator.parse import parse_page
-from generator.spec_io import parse_spec_text, read_text
+from generator.pages.parse import parse_page
+from generator.spec.io import parse_spec_text, read_text
 
 PAGE_SUFFIXES = (".md",)
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")

@@ -14,11 +14,11 @@ from typing import Any
 from generator.errors import InputError
 from generator.lint import schemas
 from generator.lint.core import Hit
-from generator.load import check_local_refs
-from generator.spec_io import SpecFile, escape_pointer_token, pointer
-from generator.spec_validator import message_of, validator_for
+from generator.spec.io import SpecFile, escape_pointer_token, pointer
+from generator.spec.openapi import HTTP_METHODS
+from generator.spec.validate import check_local_refs
+from generator.spec.validator import message_of, validator_for
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TODO = re.compile(r"\b(TODO|TBD|FIXME)\b")
 _OP_ID = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*$")
 _SCRIPT = re.compile(r"<script|\beval\(", re.IGNORECASE)
@@ -91,7 +91,7 @@ class _SpecLinter:
         for path, item in paths.items():
             if not isinstance(item, Mapping):
                 continue
-            for method in _METHODS:
+            for method in HTTP_METHODS:
                 op = item.get(method)
                 if isinstance(op, Mapping):
                     yield path, method, pointer("paths", path, method), op, item

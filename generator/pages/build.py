@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from generator.errors import InputError
-from generator.page import Page, PropertyRow, TypeText
+from generator.pages.model import Page, PropertyRow, TypeText
 
 __all__ = [
     "BuildDiagnostic",

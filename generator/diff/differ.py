@@ -38,6 +38,7 @@ from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from generator.errors import InputError
+from generator.spec.openapi import HTTP_METHODS
 
 __all__ = [
     "CHECKS",
@@ -350,7 +351,6 @@ CHECKS: Mapping[str, CheckInfo] = MappingProxyType(
     }
 )
 
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _UPPER_BOUNDS = ("maxLength", "maxItems", "maxProperties", "maximum")
 _LOWER_BOUNDS = ("minLength", "minItems", "minProperties", "minimum")
 _FLAG_BOUNDS = ("exclusiveMaximum", "exclusiveMinimum", "uniqueItems")
@@ -727,7 +727,7 @@ class _Differ:
                     pn,
                     f"path parameter {_q(old_name)} renamed to {_q(new_name)} in {new_path}",
                 )
-        for method in _HTTP_METHODS:
+        for method in HTTP_METHODS:
             label = f"{method.upper()} {new_path}"
             if method in oi and method not in ni:
                 self.emit(
@@ -1633,7 +1633,7 @@ def _usage(differ: _Differ, side: Side) -> dict[str, set[str]]:
     seeds: dict[str, list[Any]] = {_REQ: [], _RESP: []}
     for path, raw_item in sorted(_map(doc.get("paths")).items()):
         item, item_p = differ.deref(side, raw_item, _ptr("", "paths", path))
-        ops = [(_map(item[m]), _ptr(item_p, m)) for m in _HTTP_METHODS if m in item]
+        ops = [(_map(item[m]), _ptr(item_p, m)) for m in HTTP_METHODS if m in item]
         for owner, owner_p in [(item, item_p)] + ops:
             params = owner.get("parameters")
             for i, raw in enumerate(params if isinstance(params, list) else []):

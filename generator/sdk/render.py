@@ -2,7 +2,7 @@
 
 Decisions are made here, in Python: type annotations, codecs, validator checks, import
 lists. Templates get them as ready `Code` values plus raw text that they must pass
-through an escaping filter (see `generator.escape`). Templates hold layout only.
+through an escaping filter (see `generator.sdk.escape`). Templates hold layout only.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from typing import Any
 
 import jinja2
 
-from generator import escape
 from generator.cache import Cache
 from generator.errors import InputError
-from generator.escape import Code, pyliteral, pystr
-from generator.ir import (
+from generator.sdk import escape
+from generator.sdk.escape import Code, pyliteral, pystr
+from generator.sdk.ir import (
     Api,
     ArrayOf,
     Constraints,
@@ -34,16 +34,16 @@ from generator.ir import (
     Primitive,
     TypeRef,
 )
-from generator.layout import layout
-from generator.load import MAX_CODE_CHARS
-from generator.render_cache import RenderCache
+from generator.sdk.layout import layout
+from generator.sdk.load import MAX_CODE_CHARS
+from generator.sdk.render_cache import RenderCache
 
 PACKAGE_TEMPLATES = "package"
 
 
 def bundled_templates() -> Path:
     """templates/ of a source checkout, or generator/templates inside an installed wheel."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the generator package
     for candidate in (here / "templates", here.parent / "templates"):
         if (candidate / PACKAGE_TEMPLATES).is_dir():
             return candidate

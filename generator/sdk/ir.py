@@ -3,7 +3,7 @@
 `load` builds these from a validated OpenAPI document; `render` turns them into files.
 Every value is frozen so a stage can never change what an earlier stage produced.
 Names in the IR come in two forms: the spec's own (``name``/``json_name``, untrusted
-text) and the Python identifier made from it once in `generator.naming`
+text) and the Python identifier made from it once in `generator.sdk.naming`
 (``python_name``), which is safe to print as code.
 """
 

@@ -32,11 +32,12 @@ from typing import Any
 
 import yaml
 
-from generator import spec_io, validity
 from generator.cache import Cache, key
 from generator.errors import InputError
-from generator.spec_io import SpecFile, parse_spec_text
-from generator.validity import prose_below, validity_digest
+from generator.spec import io as spec_io
+from generator.spec import validity
+from generator.spec.io import SpecFile, parse_spec_text
+from generator.spec.validity import prose_below, validity_digest
 
 __all__ = ["SectionedSpec", "parse_spec"]
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from generator.escape import Code
+from generator.codestyle import LINE_LENGTH
+from generator.sdk.escape import Code
 
-LINE_LENGTH = 100  # black's line length for generated code (`generator.format` uses it)
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import InputError
-from generator.load import HTTP_METHODS
+from generator.spec.openapi import HTTP_METHODS
 
 _REF_PREFIX = "#/components/"
 

@@ -35,8 +35,8 @@ from jinja2 import meta, nodes
 
 from generator.cache import Cache, key
 from generator.errors import InputError
-from generator.escape import UnescapedValueError
-from generator.ir import Api
+from generator.sdk.escape import UnescapedValueError
+from generator.sdk.ir import Api
 
 # Attributes of `api` that hold no per-schema or per-operation data.
 API_SCALARS = frozenset(f.name for f in fields(Api)) - {"models", "enums", "operations"}
@@ -115,7 +115,7 @@ def fingerprint(value: Any) -> str:
 @functools.cache
 def code_digest() -> str:
     """A hash of apigen's Python sources and Jinja's version: a new apigen renders anew."""
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]  # the generator package, every stage
     parts = [f"jinja2 {jinja2.__version__}"]
     for path in sorted(root.rglob("*.py")):
         parts += [path.relative_to(root).as_posix(), path.read_text(encoding="utf-8")]

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from generator.naming import is_safe_identifier
+from generator.sdk.naming import is_safe_identifier
 
 
 class Code(str):
@@ -81,7 +81,7 @@ def pystr(value: Any) -> Code:
 
 
 def ident(value: Any) -> Code:
-    """A name already made an identifier by `generator.naming`; anything else is refused."""
+    """A name already made an identifier by `generator.sdk.naming`; anything else is refused."""
     text = str(value)
     if not is_safe_identifier(text):
         raise UnescapedValueError(f"not a safe Python identifier: {text[:60]!r}")

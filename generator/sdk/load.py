@@ -1,26 +1,21 @@
-"""load: a validated OpenAPI document to the IR (`generator.ir.Api`).
+"""load: a validated OpenAPI document to the IR (`generator.sdk.ir.Api`).
 
 The spec is checked by openapi-spec-validator first; then `$ref`s are resolved (local
 ones only, with cycle detection for alias chains), schemas become models and enums, and
-every name becomes a Python identifier through `generator.naming`, here and nowhere else.
+every name becomes a Python identifier through `generator.sdk.naming`, here and nowhere else.
 Problems are `InputError`s carrying the JSON pointer (and the line when known).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import re
-import sys
-import threading
-from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Self, TypeVar
+from typing import Any
 
-from generator import naming
 from generator.errors import InputError
-from generator.ir import (
+from generator.sdk import naming
+from generator.sdk.ir import (
     Api,
     ArrayOf,
     Constraints,
@@ -38,10 +33,10 @@ from generator.ir import (
     Response,
     TypeRef,
 )
-from generator.spec_io import SpecFile, escape_pointer_token, pointer
+from generator.spec.io import SpecFile, escape_pointer_token, pointer
+from generator.spec.openapi import HTTP_METHODS, SCHEMA_PREFIX
+from generator.spec.validate import check_ref_cycles, validate_spec
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-SCHEMA_PREFIX = "#/components/schemas/"
 ODATA_TYPE = "@odata.type"
 NEXT_LINK = "@odata.nextLink"
 INT_BOUNDS = {
@@ -58,274 +53,7 @@ MAX_INHERITANCE_DEPTH = 32
 # The most generated code (characters, before black) one spec may produce. Black formats
 # about 80 kB/s here, so this bounds a run at minutes, whatever the spec.
 MAX_CODE_CHARS = 32_000_000
-
-
-def check_local_refs(spec: SpecFile) -> None:
-    """Refuse every `$ref` that is not a local `#/...` pointer, before anything resolves one.
-
-    The validator would otherwise fetch `http://` refs and read `file:` or relative paths
-    (and quote the file in its error): a spec from a pull request could probe the CI
-    network or print a secret. Nothing outside the spec file is ever read.
-    """
-    stack: list[tuple[Any, str]] = [(spec.data, "")]
-    while stack:
-        value, ptr = stack.pop()
-        if isinstance(value, Mapping):
-            if "$ref" in value:
-                ref = value["$ref"]
-                shown = _short(repr(ref), 80)
-                problem = None
-                if not (isinstance(ref, str) and ref.startswith("#")):
-                    problem = f"`$ref` {shown} is not a local #/ pointer; apigen reads nothing outside the spec"
-                elif _resolve_pointer(spec.data, ref[1:]) is None:
-                    problem = f"`$ref` {shown} names nothing in this spec"
-                if problem is not None:
-                    raise InputError(
-                        problem,
-                        file=spec.path,
-                        line=spec.line_of(ptr + "/$ref"),
-                        pointer=ptr + "/$ref",
-                    )
-            stack.extend(
-                (item, ptr + "/" + escape_pointer_token(key)) for key, item in value.items()
-            )
-        elif isinstance(value, list):
-            stack.extend((item, f"{ptr}/{index}") for index, item in enumerate(value))
-    _check_ref_cycles(spec)
-
-
-_MISSING = object()
-
-
-def _resolve_pointer(data: Any, ptr: str) -> Any:
-    """The value a local JSON pointer names, or None when it names nothing."""
-    if ptr == "":
-        return data
-    if not ptr.startswith("/"):
-        return None
-    current = data
-    for raw in ptr[1:].split("/"):
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(current, Mapping):
-            current = current.get(token, _MISSING)
-        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
-            current = current[int(token)]
-        else:
-            return None
-        if current is _MISSING:
-            return None
-    return current
-
-
-def _check_ref_cycles(spec: SpecFile) -> None:
-    """Refuse component schemas that are made of themselves (`A: $ref B`, `B: $ref A`, or
-    the same through allOf/anyOf/oneOf): no type can be built from them, and resolving
-    them would never end. A property that refers back (a tree) is fine."""
-    schemas = (
-        ((spec.data.get("components") or {}).get("schemas") or {})
-        if isinstance(spec.data, Mapping)
-        else {}
-    )
-    if not isinstance(schemas, Mapping):
-        return
-    edges: dict[str, list[str]] = {}
-    for name, schema in schemas.items():
-        targets: list[str] = []
-        if isinstance(schema, Mapping):
-            parts = [schema]
-            for key in ("allOf", "anyOf", "oneOf"):
-                if isinstance(schema.get(key), list):
-                    parts.extend(p for p in schema[key] if isinstance(p, Mapping))
-            for part in parts:
-                ref = part.get("$ref")
-                if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-                    targets.append(ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~"))
-        edges[name] = sorted(t for t in targets if t in schemas)
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    for start in sorted(edges):
-        if state.get(start):
-            continue
-        path: list[str] = [start]
-        iterators = [iter(edges[start])]
-        state[start] = 1
-        while iterators:
-            nxt = next(iterators[-1], None)
-            if nxt is None:
-                state[path.pop()] = 2
-                iterators.pop()
-            elif state.get(nxt) == 1:
-                cycle = " -> ".join([*path[path.index(nxt) :], nxt])
-                ptr = pointer("components", "schemas", nxt)
-                raise InputError(
-                    f"`$ref` cycle: {cycle} (each schema is made of the next, so none can be built)",
-                    file=spec.path,
-                    line=spec.line_of(ptr),
-                    pointer=ptr,
-                )
-            elif not state.get(nxt):
-                state[nxt] = 1
-                path.append(nxt)
-                iterators.append(iter(edges[nxt]))
-
-
-_PATH_TEMPLATE = re.compile(r"/[^{}]*(?:\{[^{}/]+\}[^{}]*)*")
 _PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
-
-
-def validate_spec(spec: SpecFile) -> None:
-    """Run openapi-spec-validator; the first error becomes an InputError with its pointer."""
-    check_local_refs(spec)
-    version = str(spec.data.get("openapi", ""))
-    if not version:
-        raise InputError("not an OpenAPI 3 document (no `openapi` field)", file=spec.path, line=1)
-    paths = spec.data.get("paths")
-    for path in paths if isinstance(paths, Mapping) else ():
-        if not _PATH_TEMPLATE.fullmatch(path):
-            ptr = pointer("paths", path)
-            raise InputError(
-                "a path must start with / and use {name} only as whole, unnested parameters",
-                file=spec.path,
-                line=spec.line_of(ptr),
-                pointer=ptr,
-            )
-    # Imported here: only validation needs it (openapi-spec-validator is slow to import).
-    from generator.spec_validator import message_of, validator_for
-
-    validator_class = validator_for(version)
-    try:
-        error = _deep_call(lambda: next(iter(validator_class(spec.data).iter_errors()), None))
-    except RecursionError:
-        raise InputError("the spec nests too deeply to validate", file=spec.path) from None
-    except (ValueError, TypeError, LookupError) as exc:
-        # The validator is third-party code reading untrusted data; its crash is bad input.
-        raise InputError(
-            f"the OpenAPI validator cannot read this spec: {_short(str(exc), 120)}", file=spec.path
-        ) from None
-    if error is not None:
-        ptr = pointer(*error.absolute_path)
-        message = _short(message_of(error))
-        raise InputError(
-            f"invalid OpenAPI: {message}",
-            file=spec.path,
-            line=spec.line_of(ptr),
-            pointer=ptr or "/",
-        )
-
-
-class Judge:
-    """A process of its own for openapi-spec-validator, forked (on Linux) for a small spec
-    whose verdict is not cached, and importing the library at once. For a small spec,
-    importing the library is most of the validation; here it overlaps the rest of the build
-    on another core. Use as
-    a context manager. Elsewhere than Linux, or when the caller runs other threads (a lock
-    one of them held at the fork would stay held in the child, which imports), it holds no
-    process and `Verdict` uses a thread.
-    """
-
-    def __init__(self) -> None:
-        self.pool: ProcessPoolExecutor | None = None
-        if sys.platform == "linux" and threading.active_count() == 1:
-            context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-            self.pool.submit(_import_validator)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)  # waits: no child left mid-task
-
-
-def _import_validator() -> None:
-    import generator.spec_validator  # noqa: F401  (imported ahead of the spec)
-
-
-class Verdict:
-    """openapi-spec-validator's verdict on a spec, worked out while the caller goes on:
-    rendering needs the IR, not the verdict. `wait` raises the spec's InputError, as
-    `validate_spec` would.
-
-    In the `Judge`'s process when one is given (small specs), else in a thread: a forked
-    validator would hold a second copy of a large spec (its garbage collector and reference
-    counts touch every page), and for a large build formatting runs in worker processes,
-    so the thread has a core of its own most of the time.
-    """
-
-    def __init__(self, spec: SpecFile, judge: Judge | None = None) -> None:
-        self._failure: list[BaseException] = []
-        self._path = spec.path
-        self._future: Future[None] | None = None
-        self._thread: threading.Thread | None = None
-        if judge is not None and judge.pool is not None:
-            try:
-                self._future = judge.pool.submit(validate_spec, spec)
-            except BrokenProcessPool:
-                pass  # the process died early: the thread below does the work
-        if self._future is None:
-            self._thread = threading.Thread(
-                target=self._run, args=(spec,), name="apigen-verdict", daemon=True
-            )
-            self._thread.start()
-
-    def _run(self, spec: SpecFile) -> None:
-        try:
-            validate_spec(spec)
-        except BaseException as exc:  # noqa: BLE001  (handed to the waiting thread as is)
-            self._failure.append(exc)
-
-    def wait(self) -> None:
-        """Block until the verdict is in; raise the InputError of an invalid spec."""
-        if self._future is not None:
-            try:
-                self._future.result()
-            except BrokenProcessPool:
-                raise InputError("the OpenAPI validator stopped unexpectedly", file=self._path)
-            return
-        assert self._thread is not None
-        self._thread.join()
-        if self._failure:
-            raise self._failure[0]
-
-
-_T = TypeVar("_T")
-# The validator recurses once per nested schema and `$ref` hop; large real specs (long
-# `allOf` chains through many models) need more than Python's default 1000 frames. It runs
-# in a thread with its own large stack, so the deeper limit cannot overflow the C stack;
-# nesting stays bounded by spec_io.MAX_DEPTH and the ref-cycle check above.
-_VALIDATOR_STACK = 512 * 1024 * 1024
-_VALIDATOR_RECURSION = 60_000
-
-
-def _deep_call(work: Callable[[], _T]) -> _T:
-    result: list[_T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        old = sys.getrecursionlimit()
-        sys.setrecursionlimit(_VALIDATOR_RECURSION)
-        try:
-            result.append(work())
-        except BaseException as exc:  # noqa: BLE001  (handed to the calling thread as is)
-            failure.append(exc)
-        finally:
-            sys.setrecursionlimit(old)
-
-    previous = threading.stack_size(_VALIDATOR_STACK)
-    try:
-        thread = threading.Thread(target=run, name="apigen-validate")
-        thread.start()
-    finally:
-        threading.stack_size(previous)
-    thread.join()
-    if failure:
-        raise failure[0]
-    return result[0]
-
-
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -924,7 +652,7 @@ def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
     if validate:
         validate_spec(spec)
     else:
-        _check_ref_cycles(spec)
+        check_ref_cycles(spec)
     loader = _Loader(spec)
     loader.classify()
     loader.build_enums()

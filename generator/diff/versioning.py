@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diff import diff_specs, next_version, render_changelog
-from generator.spec_io import parse_spec_text
+from generator.spec.io import parse_spec_text
 
 SPEC_COPY = ".apigen-spec.yaml"
 CHANGELOG = "CHANGELOG.md"

@@ -9,7 +9,7 @@ ever fails to line up, the file is formatted whole instead, so the output is alw
 `black.format_str` gives for the whole file (a test holds the two equal).
 
 Black formats a file twice when its first pass changes anything; the templates lay their
-long lines out as black would (`generator.layout`), so for apigen's own templates black's
+long lines out as black would (`generator.sdk.layout`), so for apigen's own templates black's
 first pass changes nothing and the second is skipped.
 
 Each job's result is cached by the hash of black's version, its settings and the job's
@@ -35,7 +35,7 @@ from black.mode import Mode, TargetVersion
 from black.parsing import InvalidInput
 
 from generator.cache import Cache, key
-from generator.layout import LINE_LENGTH
+from generator.codestyle import LINE_LENGTH
 
 _MODE = Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
 _MODE_KEY = f"black {version('black')} py311 {LINE_LENGTH}"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import InputError
-from generator.page import (
+from generator.pages.model import (
     Construct,
     Diagnostic,
     EnumMember,

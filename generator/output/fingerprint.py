@@ -16,7 +16,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.cache import key
-from generator.render import bundled_templates
+from generator.sdk.render import bundled_templates
 
 FINGERPRINT = ".apigen-fingerprint"
 
@@ -43,7 +43,9 @@ def inputs_key(spec_text: str, templates: Path | None, *identity: str) -> str:
     return key(
         # apigen's code; an installed wheel also holds the templates and the seed page
         # under generator/, which are hashed on their own below (a checkout has them beside).
-        _tree_digest(Path(__file__).resolve().parent, "*.py", frozenset({"templates", "bundled"})),
+        _tree_digest(
+            Path(__file__).resolve().parents[1], "*.py", frozenset({"templates", "bundled"})
+        ),
         f"black {version('black').split('.')[0]}",
         _tree_digest(bundled_templates()),
         _tree_digest(templates),

@@ -1,0 +1,8 @@
+"""Facts of the OpenAPI format that several stages read: one place for each."""
+
+from __future__ import annotations
+
+# The operations a Path Item Object may hold, in the specification's order.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Where `$ref`s to component schemas point.
+SCHEMA_PREFIX = "#/components/schemas/"
