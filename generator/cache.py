@@ -9,14 +9,23 @@ APIGEN_NO_CACHE=1 turns it off. A cache that cannot be read or written is ignore
 Size: at most $APIGEN_CACHE_MAX_MB (default 1024) megabytes, checked at most once an hour
 (`prune_if_due`, at the start of a build): past it, the least recently used entries go
 until the cache is at 80% of it. A hit marks its entry used (its mtime).
+
+Trust: every entry starts with a checksum of its key and its text, so a truncated, flipped or
+swapped entry (one copied under another key) is a miss, never an answer. The folders are made
+0700, and a cache folder that another user owns or others may write to is not used at all (a
+`CacheWarning` says so): anyone who can write there could plant an entry that passes its
+checksum.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import stat as stat_module
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from generator.errors import InputError
@@ -24,6 +33,36 @@ from generator.errors import InputError
 DEFAULT_MAX_MB = 1024
 PRUNE_EVERY_S = 3600
 _MARKER = ".last-pruned"
+_HEADER = "apigen-cache-1 "
+
+
+class CacheWarning(UserWarning):
+    """The cache cannot be trusted or used; apigen goes on without it."""
+
+
+@functools.cache
+def _trusted(root: Path) -> bool:
+    """Is ``root`` ours alone (made now if missing)? Checked once per process and folder."""
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(root)
+    except OSError:
+        return False  # unusable: every read and write would fail anyway
+    problem = None
+    if stat_module.S_ISLNK(info.st_mode) or not stat_module.S_ISDIR(info.st_mode):
+        problem = "is not a folder"
+    elif hasattr(os, "getuid") and info.st_uid != os.getuid():
+        problem = "is owned by another user"
+    elif info.st_mode & 0o022:
+        problem = "may be written by other users"
+    if problem is not None:
+        warnings.warn(f"cache folder {root} {problem}; not using it", CacheWarning, stacklevel=3)
+        return False
+    return True
+
+
+def _checksum(digest: str, text: str) -> str:
+    return key("entry", digest, text)
 
 
 def cache_dir() -> Path | None:
@@ -50,7 +89,7 @@ class Cache:
 
     def __init__(self, namespace: str, root: Path | None = None) -> None:
         base = root if root is not None else cache_dir()
-        self.folder = base / namespace if base is not None else None
+        self.folder = base / namespace if base is not None and _trusted(base) else None
 
     def _path(self, digest: str) -> Path | None:
         return None if self.folder is None else self.folder / digest[:2] / digest
@@ -60,9 +99,12 @@ class Cache:
         if path is None:
             return None
         try:
-            text = path.read_text(encoding="utf-8")
+            stored = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
+        header, _, text = stored.partition("\n")
+        if header != _HEADER + _checksum(digest, text):
+            return None  # damaged, truncated or filed under another key: work it out anew
         try:
             os.utime(path)  # used now: the last to go when the cache is pruned
         except OSError:
@@ -73,14 +115,22 @@ class Cache:
         path = self._path(digest)
         if path is None:
             return
+        temp: str | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+                handle.write(f"{_HEADER}{_checksum(digest, text)}\n{text}")
             os.replace(temp, path)
+            temp = None
         except OSError:
-            pass
+            pass  # a full or read-only disk: the cache only saves time
+        finally:
+            if temp is not None:
+                try:
+                    os.remove(temp)  # never leave a partial file behind
+                except OSError:
+                    pass
 
 
 def max_bytes() -> int:
@@ -96,7 +146,7 @@ def prune_if_due(root: Path | None = None, now: float | None = None) -> None:
     (a marker file's mtime says when): pruning reads the size of every entry."""
     limit = max_bytes()
     root = root if root is not None else cache_dir()
-    if root is None:
+    if root is None or not _trusted(root):
         return
     now = time.time() if now is None else now
     marker = root / _MARKER
@@ -106,7 +156,6 @@ def prune_if_due(root: Path | None = None, now: float | None = None) -> None:
     except OSError:
         pass  # never pruned, or unreadable: prune (a failure below is ignored too)
     try:
-        root.mkdir(parents=True, exist_ok=True)
         marker.touch()
         os.utime(marker, (now, now))
     except OSError:

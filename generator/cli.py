@@ -7,15 +7,18 @@ Exit codes: 0 ok; 1 findings, stale output or breaking changes; 2 bad input or u
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from generator import __version__
 from generator.config import BuildConfig, find_config, seed_build
-from generator.errors import InputError
+from generator.errors import InputError, printable
 from generator.output.write import write_file
 from generator.pipeline import (
     load_spec_text,
@@ -25,7 +28,8 @@ from generator.pipeline import (
     spec_text_from_pages,
 )
 from generator.progress import Progress
-from generator.sdk.naming import is_safe_identifier, module_name
+from generator.sdk.identity import distribution_problem, package_problem, version_problem
+from generator.sdk.naming import module_name
 from generator.sdk.render import PackageInfo
 from generator.spec.io import read_text
 from generator.spec.subset import Selection
@@ -209,11 +213,17 @@ def _cmd_spec(args: argparse.Namespace) -> int:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     package = args.package or module_name(args.output.resolve().name)
-    if not is_safe_identifier(package) or module_name(package) != package:
-        raise InputError(f"--package {package!r} is not a valid lower-case Python package name")
-    info = PackageInfo(
-        package, args.distribution or package.replace("_", "-"), args.package_version
-    )
+    distribution = args.distribution or package.replace("_", "-")
+    for option, problem in (
+        ("--package", package_problem(package)),
+        ("--distribution", distribution_problem(distribution)),
+        ("--version", version_problem(args.package_version)),
+    ):
+        if problem is not None:
+            raise InputError(f"{option} {problem}")
+    if args.templates is not None and not args.templates.is_dir():
+        raise InputError("--templates: not a folder", file=str(args.templates))
+    info = PackageInfo(package, distribution, args.package_version)
     selection = Selection(
         tuple(args.include_path),
         tuple(args.exclude_path),
@@ -309,7 +319,11 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         "json": diff.render_json,
         "markdown": diff.render_markdown,
     }
-    sys.stdout.write(renderers[args.format](report))
+    text = renderers[args.format](report)
+    if args.format == "json":
+        _machine_output(text)
+    else:
+        sys.stdout.write(text)
     return EXIT_FINDINGS if diff.should_fail(report, args.fail_on) else EXIT_OK
 
 
@@ -344,7 +358,11 @@ def _cmd_lint(args: argparse.Namespace) -> int:
             "sarif": lint.render_sarif,
             "github": lint.render_github,
         }
-        sys.stdout.write(renderers[args.format](report))
+        text = renderers[args.format](report)
+        if args.format == "github":
+            sys.stdout.write(text)
+        else:
+            _machine_output(text)
     return EXIT_FINDINGS if lint.should_fail(report, args.fail_severity) else EXIT_OK
 
 
@@ -358,12 +376,36 @@ _COMMANDS = {
 }
 
 
+def _machine_output(text: str) -> None:
+    """JSON and SARIF are UTF-8 by their specifications, whatever the locale says."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    # apigen's own warnings (an untrusted cache folder, ...) are one line for the user.
+    print(f"apigen: warning: {printable(str(message))}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # A locale that cannot spell a page's text (LANG=C on an old system, ISO-8859-1) shows
+    # escapes instead of failing half way through the output.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    warnings.showwarning = _show_warning
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.verb](args)
     except InputError as exc:
-        print(f"apigen: {exc}", file=sys.stderr)
+        print(f"apigen: {exc}", file=sys.stderr)  # InputError prints itself safely
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("apigen: interrupted", file=sys.stderr)

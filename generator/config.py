@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import InputError
-from generator.sdk import naming
+from generator.sdk.identity import distribution_problem, package_problem, version_problem
 from generator.spec.subset import EVERYTHING, Selection
 
 _BUILD_KEYS = {
@@ -122,10 +122,18 @@ def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
     if policy not in ("diff", "fixed"):
         raise _fail(source, f"{where}.version_policy", f'must be "diff" or "fixed", got {policy!r}')
     package = raw["package"]
-    if not naming.is_safe_identifier(package) or naming.module_name(package) != package:
-        raise _fail(
-            source, f"{where}.package", f"{package!r} is not a valid lower-case package name"
-        )
+    distribution = raw.get("distribution", package.replace("_", "-"))
+    version = raw.get("version", "1.0.0")
+    for key, problem in (
+        ("package", package_problem(package)),
+        ("distribution", distribution_problem(distribution)),
+        ("version", version_problem(version)),
+    ):
+        if problem is not None:
+            raise _fail(source, f"{where}.{key}", problem)
+    templates = root / raw["templates"] if "templates" in raw else None
+    if templates is not None and not templates.is_dir():
+        raise _fail(source, f"{where}.templates", f"{raw['templates']!r} is not a folder")
     return BuildConfig(
         name=raw["name"],
         pages=tuple(root / p for p in pages),
@@ -133,9 +141,9 @@ def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
         overlay=root / raw["overlay"] if "overlay" in raw else None,
         output=root / raw["output"],
         package=package,
-        distribution=raw.get("distribution", package.replace("_", "-")),
-        version=raw.get("version", "1.0.0"),
-        templates=root / raw["templates"] if "templates" in raw else None,
+        distribution=distribution,
+        version=version,
+        templates=templates,
         version_policy=policy,
         selection=selection,
     )

@@ -7,6 +7,16 @@ exception is a bug in apigen, not in the user's input.
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` on one line, safe for a terminal: white space runs become one space, and every
+    other control or unprintable character (an ANSI escape from a hostile spec, say) is shown
+    as its ``\\xNN`` / ``\\uNNNN`` escape instead of being sent to the terminal."""
+    words = " ".join(text.split())
+    if words.isprintable():
+        return words
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in words)
+
+
 class InputError(Exception):
     """Bad input: a page, spec or config that apigen cannot use.
 
@@ -32,10 +42,12 @@ class InputError(Exception):
         where = ""
         if self.file:
             # A path comes from the command line or a config: keep it to one line too.
-            file = "".join(c if c.isprintable() else "?" for c in self.file)
+            file = printable(self.file)
             where = file if self.line is None else f"{file}:{self.line}"
         if self.pointer:
-            where = f"{where} at {self.pointer}" if where else self.pointer
-        # One line, always: a message quoting a hostile spec must not span lines.
-        text = " ".join(self.message.split())
+            pointer = printable(self.pointer)
+            where = f"{where} at {pointer}" if where else pointer
+        # One line, always: a message quoting a hostile spec must not span lines or drive
+        # the terminal.
+        text = printable(self.message)
         return f"{where}: {text}" if where else text

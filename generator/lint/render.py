@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from generator import __version__
+from generator.errors import printable
 from generator.lint.core import RULES, SEVERITIES, LintReport, Severity
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -36,11 +37,11 @@ def render_text(report: LintReport, color: bool) -> str:
     """``file:line:col severity rule message`` per finding, its hint indented below, then a summary."""
     out: list[str] = []
     for f in report.findings:
-        where = f"{f.file}:{f.line}:{f.column}"
+        where = f"{printable(f.file)}:{f.line}:{f.column}"
         severity = f"{_COLORS[f.severity]}{f.severity}{_RESET}" if color else f.severity
         rule = f"{_DIM}{f.rule_id}{_RESET}" if color else f.rule_id
-        pointer = f" [{f.pointer}]" if f.pointer else ""
-        out.append(f"{where} {severity} {rule} {f.message}{pointer}")
+        pointer = f" [{printable(f.pointer)}]" if f.pointer else ""
+        out.append(f"{where} {severity} {rule} {printable(f.message)}{pointer}")
         out.append(f"    hint: {f.hint}")
     out.append(summary(report))
     return "\n".join(out) + "\n"
@@ -158,12 +159,12 @@ def render_github(report: LintReport) -> str:
         level: Severity = f.severity
         props = ",".join(
             [
-                f"file={escape_property(f.file)}",
+                f"file={escape_property(printable(f.file))}",
                 f"line={f.line}",
                 f"col={f.column}",
                 f"title={escape_property(f.rule_id)}",
             ]
         )
-        message = f"{f.message}\n{f.hint}"
+        message = f"{printable(f.message)}\n{f.hint}"
         out.append(f"::{_GITHUB_LEVEL[level]} {props}::{escape_data(message)}")
     return "\n".join(out) + ("\n" if out else "")

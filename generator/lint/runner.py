@@ -96,6 +96,8 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
                     files.append(found)
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            raise InputError("is not a regular file (a device, FIFO or socket)", file=str(path))
         else:
             raise InputError("no such file or folder", file=str(path))
     seen: set[Path] = set()

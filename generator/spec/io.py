@@ -19,6 +19,7 @@ import yaml
 from yaml.nodes import ScalarNode
 
 from generator.errors import InputError
+from generator.files import read_capped
 
 # Limits that keep the work on a hostile spec bounded. Real OpenAPI documents nest a few
 # dozen levels at most; the byte limit admits Graph v1.0, among the largest real specs.
@@ -265,19 +266,7 @@ def _check_text(text: str, source: str) -> None:
 
 def read_text(path: Path) -> str:
     """A file's text as UTF-8; an unreadable or undecodable file is an InputError."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                f"file is {size} bytes, over the {MAX_BYTES} byte limit", file=str(path)
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    raw = read_capped(path, MAX_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,159 @@
+"""Hostile or mistaken inputs that once passed in silence or hung: each is now a clear exit 2
+(or an ignored cache entry), never a hang, a traceback or a wrong package."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.cache import Cache, CacheWarning, _trusted
+from generator.errors import InputError, printable
+from generator.files import read_capped
+from tests.helpers import ROOT, run_cli
+
+SEED_SPEC = str(ROOT / "specs" / "seed.yaml")
+
+
+@pytest.mark.parametrize("verb", ["spec", "generate", "lint"])
+def test_a_fifo_is_refused_at_once_not_read_forever(tmp_path: Path, verb: str) -> None:
+    fifo = tmp_path / "page.md" if verb != "generate" else tmp_path / "spec.yaml"
+    os.mkfifo(fifo)  # no writer: opening it for reading would block for ever
+    args = {
+        "spec": ("spec", str(fifo), "-o", str(tmp_path / "out.yaml")),
+        "generate": ("generate", str(fifo), "-o", str(tmp_path / "sdk")),
+        "lint": ("lint", str(fifo)),
+    }[verb]
+    result = run_cli(*args, cwd=tmp_path, timeout=30)
+    assert result.returncode == 2, result.stderr
+    assert "not a regular file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "sdk").exists() and not (tmp_path / "out.yaml").exists()
+
+
+def test_dev_zero_is_refused_without_reading_it() -> None:
+    with pytest.raises(InputError, match="not a regular file"):
+        read_capped(Path("/dev/zero"), 1024)
+
+
+def test_the_byte_cap_counts_what_is_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"x" * 5000)
+    assert read_capped(big, 5000) == b"x" * 5000
+    with pytest.raises(InputError, match="over the 4999 byte limit"):
+        read_capped(big, 4999)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--package", "json", "would shadow Python's own module"),
+        ("--package", "typing", "would shadow Python's own module"),
+        ("--package", "sitecustomize", "would shadow Python's own module"),
+        ("--package", "anyio", "which the generated SDK imports"),
+        ("--version", "1.0-final-ish", "not a PEP 440 version"),
+        ("--distribution", "my sdk", "not a valid distribution name"),
+    ],
+)
+def test_package_names_and_versions_that_would_break_an_install_are_refused(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    result = run_cli("generate", SEED_SPEC, "-o", str(tmp_path / "sdk"), option, value)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "sdk").exists()
+
+
+def test_a_configured_package_that_shadows_the_standard_library_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "apigen.toml").write_text(
+        '[[build]]\nname = "x"\nspec = "s.yaml"\noutput = "out"\npackage = "json"\n',
+        encoding="utf-8",
+    )
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "build[0].package" in result.stderr and "shadow" in result.stderr
+
+
+def test_a_templates_folder_that_does_not_exist_is_an_error_not_the_bundled_ones(
+    tmp_path: Path,
+) -> None:
+    result = run_cli(
+        "generate", SEED_SPEC, "-o", str(tmp_path / "sdk"), "--templates", str(tmp_path / "nope")
+    )
+    assert result.returncode == 2 and "--templates: not a folder" in result.stderr
+    (tmp_path / "apigen.toml").write_text(
+        '[[build]]\nname = "x"\nspec = "s.yaml"\noutput = "out"\npackage = "x_sdk"\n'
+        'templates = "my-templates"\n',
+        encoding="utf-8",
+    )
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 2 and "build[0].templates" in result.stderr
+
+
+def test_a_damaged_or_swapped_cache_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = Cache("test", tmp_path / "cache")
+    cache.put("a" * 64, "the answer for a")
+    cache.put("b" * 64, "the answer for b")
+    assert cache.get("a" * 64) == "the answer for a"
+    assert cache.folder is not None
+    path_a = cache.folder / "aa" / ("a" * 64)
+    path_b = cache.folder / "bb" / ("b" * 64)
+    path_b.write_bytes(path_a.read_bytes())  # swapped: a's entry filed under b's key
+    assert cache.get("b" * 64) is None
+    path_a.write_bytes(path_a.read_bytes()[:-3])  # truncated
+    assert cache.get("a" * 64) is None
+    cache.put("a" * 64, "the answer for a")
+    data = bytearray(path_a.read_bytes())
+    data[-1] ^= 1  # one flipped bit
+    path_a.write_bytes(bytes(data))
+    assert cache.get("a" * 64) is None
+
+
+def test_the_cache_folder_is_private_and_not_used_when_others_may_write_it(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    Cache("x", mine).put("c" * 64, "text")
+    assert (mine.stat().st_mode & 0o777) == 0o700
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with pytest.warns(CacheWarning, match="may be written by other users"):
+        cache = Cache("x", shared)
+    assert cache.folder is None  # off: nothing read from or written to it
+    cache.put("c" * 64, "text")
+    assert list(shared.iterdir()) == []
+    _trusted.cache_clear()
+
+
+def test_a_full_disk_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = Cache("x", tmp_path / "cache")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    cache.put("d" * 64, "text")
+    assert cache.folder is not None
+    assert [p.name for p in cache.folder.rglob("*") if p.is_file()] == []
+
+
+def test_terminal_escapes_from_a_spec_never_reach_the_terminal(tmp_path: Path) -> None:
+    assert printable("a\x1b[31mred\x1b[0m\nb") == "a\\x1b[31mred\\x1b[0m b"
+    spec = tmp_path / "evil.yaml"
+    spec.write_text('openapi: 3.0.3\ninfo: {title: "t\\e[2J", version: "1"}\npaths:\n  bad\\e]0;x\\a: {}\n', encoding="utf-8")
+    result = run_cli("generate", str(spec), "-o", str(tmp_path / "sdk"))
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_lint_json_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    page = (ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md").read_text(encoding="utf-8")
+    (tmp_path / "p.md").write_text(page.replace("# Update", "# Update – ünïcode", 1), encoding="utf-8")
+    env = {"LC_ALL": "en_US.ISO-8859-1", "LANG": "en_US.ISO-8859-1", "PYTHONIOENCODING": "latin-1"}
+    for fmt in ("json", "sarif"):
+        result = run_cli("lint", "p.md", "--format", fmt, cwd=tmp_path, env=env)
+        assert result.returncode in (0, 1), result.stderr
+        assert "Traceback" not in result.stderr
+    text = run_cli("lint", "p.md", "--format", "text", cwd=tmp_path, env=env)
+    assert "Traceback" not in text.stderr
