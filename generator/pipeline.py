@@ -20,7 +20,14 @@ from generator.diff.versioning import CHANGELOG, SPEC_COPY, Release, next_releas
 from generator.errors import InputError
 from generator.output.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
 from generator.output.format import PARALLEL_MIN_SPEC_CHARS, Workers, format_files
-from generator.output.write import diff_text, diff_tree, read_manifest, write_file, write_tree
+from generator.output.write import (
+    diff_text,
+    diff_tree,
+    read_manifest,
+    refuse_symlinked,
+    write_file,
+    write_tree,
+)
 from generator.pages import build as build_stage
 from generator.pages import parse as parse_stage
 from generator.progress import QUIET, Progress
@@ -175,6 +182,11 @@ def run_build(
     build: BuildConfig, *, check: bool, jobs: int | None = None, progress: Progress = QUIET
 ) -> BuildOutcome:
     """The configured pipeline for one build; with ``check`` nothing is written."""
+    # Before any work: what this build writes (and, with --check, shows in a diff) must not
+    # be reached through a planted symlink, and nothing is written when one is.
+    refuse_symlinked(build.output.absolute(), "output folder")
+    if build.pages:
+        refuse_symlinked(build.spec.absolute(), "spec")
     progress.stage("spec")
     if build.pages:
         spec_text = spec_text_from_pages(build.pages, build.overlay)
@@ -277,6 +289,14 @@ def run_generate(
     progress: Progress = QUIET,
 ) -> BuildOutcome:
     """`apigen generate`: one spec to one SDK project (no version record, unlike builds)."""
+    refuse_symlinked(output.absolute(), "output folder")
+    if output.is_dir() and SPEC_COPY in (read_manifest(output) or []):
+        # Generating over it would reset the version and drop the CHANGELOG a build keeps.
+        raise InputError(
+            f"the folder is managed by `apigen build` (it keeps {CHANGELOG} and the version); "
+            "run `apigen build`, or generate into another folder",
+            file=str(output),
+        )
     spec_text = read_text(spec_path)
     if check and up_to_date(output, _generate_inputs(spec_text, info, templates, selection)):
         return BuildOutcome("generate", spec_path, output, len(read_manifest(output) or []))

@@ -157,3 +157,56 @@ def test_lint_json_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr
     text = run_cli("lint", "p.md", "--format", "text", cwd=tmp_path, env=env)
     assert "Traceback" not in text.stderr
+
+
+def _seed_config(folder: Path) -> None:
+    (folder / "pages").mkdir()
+    page = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"
+    (folder / "pages" / "p.md").write_bytes(page.read_bytes())
+    (folder / "apigen.toml").write_text(
+        '[[build]]\nname = "x"\npages = ["pages/p.md"]\nspec = "specs/x.yaml"\n'
+        'output = "generated/x"\npackage = "x_sdk"\n',
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("planted", ["generated/x", "generated", "specs"])
+def test_a_planted_symlink_never_moves_where_a_build_writes(tmp_path: Path, planted: str) -> None:
+    _seed_config(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / planted
+    link.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(elsewhere, link)
+    for args in (("build",), ("build", "--check")):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert "is a symlink; apigen never writes through one" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_generate_into_a_folder_a_build_manages_refuses(tmp_path: Path) -> None:
+    _seed_config(tmp_path)
+    assert run_cli("build", cwd=tmp_path).returncode == 0
+    before = (tmp_path / "generated" / "x" / "CHANGELOG.md").read_bytes()
+    result = run_cli("generate", SEED_SPEC, "-o", "generated/x", cwd=tmp_path)
+    assert result.returncode == 2 and "managed by `apigen build`" in result.stderr
+    assert (tmp_path / "generated" / "x" / "CHANGELOG.md").read_bytes() == before
+
+
+def test_a_planted_fingerprint_naming_files_outside_its_tree_is_not_trusted(tmp_path: Path) -> None:
+    from generator.output.fingerprint import FINGERPRINT, up_to_date
+
+    out = tmp_path / "out"
+    out.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("s", encoding="utf-8")
+    import hashlib
+
+    digest = hashlib.sha256(b"s").hexdigest()
+    for name in (str(secret), "../secret.txt"):
+        (out / FINGERPRINT).write_text(f"inputs k\n{digest}  {name}\n", encoding="utf-8")
+        assert not up_to_date(out, "k")
+    os.symlink(secret, out / "link.txt")
+    (out / FINGERPRINT).write_text(f"inputs k\n{digest}  link.txt\n", encoding="utf-8")
+    assert not up_to_date(out, "k")

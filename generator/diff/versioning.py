@@ -38,9 +38,12 @@ def _key(version: str) -> tuple[int, int, int]:
 
 
 def _previous_version(output: Path) -> str | None:
+    text = _read(output / "pyproject.toml")  # never through a symlink
+    if text is None:
+        return None
     try:
-        data = tomllib.loads((output / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return None
     version = data.get("project", {}).get("version")
     return version if isinstance(version, str) else None

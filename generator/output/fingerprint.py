@@ -62,6 +62,15 @@ def fingerprint_text(inputs: str, files: Mapping[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _through_link(output: Path, parts: tuple[str, ...]) -> bool:
+    current = output
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
+
+
 def up_to_date(output: Path, inputs: str) -> bool:
     """True when ``output`` was built from these inputs and no written file changed since."""
     record = output / FINGERPRINT
@@ -75,8 +84,13 @@ def up_to_date(output: Path, inputs: str) -> bool:
         return False
     for line in lines[1:]:
         digest, _, name = line.partition("  ")
+        # Only plain files inside the tree, reached through no link: a planted fingerprint
+        # must not make apigen read (or vouch for) anything outside it.
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or ".." in parts or _through_link(output, parts):
+            return False
         path = output / name
-        if ".." in Path(name).parts or path.is_symlink() or not path.is_file():
+        if not path.is_file():
             return False
         if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             return False

@@ -61,6 +61,17 @@ def _has_symlink(target: Path, name: str) -> bool:
     return False
 
 
+def refuse_symlinked(path: Path, what: str) -> None:
+    """Refuse to write ``path`` when it or its folder is a symlink: a link planted by a pull
+    request (``generated/sdk -> ~/.ssh``) must never move where apigen writes or hashes."""
+    for candidate, role in ((path, what), (path.parent, f"the folder of the {what}")):
+        if candidate.is_symlink():
+            raise InputError(
+                f"{role} is a symlink; apigen never writes through one (replace it with a folder)",
+                file=str(candidate),
+            )
+
+
 def read_manifest(target: Path) -> list[str] | None:
     """The names apigen wrote into ``target`` last time, or None when it holds no manifest.
 
@@ -218,8 +229,7 @@ def write_tree(target: Path, files: Mapping[str, str]) -> None:
     for name in files:
         _check_relative(name)
     target = target.absolute()
-    if target.is_symlink():
-        target = target.resolve()
+    refuse_symlinked(target, "output folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     with _locked(target.parent):
         recover(target)
@@ -322,7 +332,9 @@ def diff_tree(target: Path, files: Mapping[str, str]) -> str:
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write one file atomically (temporary file in the same folder, then rename)."""
+    """Write one file atomically (temporary file in the same folder, then rename); never
+    through a symlinked folder."""
+    refuse_symlinked(path.absolute(), "file")
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
         temp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
