@@ -163,6 +163,9 @@ RULES: Mapping[str, RuleInfo] = MappingProxyType(
         "spec-example-schema": _r(
             "spec", "error", "A media type or schema example does not fit its schema.",
             "Fix the example value.", "oas3-valid-media-example", "oas3-valid-schema-example"),
+        "spec-pattern": _r(
+            "spec", "warning", "A `pattern` Python cannot read, or one that may backtrack catastrophically (a repetition inside a repetition, as in `^(a+)+$`).",
+            "Rewrite the pattern so that each repetition has one way to match (`^[a-z]+$`); the SDK leaves unsafe patterns unchecked."),
         "spec-description": _r(
             "spec", "info", "The API or an operation has no description, or a description is empty.",
             "Describe it: descriptions become the SDK's docstrings.",

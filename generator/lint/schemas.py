@@ -10,7 +10,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from jsonschema import ValidationError
+from jsonschema.validators import extend
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
+
+from generator.spec.patterns import search_bounded
 
 REF = "#/components/schemas/"
 
@@ -55,11 +59,23 @@ def item_schema(schema: Any, components: Mapping[str, Any]) -> Any | None:
     return None
 
 
+def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    # A hostile `pattern` must not hang lint: unsafe ones are not matched (the spec-pattern
+    # rule reports them), and every match runs on a time budget.
+    if not isinstance(instance, str) or not isinstance(pattern, str):
+        return
+    if search_bounded(pattern, instance) is False:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = extend(OAS30Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+
+
 def errors(value: Any, schema: Any, components: Mapping[str, Any]) -> Iterator[Any]:
     """Validation errors of ``value`` against ``schema`` (local refs resolved in ``components``)."""
     root = dict(schema) if isinstance(schema, Mapping) else {}
     root["components"] = {"schemas": dict(components)}
-    validator = OAS30Validator(root, format_checker=oas30_format_checker)
+    validator = _Validator(root, format_checker=oas30_format_checker)
     found: Iterator[Any] = validator.iter_errors(value)
     return found
 

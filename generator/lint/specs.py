@@ -11,11 +11,15 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from jsonschema.exceptions import SchemaError, UnknownType
+from referencing.exceptions import Unresolvable
+
 from generator.errors import InputError
 from generator.lint import schemas
 from generator.lint.core import Hit
 from generator.spec.io import SpecFile, escape_pointer_token, pointer
 from generator.spec.openapi import HTTP_METHODS
+from generator.spec.patterns import pattern_problem
 from generator.spec.validate import check_local_refs
 from generator.spec.validator import message_of, validator_for
 
@@ -327,6 +331,11 @@ class _SpecLinter:
             enum = node.get("enum")
             if isinstance(enum, list) and "/example" not in ptr:
                 self.enum_rules(ptr, node, enum)
+            pattern = node.get("pattern")
+            if isinstance(pattern, str) and "/example" not in ptr:
+                problem = pattern_problem(pattern)
+                if problem is not None:
+                    self.hit("spec-pattern", f"{ptr}/pattern", f"pattern {pattern!r} {problem}")
 
     def enum_rules(self, ptr: str, node: Mapping[str, Any], enum: list[Any]) -> None:
         counts = Counter(repr(v) for v in enum)
@@ -396,6 +405,15 @@ class _SpecLinter:
         try:
             found = list(schemas.errors(value, schema, self.schemas))
         except RecursionError:
+            return
+        except (SchemaError, UnknownType, Unresolvable) as exc:
+            # An unknown `type`, a broken `$ref`: the schema itself is unreadable, so the
+            # example cannot be judged; say so here rather than crash.
+            self.hit(
+                "spec-example-schema",
+                ptr,
+                f"example cannot be checked: its schema is unreadable ({_short(str(exc).splitlines()[0])})",
+            )
             return
         for error in found:
             where = ptr + pointer(*error.absolute_path)
