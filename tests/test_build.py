@@ -14,8 +14,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from generator.errors import InputError
-from generator.pages.build import apply_overlay, build, build_spec, dump_yaml
+from generator.pages.build import build, build_spec, dump_yaml
 from generator.pages.parse import parse_page, parse_text
+from generator.spec.overlay import apply_overlay
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError
-from generator.pages.parse import load_lenient_json, parse_page, parse_text
+from generator.pages.lenient_json import load_lenient_json
+from generator.pages.parse import parse_page, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"

@@ -1,3 +1,4 @@
 """OpenAPI documents: safe YAML/JSON reading with line numbers (`io`), reading in cached
 sections (`sections`), validation (`validate`, `validator`), the validity digest
-(`validity`), subsets (`subset`) and the format's shared facts (`openapi`)."""
+(`validity`), subsets (`subset`), overlays (`overlay`) and the format's shared facts
+(`openapi`)."""

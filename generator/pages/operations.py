@@ -1,0 +1,457 @@
+"""API pages as path items and operations.
+
+Each HTTP request line of an API page becomes one operation on its normalized path: an id
+from the title's verb and noun, path, query and header parameters, the request body (an
+action's parameter table or the resource type), the success response read from the Response
+section, one error response per documented status, and the permissions table. Examples met on
+the way are kept aside with their media objects, to be fitted once every schema exists.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from generator.pages.model import Page
+from generator.pages.names import (
+    page_namespace,
+    pascal,
+    plain_text,
+    property_description,
+    qualify,
+    singular,
+    title_parts,
+)
+from generator.pages.paths import (
+    PathParam,
+    entity_collection,
+    entity_parent,
+    normalize_path,
+    split_target,
+)
+from generator.pages.schemas import ERROR_SCHEMA, Schemas
+from generator.pages.typemodel import TypeModel, body_type_name, row_prop
+from generator.spec.openapi import SCHEMA_PREFIX
+
+QUERY_OPTIONS: dict[str, dict[str, Any]] = {
+    "$top": {
+        "description": "Show only the first n items",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "$skip": {
+        "description": "Skip the first n items",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "$count": {"description": "Include count of items", "schema": {"type": "boolean"}},
+    "$search": {
+        "description": "Search items by search phrases",
+        "schema": {"type": "string"},
+    },
+    "$filter": {
+        "description": "Filter items by property values",
+        "schema": {"type": "string"},
+    },
+    "$orderby": {"description": "Order items by property values", "array": True},
+    "$select": {"description": "Select properties to be returned", "array": True},
+    "$expand": {"description": "Expand related entities", "array": True},
+}
+
+_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 302: "Found"}
+
+
+def _permissions(page: Page) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for row in page.permissions:
+        names: list[str] = []
+        for cell in (row.permissions, row.higher_privileged or ""):
+            text = cell.strip()
+            if not text or re.fullmatch(r"not (supported|applicable)\.?", text, re.IGNORECASE):
+                continue
+            for part in re.split(r"\s*,\s*", text):
+                part = part.strip()
+                if part and part not in names:
+                    names.append(part)
+        if names:  # "Not supported." rows grant nothing; the type is left out
+            out.append({"type": row.type, "permissions": names})
+    return out
+
+
+def _parameter(
+    name: str,
+    where: str,
+    schema: dict[str, Any],
+    *,
+    required: bool,
+    description: str = "",
+) -> dict[str, Any]:
+    p: dict[str, Any] = {"name": name, "in": where}
+    if description:
+        p["description"] = description
+    p["required"] = required
+    p["schema"] = schema
+    return p
+
+
+class Operations:
+    """Gathers path items from API pages, with the tags, servers, collection-response
+    schemas and examples they bring."""
+
+    def __init__(self, model: TypeModel, schemas: Schemas) -> None:
+        self.model = model
+        self.schemas = schemas
+        self.paths: dict[str, dict[str, Any]] = {}
+        self.examples: list[tuple[dict[str, Any], Any, str, int]] = (
+            []
+        )  # (media, value, source, line)
+        self.collections: dict[str, dict[str, Any]] = {}
+        self.tags: set[str] = set()
+        self.operation_ids: set[str] = set()
+        self.servers: list[str] = []
+
+    def unique_id(self, op_id: str) -> str:
+        base, n = op_id, 2
+        while op_id in self.operation_ids:
+            op_id, n = f"{base}{n}", n + 1
+        self.operation_ids.add(op_id)
+        return op_id
+
+    def add_page(self, page: Page) -> None:
+        ns = page_namespace(page)
+        verb, noun = title_parts(page)
+        body_type = body_type_name(page, self.model)
+        for ex in page.examples_of("request"):
+            if ex.http and ex.http.target:
+                _, server = split_target(ex.http.target)
+                if server:
+                    self.servers.append(server)
+        first_path: str | None = None
+        for index, req in enumerate(page.http_requests):
+            path, params = normalize_path(req.target, page)
+            method = req.method.lower()
+            item = self.paths.setdefault(path, {})
+            if method in item:
+                self.model.diag(
+                    page.source,
+                    req.line,
+                    "duplicate-operation",
+                    f"{req.method} {path} is already defined by another page; kept the first",
+                )
+                continue
+            op_id = verb + noun[0].upper() + noun[1:]
+            if first_path is not None:
+                op_id += self.suffix(first_path, path)
+            else:
+                first_path = path
+            item[method] = self.operation(
+                page, ns, method, path, params, self.unique_id(op_id), body_type, noun
+            )
+
+    def infer_entity_gets(self) -> None:
+        """Add GET to entity paths the pages document only for PATCH or DELETE.
+
+        In OData every entity address answers GET; Graph's get pages list one or two
+        addresses of an entity set while its update and delete pages use another (the
+        learning pages: get via ``/employeeExperience/learningCourseActivities/{id}``, update
+        and delete via ``.../learningProviders/{registrationId}/learningCourseActivities/{id}``).
+        The GET added is the documented one for the same entity set (same collection segment,
+        same single-entity response), with this path's parameters; it is marked
+        ``x-ms-docs-inferred-from`` and reported, so nothing is invented silently.
+        """
+        gets: dict[str, tuple[str, dict[str, Any]]] = {}
+        for path in sorted(self.paths):
+            op = self.paths[path].get("get")
+            collection = entity_collection(path)
+            if op is None or collection is None or "x-ms-pageable" in op:
+                continue
+            gets.setdefault(collection.lower(), (path, op))
+        for path in sorted(self.paths):
+            item = self.paths[path]
+            collection = entity_collection(path)
+            if "get" in item or collection is None:
+                continue
+            sibling = item.get("patch") or item.get("delete")
+            found = gets.get(collection.lower())
+            if sibling is None or found is None:
+                continue
+            source_path, source = found
+            body = sibling.get("requestBody", {}).get("content", {}).get("application/json", {})
+            returned = (
+                source["responses"].get("200", {}).get("content", {}).get("application/json", {})
+            )
+            if body and body.get("schema") != returned.get("schema"):
+                continue  # the update takes another type than the get returns
+            op = copy.deepcopy(source)
+            for old_resp, new_resp in zip(source["responses"].values(), op["responses"].values()):
+                old_media = old_resp.get("content", {}).get("application/json")
+                new_media = new_resp.get("content", {}).get("application/json")
+                for media, value, src, line in list(self.examples):
+                    if media is old_media and new_media is not None:
+                        self.examples.append((new_media, value, src, line))
+            path_params = [p for p in sibling.get("parameters", []) if p["in"] == "path"]
+            others = [p for p in source.get("parameters", []) if p["in"] != "path"]
+            op["parameters"] = copy.deepcopy(path_params) + others
+            if not op["parameters"]:
+                del op["parameters"]
+            parent = entity_parent(path)
+            op["operationId"] = self.unique_id(
+                source["operationId"] + ("For" + pascal(singular(parent)) if parent else "Alt")
+            )
+            op["x-ms-docs-inferred-from"] = f"GET {source_path}"
+            item["get"] = op
+            self.model.diag(
+                "(page set)",
+                0,
+                "inferred-get",
+                f"GET {path} added from GET {source_path}: the pages document this entity "
+                "address for PATCH/DELETE only, and OData entity addresses answer GET",
+            )
+
+    @staticmethod
+    def suffix(first: str, path: str) -> str:
+        keys = re.findall(r"\(([^=()]+)=", path.rsplit("/", 1)[-1])
+        if keys:
+            return "By" + "".join(pascal(k) for k in keys)
+        head = path.strip("/").split("/")[0]
+        if head != first.strip("/").split("/")[0]:
+            return "For" + pascal(singular(head))
+        return "Alt"
+
+    def operation(
+        self,
+        page: Page,
+        ns: str,
+        method: str,
+        path: str,
+        params: list[PathParam],
+        op_id: str,
+        body_type: str | None,
+        noun: str,
+    ) -> dict[str, Any]:
+        response = page.response
+        tag = (response.body_type.split(".")[-1] if response and response.body_type else None) or (
+            body_type.split(".")[-1] if body_type else noun[0].lower() + noun[1:]
+        )
+        self.tags.add(tag)
+        op: dict[str, Any] = {"tags": [tag]}
+        if page.title:
+            op["summary"] = page.title.value
+        if page.description:
+            op["description"] = plain_text(page.description.value)
+        op["operationId"] = op_id
+        parameters = self.parameters(page, params, method)
+        if parameters:
+            op["parameters"] = parameters
+        body = self.request_body(page, ns, method, body_type)
+        if body is not None:
+            op["requestBody"] = body
+        op["responses"] = self.responses(page, ns, op)
+        perms = _permissions(page)
+        if perms:
+            op["x-ms-permissions"] = perms
+        return op
+
+    def parameters(self, page: Page, params: list[PathParam], method: str) -> list[dict[str, Any]]:
+        ns = page_namespace(page)
+        out: list[dict[str, Any]] = []
+        for p in params:
+            schema = {"type": "string"}
+            if p.type is not None:
+                schema = self.schemas.type_schema(
+                    p.type, ns, (), page.source, page.title.line if page.title else 1
+                )
+            out.append(
+                _parameter(
+                    p.name,
+                    "path",
+                    schema,
+                    required=True,
+                    description=plain_text(p.description),
+                )
+            )
+        for row in page.parameters:
+            if row.location != "query":
+                continue
+            schema = self.schemas.type_schema(row.type, ns, (), page.source, row.line)
+            out.append(
+                _parameter(
+                    row.name,
+                    "query",
+                    schema,
+                    required=bool(row.required),
+                    description=property_description(row.description),
+                )
+            )
+        for q in page.query_options:
+            known = QUERY_OPTIONS.get(q.name.lower())
+            if known and known.get("array"):
+                qp = _parameter(
+                    q.name,
+                    "query",
+                    {"type": "array", "uniqueItems": True, "items": {"type": "string"}},
+                    required=False,
+                    description=str(known["description"]),
+                )
+                qp["style"], qp["explode"] = "form", False
+            elif known:
+                qp = _parameter(
+                    q.name,
+                    "query",
+                    dict(known["schema"]),
+                    required=False,
+                    description=str(known["description"]),
+                )
+            else:
+                qp = _parameter(q.name, "query", {"type": "string"}, required=False)
+            out.append(qp)
+        for h in page.headers:
+            lname = h.name.lower()
+            if lname == "authorization" or (lname == "content-type"):
+                continue
+            out.append(
+                _parameter(
+                    h.name,
+                    "header",
+                    {"type": "string"},
+                    required=bool(h.required),
+                    description=property_description(h.description),
+                )
+            )
+        return out
+
+    def request_body(
+        self, page: Page, ns: str, method: str, body_type: str | None
+    ) -> dict[str, Any] | None:
+        if method in ("get", "delete", "head") or page.request_body_empty:
+            return None
+        media: dict[str, Any]
+        action_rows = [
+            r for t in page.request_body if t.rows and t.is_parameter_table for r in t.rows
+        ]
+        if action_rows:
+            props = {
+                r.name: self.schemas.property_schema(row_prop(r, ns, page.source))
+                for r in action_rows
+            }
+            schema: dict[str, Any] = {"type": "object", "properties": props}
+            req = [r.name for r in action_rows if r.required]
+            if req:
+                schema["required"] = req
+            media = {"schema": schema}
+        elif body_type is not None and (page.request_body or method in ("patch", "post", "put")):
+            if not page.request_body and not any(
+                e.http and e.http.has_json_body for e in page.examples_of("request")
+            ):
+                return None
+            self.model.ensure(
+                body_type, "object", page.source, page.title.line if page.title else 1
+            )
+            if self.model.get(body_type) and not self.model.get(body_type).props and not self.model.get(body_type).from_resource_page:  # type: ignore[union-attr]
+                self.model.get(body_type).stub = True  # type: ignore[union-attr]
+            media = {"schema": {"$ref": SCHEMA_PREFIX + self.model.get(body_type).name}}  # type: ignore[union-attr]
+        else:
+            if page.request_body:
+                self.model.diag(
+                    page.source,
+                    page.request_body[0].line,
+                    "body-type",
+                    "request body table with no resource type to attach it to; left out",
+                )
+            return None
+        example = self.first_example(page, "request", None)
+        if example is not None:
+            self.examples.append((media, example[0], page.source, example[1]))
+        return {"required": True, "content": {"application/json": media}}
+
+    def first_example(self, page: Page, kind: str, status: int | None) -> tuple[Any, int] | None:
+        for ex in page.examples_of(kind):
+            http = ex.http
+            if http is None or not http.has_json_body:
+                continue
+            if status is not None and http.status is not None and http.status != status:
+                continue
+            return http.body_json, http.body_line or ex.line
+        return None
+
+    def responses(self, page: Page, ns: str, op: dict[str, Any]) -> dict[str, Any]:
+        info = page.response
+        status = info.status if info else None
+        if status is None:
+            statuses = [
+                e.http.status for e in page.examples_of("response") if e.http and e.http.status
+            ]
+            status = statuses[0] if statuses else 200
+            self.model.diag(
+                page.source,
+                page.title.line if page.title else 1,
+                "response-status",
+                f"no success status in the Response section; used {status}",
+            )
+        reason = info.reason if info else _REASONS.get(status, "Success")
+        resp: dict[str, Any] = {"description": reason}
+        body_type = info.body_type if info else None
+        collection = info.collection if info else False
+        if body_type is None:
+            for ex in page.examples_of("response"):
+                odata = ex.annotation.get("@odata.type")
+                if isinstance(odata, str) and ex.http and ex.http.has_json_body:
+                    body_type = odata.lstrip("#")
+                    collection = bool(ex.annotation.get("isCollection"))
+                    break
+        if status != 204 and body_type:
+            item = self.schemas.scalar_schema(
+                body_type, ns, (), page.source, info.line if info else 1
+            )
+            if collection:
+                schema = self.collection_schema(item, body_type, ns)
+                op["x-ms-pageable"] = {
+                    "nextLinkName": "@odata.nextLink",
+                    "itemName": "value",
+                }
+            else:
+                schema = item
+            media: dict[str, Any] = {"schema": schema}
+            example = self.first_example(page, "response", status)
+            if example is not None:
+                self.examples.append((media, example[0], page.source, example[1]))
+            resp["content"] = {"application/json": media}
+        out: dict[str, Any] = {str(status): resp}
+        out.update(_error_responses(page))
+        out["default"] = {"$ref": "#/components/responses/error"}
+        return out
+
+    def collection_schema(self, item: dict[str, Any], body_type: str, ns: str) -> dict[str, Any]:
+        name = (
+            item["$ref"][len(SCHEMA_PREFIX) :] if "$ref" in item else qualify(body_type, ns)
+        ) + "CollectionResponse"
+        self.collections[name] = {
+            "type": "object",
+            "properties": {
+                "value": {"type": "array", "items": item},
+                "@odata.nextLink": {"type": "string", "nullable": True},
+            },
+        }
+        return {"$ref": SCHEMA_PREFIX + name}
+
+
+def _error_responses(page: Page) -> dict[str, Any]:
+    """One response per status of the page's error-conditions table, in status order.
+
+    The description lists each documented ``code: message`` once, so readers of the spec and
+    of the SDK's docstrings see why a call can fail; the body is Graph's error shape.
+    """
+    by_status: dict[int, list[str]] = {}
+    for row in page.errors:
+        if row.status is None or not 400 <= row.status <= 599:
+            continue  # the parser reported the row; a status we cannot read has no slot
+        text = ": ".join(x for x in (row.code, row.message) if x) or "error"
+        lines = by_status.setdefault(row.status, [])
+        if text not in lines:
+            lines.append(text)
+    return {
+        str(status): {
+            "description": "; ".join(by_status[status]),
+            "content": {"application/json": {"schema": {"$ref": SCHEMA_PREFIX + ERROR_SCHEMA}}},
+        }
+        for status in sorted(by_status)
+    }

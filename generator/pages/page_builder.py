@@ -1,0 +1,234 @@
+"""Blocks read section by section into a `Page`.
+
+A heading opens a section (Permissions, HTTP request, Request body, Properties, Example...),
+and each block under it goes to the reader of its section family: the request
+(`request_sections`), the type declared (`property_sections`), or the page at work
+(`example_sections`). What belongs to the page as a whole (title, namespace, description,
+base type) is read here, from the preamble before the first section.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.pages.blocks import Block, BlockReader, Fence, Heading, Include, Paragraph, Table
+from generator.pages.cells import LINK, plain
+from generator.pages.example_sections import ExampleSections
+from generator.pages.model import Located, Page
+from generator.pages.property_sections import PropertySections
+from generator.pages.request_sections import ParseText, RequestSections
+
+
+def _section_kind(level: int, text: str) -> str | None:
+    """The kind of section a heading opens, or None if it does not open a known one."""
+    t = re.sub(r"\s+", " ", plain(text).lower()).strip()
+    if re.fullmatch(r"[\w.]+ values", t):
+        return "enum"
+    if "path parameter" in t or "function parameter" in t:
+        return "path-parameters"
+    if "query parameter" in t:
+        return "query"
+    if t.startswith("error") or "error condition" in t:
+        return "errors"
+    if level > 2:
+        return None
+    table = {
+        "permissions": "permissions",
+        "http request": "http",
+        "request headers": "headers",
+        "request header": "headers",
+        "request body": "body",
+        "response": "response",
+        "responses": "response",
+        "properties": "properties",
+        "relationships": "relationships",
+        "json representation": "json",
+        "methods": "methods",
+        "parameters": "path-parameters",
+    }
+    if t in table:
+        return table[t]
+    if t.startswith("example"):
+        return "examples"
+    return "other"
+
+
+class PageBuilder:
+    """Reads blocks section by section into the fields of a `Page`."""
+
+    def __init__(self, reader: BlockReader, path: Path | None, parse_text: ParseText) -> None:
+        self.r = reader
+        self.source = reader.source
+        self.title: Located | None = None
+        self.namespace: Located | None = None
+        self.description: Located | None = None
+        self.base_type: Located | None = None
+        self.http_heading_line: int | None = None
+        self.intro = ""  # the text of the paragraph just read, for the table that follows
+        self.request = RequestSections(reader, path, parse_text)
+        self.declared = PropertySections(reader)
+        self.examples = ExampleSections(reader, reader.source)
+
+    def run(self, blocks: list[Block]) -> None:
+        section = "preamble"
+        section_heading = ""
+        sub_heading = ""
+        self.intro = ""
+        open_enum: Heading | None = None  # a "<name> values" heading with no table yet
+        for block in blocks:
+            if isinstance(block, Heading):
+                self.intro = ""
+                if open_enum is None or block.level <= open_enum.level:
+                    self.declared.enum_without_table(open_enum)  # deeper: a group heading
+                open_enum = block if _section_kind(block.level, block.text) == "enum" else None
+                if block.level == 1:
+                    if self.title is None:
+                        self.title = Located(block.text, block.line)
+                        section, section_heading = "preamble", block.text
+                    else:
+                        self.r.diag(
+                            block.line,
+                            "extra-title",
+                            f"second top-level heading: {block.text}",
+                        )
+                    continue
+                kind = _section_kind(block.level, block.text)
+                sub_heading = block.text
+                if kind is not None:
+                    section, section_heading = kind, block.text
+                    if kind == "http" and self.http_heading_line is None:
+                        self.http_heading_line = block.line
+                continue
+            heading = sub_heading or section_heading
+            if isinstance(block, Table):
+                self.table(block, section, section_heading)
+            elif isinstance(block, Fence):
+                self.fence(block, section, heading)
+            elif isinstance(block, Include):
+                self.request.include(block, section)
+            else:
+                self.paragraph(block, section)
+            self.intro = block.text if isinstance(block, Paragraph) else ""
+            if isinstance(block, Table):
+                open_enum = None
+        self.declared.enum_without_table(open_enum)
+
+    def paragraph(self, p: Paragraph, section: str) -> None:
+        if section == "preamble":
+            self.preamble(p)
+        elif section == "query":
+            self.request.query_paragraph(p)
+        elif section == "body":
+            self.request.body_paragraph(p)
+        elif section == "response" and self.examples.response is None:
+            self.examples.read_response(p.text, p.line)
+
+    def preamble(self, p: Paragraph) -> None:
+        """The namespace line, an "Inherits from" line, and the first paragraph: the description."""
+        text = p.text
+        if text.lower().startswith("namespace:"):
+            # "Namespace: microsoft.graph" may run on into the description when the
+            # page has no blank line between them: the namespace is the first word.
+            rest = text.split(":", 1)[1].strip()
+            m = re.match(r"`?([\w.]*)`?\s*(.*)$", rest, re.DOTALL)
+            name, tail = (m.group(1), m.group(2).strip()) if m else (rest, "")
+            self.namespace = Located(name, p.line)
+            if tail and self.description is None:
+                self.description = Located(tail, p.line)
+        elif re.match(r"inherits from\b", text, re.IGNORECASE):
+            links = LINK.findall(text)
+            name = links[0][0] if links else text.split(None, 2)[-1].rstrip(".")
+            self.base_type = Located(name.strip("*` "), p.line)
+        elif self.description is None and not text.startswith(">") and self.title is not None:
+            self.description = Located(text, p.line)
+
+    def fence(self, f: Fence, section: str, heading: str) -> None:
+        block_type = f.block_type
+        if section == "http" and block_type in (None, "ignored", "samples", "request"):
+            self.request.http_lines(f)
+            self.r.took("fence", f.line, "http_requests")
+            if block_type not in ("request",):
+                return
+        self.examples.example(f, heading)
+
+    def table(self, t: Table, section: str, heading: str) -> None:
+        use = self.table_use(t, section, heading)
+        if use is not None:
+            self.r.took("table", t.line, use)
+
+    def table_use(self, t: Table, section: str, heading: str) -> str | None:
+        """Read a table into its field; returns the field's name, or None if reported."""
+        first = plain(t.header[0]).lower() if t.header else ""
+        cols = [plain(h).lower() for h in t.header]
+        if first.startswith("permission type"):
+            self.request.permission_table(t)
+            return "permissions"
+        elif section == "headers" or (first in ("name", "header") and section in ("http",)):
+            self.request.header_table(t)
+            return "headers"
+        elif section in ("path-parameters", "query"):
+            self.request.parameter_table(t, "path" if section == "path-parameters" else "query")
+            return "parameters"
+        elif section == "body" and first in ("property", "parameter", "name"):
+            self.request.body_table(t, heading, self.intro)
+            return "request_body"
+        elif section == "properties" and first in ("property", "name"):
+            self.declared.property_table(t)
+            return "properties"
+        elif section == "relationships" and first in (
+            "relationship",
+            "property",
+            "name",
+        ):
+            self.declared.relationship_table(t)
+            return "relationships"
+        elif section == "enum" or (first == "member" and section in ("properties", "other")):
+            return "enums" if self.declared.enum_table(t, heading) else None
+        elif section == "errors" or ("http code" in cols or "status code" in cols):
+            self.examples.error_table(t, cols)
+            return "errors"
+        elif section == "methods":
+            return "methods"  # it only links to the API pages; nothing to build from
+        else:
+            self.r.diag(
+                t.line,
+                "table-not-understood",
+                f"table with columns {', '.join(t.header)} under '{heading}' not understood",
+            )
+            return None
+
+    def page(self, doc_type: str | None, front: dict[str, Located]) -> Page:
+        request, declared, examples = self.request, self.declared, self.examples
+        declared.check_resource_json(examples.resource)
+        return Page(
+            source=self.source,
+            doc_type=doc_type,
+            front_matter=front,
+            title=self.title,
+            namespace=self.namespace,
+            description=self.description,
+            permissions=tuple(request.permissions),
+            http_requests=tuple(request.http_requests),
+            headers=tuple(request.headers),
+            parameters=tuple(request.parameters),
+            query_options=tuple(
+                q
+                for q in request.query_options
+                if q.name not in {p.name for p in request.parameters}
+            ),
+            request_body=tuple(request.request_body),
+            request_body_empty=request.request_body_empty,
+            response=examples.response,
+            errors=tuple(examples.errors),
+            examples=tuple(examples.examples),
+            base_type=self.base_type,
+            properties=tuple(declared.properties),
+            relationships=tuple(declared.relationships),
+            resource=examples.resource,
+            enums=tuple(declared.enums),
+            diagnostics=tuple(
+                sorted(self.r.diagnostics, key=lambda d: (d.line, d.code, d.message))
+            ),
+            constructs=tuple(sorted(self.r.constructs, key=lambda c: (c.line, c.kind, c.use))),
+        )

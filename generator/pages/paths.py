@@ -1,0 +1,121 @@
+"""Request targets as OpenAPI path templates, with their path parameters.
+
+Pages spell one address many ways (``{id}``, ``{user-id}``, ``{userId}``, function calls
+such as ``getSchedule(period='{period}')``, full URLs with a server and a query string); here
+they are brought to one spelling, with each ``{id}`` key named after its collection, so two
+pages that document the same address meet on one path item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.pages.model import Page, TypeText
+from generator.pages.names import camel, singular
+
+_PARAM = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class PathParam:
+    """A path parameter: its name in the normalized path, as the page wrote it, its row."""
+
+    name: str
+    original: str
+    type: TypeText | None
+    description: str
+
+
+def split_target(target: str) -> tuple[str, str | None]:
+    """A request target as (path, server URL or None); the query string is dropped."""
+    target = target.strip()
+    server: str | None = None
+    m = re.match(r"^(https?://[^/]+)(/(?:v1\.0|beta|v\d[\w.]*))?(/.*)?$", target)
+    if m:
+        server = m.group(1) + (m.group(2) or "")
+        target = m.group(3) or "/"
+    target = target.split("?", 1)[0]
+    if not target.startswith("/"):
+        target = "/" + target
+    return target, server
+
+
+def normalize_path(target: str, page: Page) -> tuple[str, list[PathParam]]:
+    """A page's path template in one spelling: ``{id}`` keys named after their collection."""
+    path, _ = split_target(target)
+    table = {p.name.lower(): p for p in page.parameters if p.location == "path"}
+    params: list[PathParam] = []
+    used: set[str] = set()
+
+    def add(name: str, original: str) -> str:
+        base, n = name, 2
+        while name in used:
+            name, n = f"{base}{n}", n + 1
+        used.add(name)
+        row = table.get(original.lower()) or table.get(name.lower())
+        params.append(
+            PathParam(
+                name,
+                original,
+                row.type if row else None,
+                row.description if row else "",
+            )
+        )
+        return name
+
+    segments = [s for s in path.split("/") if s]
+    out: list[str] = []
+    prev = ""
+    for seg in segments:
+        whole = re.fullmatch(r"\{([^{}]*)\}", seg)
+        if whole:
+            inner = whole.group(1).split("|")[0].strip()
+            if inner.lower() in ("id", "") and prev:
+                name = camel(singular(prev)) + "Id"
+            else:
+                name = camel(inner)
+            out.append("{" + add(name, inner) + "}")
+            prev = seg
+            continue
+        fn = re.fullmatch(r"([^()]*)\((.*)\)", seg)
+        if fn and "=" in fn.group(2):
+            args = []
+            for pair in fn.group(2).split(","):
+                if "=" not in pair:
+                    args.append(pair.strip())
+                    continue
+                key, _value = (x.strip() for x in pair.split("=", 1))
+                name = add(camel(key), key)
+                row = table.get(key.lower())
+                is_string = row is None or row.type.name.lower() in ("string", "")
+                args.append(f"{key}='{{{name}}}'" if is_string else f"{key}={{{name}}}")
+            out.append(f"{fn.group(1)}({','.join(args)})")
+            prev = fn.group(1)
+            continue
+        if "{" in seg:
+
+            def repl(m: re.Match[str]) -> str:
+                return "{" + add(camel(m.group(1)), m.group(1)) + "}"
+
+            seg = _PARAM.sub(repl, seg)
+        out.append(seg)
+        prev = seg
+    return "/" + "/".join(out), params
+
+
+def entity_collection(path: str) -> str | None:
+    """``learningCourseActivities`` for ``.../learningCourseActivities/{key}``, else None."""
+    parts = path.strip("/").split("/")
+    if len(parts) >= 2 and re.fullmatch(r"\{[^{}]+\}", parts[-1]) and "(" not in parts[-2]:
+        return parts[-2]
+    return None
+
+
+def entity_parent(path: str) -> str | None:
+    """The collection that holds the entity set's owner (``learningProviders``), if any."""
+    parts = path.strip("/").split("/")[:-2]
+    for i in range(len(parts) - 1, 0, -1):
+        if re.fullmatch(r"\{[^{}]+\}", parts[i]):
+            return parts[i - 1]
+    return None

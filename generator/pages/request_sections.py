@@ -1,0 +1,178 @@
+"""The sections of an API page that say how to call it.
+
+Permissions (a table, or an include of one), the HTTP request block, request headers, path
+and query parameters (tables, and the OData query options named in prose), and the request
+body (its property tables, or the sentence saying there is none). Each reader takes blocks the
+page builder has placed in their section and keeps what it reads, with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.pages.blocks import BlockReader, Fence, Include, Paragraph, Table
+from generator.pages.cells import plain, property_row, read_required
+from generator.pages.model import (
+    HeaderRow,
+    HttpRequestLine,
+    Page,
+    ParameterRow,
+    PermissionRow,
+    PropertyTable,
+    QueryOption,
+)
+
+METHOD_LINE = re.compile(r"^(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS)\s+(\S.*?)\s*$")
+_QUERY_OPTION = re.compile(r"`(\$[A-Za-z]+)\b")
+
+ParseText = Callable[[str, str], Page]
+"""Parses page text named by a source (`generator.pages.parse.parse_text`), for includes."""
+
+
+class RequestSections:
+    """What a page says about the request: permissions, request lines, headers, parameters,
+    query options and the request body."""
+
+    def __init__(self, reader: BlockReader, path: Path | None, parse_text: ParseText) -> None:
+        self.r = reader
+        self.path = path
+        # Passed in rather than imported: the parser reads includes with itself.
+        self.parse_text = parse_text
+        self.permissions: list[PermissionRow] = []
+        self.http_requests: list[HttpRequestLine] = []
+        self.headers: list[HeaderRow] = []
+        self.parameters: list[ParameterRow] = []
+        self.query_options: list[QueryOption] = []
+        self.request_body: list[PropertyTable] = []
+        self.request_body_empty = False
+
+    # -- tables ---------------------------------------------------------------------
+
+    def permission_table(self, t: Table) -> None:
+        for cells, line in t.rows:
+            higher = cells[2] if len(cells) > 2 else None
+            self.permissions.append(
+                PermissionRow(plain(cells[0]), cells[1] if len(cells) > 1 else "", line, higher)
+            )
+
+    def header_table(self, t: Table) -> None:
+        for cells, line in t.rows:
+            desc = cells[-1] if len(cells) > 1 else ""
+            typ = cells[1] if len(cells) > 2 else None
+            self.headers.append(
+                HeaderRow(plain(cells[0]).strip("`"), desc, line, typ, read_required(desc))
+            )
+
+    def parameter_table(self, t: Table, location: str) -> None:
+        for cells, line in t.rows:
+            row = property_row(cells, line)
+            self.parameters.append(
+                ParameterRow(
+                    row.name,
+                    row.type,
+                    row.description,
+                    location,
+                    line,
+                    row.required,
+                )
+            )
+
+    def body_table(self, t: Table, heading: str, intro: str) -> None:
+        rows = tuple(property_row(c, line) for c, line in t.rows)
+        self.request_body.append(
+            PropertyTable(
+                heading,
+                rows,
+                t.line,
+                tuple(plain(h) for h in t.header),
+                intro,
+            )
+        )
+
+    # -- prose ----------------------------------------------------------------------
+
+    def query_paragraph(self, p: Paragraph) -> None:
+        seen = {q.name for q in self.query_options}
+        for name in _QUERY_OPTION.findall(p.text):
+            if name not in seen:
+                self.query_options.append(QueryOption(name, p.line))
+                seen.add(name)
+
+    def body_paragraph(self, p: Paragraph) -> None:
+        low = p.text.lower()
+        if "supply a request body" in low or "no request body" in low:
+            self.request_body_empty = True
+
+    # -- the HTTP request block -----------------------------------------------------
+
+    def http_lines(self, f: Fence) -> None:
+        for offset, ln in enumerate(f.code.splitlines(), start=1):
+            text = ln.strip()
+            if not text:
+                continue
+            m = METHOD_LINE.match(text)
+            if m:
+                self.http_requests.append(HttpRequestLine(m.group(1), m.group(2), f.line + offset))
+            else:
+                self.r.diag(
+                    f.line + offset,
+                    "http-line",
+                    f"line in HTTP request block not understood: {text[:80]}",
+                )
+
+    # -- includes -------------------------------------------------------------------
+
+    def include(self, inc: Include, section: str) -> None:
+        is_permissions = (inc.annotation or {}).get("blockType") == "permissions" or (
+            section == "permissions" and "permission" in inc.target.lower()
+        )
+        if not is_permissions:
+            return  # snippets, notes and table intros: text for readers, nothing to build
+        found = self.find_include(inc.target)
+        if found is None:
+            self.r.diag(
+                inc.line,
+                "include-not-found",
+                f"permissions include not found: {inc.target}",
+            )
+            return
+        try:
+            text = found.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.r.diag(
+                inc.line,
+                "include-unreadable",
+                f"permissions include {inc.target} unreadable: {exc}",
+            )
+            return
+        included = self.parse_text(text, str(found))
+        if not included.permissions:
+            self.r.diag(
+                inc.line,
+                "include-empty",
+                f"permissions include {inc.target} has no permissions table",
+            )
+        for row in included.permissions:
+            # The rows are placed at the include's line: that is where this page names them.
+            self.permissions.append(
+                PermissionRow(row.type, row.permissions, inc.line, row.higher_privileged)
+            )
+
+    def find_include(self, target: str) -> Path | None:
+        if self.path is None:
+            return None
+        here = self.path.parent
+        direct = (here / target).resolve()
+        if direct.is_file():
+            return direct
+        base = Path(target).name
+        if (here / base).is_file():
+            return here / base
+        # Copied page sets flatten paths as a__b__c.md; match on the trailing path parts.
+        flat = "__".join(p for p in Path(target).parts if p not in ("..", "."))
+        for candidate in sorted(here.glob("*" + base)):
+            if candidate.name.endswith(flat) or candidate.name.endswith("__" + base):
+                return candidate
+        return None
