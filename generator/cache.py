@@ -89,7 +89,10 @@ class Cache:
 
     def __init__(self, namespace: str, root: Path | None = None) -> None:
         base = root if root is not None else cache_dir()
-        self.folder = base / namespace if base is not None and _trusted(base) else None
+        # Entries in this format live apart from those of apigen releases before it, which
+        # would read the checksum line back as part of the answer.
+        folder = f"{namespace}.{_HEADER.split()[0]}"
+        self.folder = base / folder if base is not None and _trusted(base) else None
 
     def _path(self, digest: str) -> Path | None:
         return None if self.folder is None else self.folder / digest[:2] / digest

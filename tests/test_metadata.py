@@ -340,7 +340,7 @@ def test_a_second_process_loads_from_the_disk_cache(
     path.write_text(SMALL, encoding="utf-8")
     first = load_metadata(path)
     assert load_metadata(path) is first  # the same process: parsed once
-    assert list(private_cache.glob("csdl/*/*"))  # the compact form is on disk
+    assert list(private_cache.glob("csdl.*/*/*"))  # the compact form is on disk
 
     def no_parsing(data: bytes, source: str = "") -> Metadata:
         raise AssertionError("parsed again instead of reading the cache")
@@ -356,7 +356,7 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path: Path, private_cache: Pa
     path = tmp_path / "m.csdl"
     path.write_text(SMALL, encoding="utf-8")
     load_metadata(path)
-    for entry in private_cache.glob("csdl/*/*"):
+    for entry in private_cache.glob("csdl.*/*/*"):
         entry.write_text('{"v": "csdl-reader 1", "types": 3}', encoding="utf-8")
     csdl._load.cache_clear()
     assert "microsoft.graph.item" in load_metadata(path).structured

@@ -48,8 +48,11 @@ from generator.metadata.types import (
     page_type_signature,
     schema_signature,
 )
-from generator.pages import build as page_build
+from generator.pages import names as page_names
 from generator.pages.model import Page, TypeText
+from generator.pages.schemas import PRIMITIVES
+from generator.pages.typemodel import body_type_name, resource_type_name
+from generator.spec.openapi import SCHEMA_PREFIX
 
 __all__ = [
     "CATEGORIES",
@@ -62,7 +65,7 @@ __all__ = [
 ]
 
 ERROR_PREFIX = "microsoft.graph.ODataErrors."
-REF = page_build.REF
+REF = SCHEMA_PREFIX
 
 # (category, what is checked, "precision" or "recall"), in report order.
 CATEGORIES: tuple[tuple[str, str, str], ...] = (
@@ -199,8 +202,8 @@ class PageEvidence:
 
 def _type_text(t: TypeText, ns: str) -> str:
     name = t.name.strip()
-    if name.lower() not in page_build.PRIMITIVES and re.fullmatch(r"[A-Za-z_][\w.]*", name):
-        name = page_build.qualify(name, ns)
+    if name.lower() not in PRIMITIVES and re.fullmatch(r"[A-Za-z_][\w.]*", name):
+        name = page_names.qualify(name, ns)
     return f"Collection({name})" if t.collection else name
 
 
@@ -225,13 +228,13 @@ def page_evidence(pages: Sequence[Page]) -> PageEvidence:
         members.extend(v for v in values if v not in members)
 
     for page in pages:
-        ns = page_build._page_namespace(page)
+        ns = page_names.page_namespace(page)
         for enum_table in page.enums:
             enum_values(
-                page_build.qualify(enum_table.name, ns), [m.name for m in enum_table.members]
+                page_names.qualify(enum_table.name, ns), [m.name for m in enum_table.members]
             )
         if page.is_resource_page or (page.resource is not None and not page.is_api_page):
-            schema = page_build._resource_type_name(page)
+            schema = resource_type_name(page)
             for row in (*page.properties, *page.relationships):
                 if row.name.startswith("@"):
                     continue
@@ -240,12 +243,12 @@ def page_evidence(pages: Sequence[Page]) -> PageEvidence:
                 if (schema, row.name) not in documented:
                     documented.append((schema, row.name))
                 if row.inherited_from:
-                    parent = page_build.qualify(row.inherited_from, ns)
+                    parent = page_names.qualify(row.inherited_from, ns)
                     note(parent, row.name, text, page.source, row.line)
-                if row.enum_values and row.type.name.lower() not in page_build.PRIMITIVES:
-                    enum_values(page_build.qualify(row.type.name, ns), row.enum_values)
+                if row.enum_values and row.type.name.lower() not in PRIMITIVES:
+                    enum_values(page_names.qualify(row.type.name, ns), row.enum_values)
         elif page.is_api_page:
-            body = page_build._body_type_name(page)
+            body = body_type_name(page)
             for table in page.request_body:
                 if table.is_parameter_table or body is None:
                     continue

@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from generator.pages.build import PRIMITIVES, REF
+from generator.pages.schemas import PRIMITIVES
+from generator.spec.openapi import SCHEMA_PREFIX as REF
 
 __all__ = [
     "EDM",

@@ -16,9 +16,13 @@ import re
 from pathlib import Path
 
 from generator.errors import InputError
+from generator.files import read_capped
 from generator.pages.blocks import BlockReader
 from generator.pages.model import Located, Page
 from generator.pages.page_builder import PageBuilder
+
+# Graph's largest published pages are a few hundred kB; a page past this is not one.
+MAX_PAGE_BYTES = 4 * 1024 * 1024
 
 
 def _front_matter(lines: list[str]) -> tuple[dict[str, Located], int]:
@@ -78,16 +82,9 @@ def parse_text(text: str, source: str) -> Page:
 
 
 def parse_page(path: Path) -> Page:
-    """Read and parse a page file; a missing or non-UTF-8 file is an `InputError`."""
+    """Read and parse a page file; a missing, oversized or non-UTF-8 file is an `InputError`."""
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("page not found", file=source) from None
-    except IsADirectoryError:
-        raise InputError("page is a folder, not a file", file=source) from None
-    except OSError as exc:
-        raise InputError(f"page cannot be read: {exc.strerror}", file=source) from None
+    data = read_capped(path, MAX_PAGE_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

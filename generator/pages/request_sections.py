@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.errors import InputError
+from generator.files import read_capped
 from generator.pages.blocks import BlockReader, Fence, Include, Paragraph, Table
 from generator.pages.cells import plain, property_row, read_required
 from generator.pages.model import (
@@ -29,6 +31,9 @@ _QUERY_OPTION = re.compile(r"`(\$[A-Za-z]+)\b")
 
 ParseText = Callable[[str, str], Page]
 """Parses page text named by a source (`generator.pages.parse.parse_text`), for includes."""
+
+# A permissions include is one small table.
+MAX_INCLUDE_BYTES = 256 * 1024
 
 
 class RequestSections:
@@ -130,7 +135,7 @@ class RequestSections:
         )
         if not is_permissions:
             return  # snippets, notes and table intros: text for readers, nothing to build
-        found = self.find_include(inc.target)
+        found = self.find_include(inc.target, inc.line)
         if found is None:
             self.r.diag(
                 inc.line,
@@ -139,8 +144,8 @@ class RequestSections:
             )
             return
         try:
-            text = found.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_capped(found, MAX_INCLUDE_BYTES).decode("utf-8")
+        except UnicodeDecodeError as exc:
             self.r.diag(
                 inc.line,
                 "include-unreadable",
@@ -160,11 +165,28 @@ class RequestSections:
                 PermissionRow(row.type, row.permissions, inc.line, row.higher_privileged)
             )
 
-    def find_include(self, target: str) -> Path | None:
+    def find_include(self, target: str, line: int) -> Path | None:
+        """The file an include names, found only inside the pages' tree (the folder above
+        the page's own, where Graph keeps `includes/`): an absolute or escaping path, or a
+        link out of the tree, is refused, so a planted include cannot copy a file from
+        elsewhere into a spec or a lint message."""
         if self.path is None:
             return None
         here = self.path.parent
+        root = here.resolve().parent
+        if Path(target).is_absolute() or target.startswith(("/", "\\")) or ":" in target:
+            raise InputError(
+                f"include path must be relative to the page: {target}",
+                file=str(self.path),
+                line=line,
+            )
         direct = (here / target).resolve()
+        if not direct.is_relative_to(root):
+            raise InputError(
+                f"include path leaves the pages' folder tree: {target}",
+                file=str(self.path),
+                line=line,
+            )
         if direct.is_file():
             return direct
         base = Path(target).name

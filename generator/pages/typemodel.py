@@ -140,7 +140,7 @@ def _collect_enum_page(model: TypeModel, page: Page) -> None:
                 t.members.append(m.name)
 
 
-def _resource_type_name(page: Page) -> str:
+def resource_type_name(page: Page) -> str:
     ns = page_namespace(page)
     if page.resource is not None:
         odata = page.resource.annotation.get("@odata.type")
@@ -153,7 +153,7 @@ def _resource_type_name(page: Page) -> str:
 
 def _collect_resource_page(model: TypeModel, page: Page) -> None:
     ns = page_namespace(page)
-    name = _resource_type_name(page)
+    name = resource_type_name(page)
     t = model.ensure(name, "object", page.source, page.title.line if page.title else 1)
     t.kind, t.from_resource_page, t.stub = "object", True, False
     t.source, t.line = page.source, page.title.line if page.title else 1
