@@ -250,7 +250,7 @@ def test_token_goes_only_to_the_base_origin_over_https_or_loopback(
 ) -> None:
     with sdk.Client(base, token=TOKEN) as client:
         core = client._core
-        assert core.may_send_token(httpx.URL(target)) is allowed
+        assert core.auth.may_send_token(httpx.URL(target)) is allowed
         headers = core.headers_for(httpx.URL(target), TOKEN, "id", {"Authorization": "Bearer x"})
         assert ("Authorization" in headers) is allowed
 
@@ -417,7 +417,7 @@ def test_retry_after_longer_than_max_wait_raises_throttled_at_once(
 
 
 def test_parse_retry_after_reads_seconds_and_http_dates() -> None:
-    parse = sdk._http.parse_retry_after
+    parse = sdk._retry.parse_retry_after
     now = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
     in_90s = format_datetime(now + timedelta(seconds=90), usegmt=True)
     assert parse("120") == 120.0

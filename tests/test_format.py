@@ -111,7 +111,17 @@ def test_the_bundled_runtime_files_are_the_texts_a_build_skips() -> None:
 
     folder = ROOT / "templates" / "package" / "__package__"
     names = sorted(p.name for p in folder.glob("*.py"))
-    assert names == ["_http.py", "_runtime.py", "_validation.py", "errors.py"]
+    assert names == [
+        "_auth.py",
+        "_endpoint.py",
+        "_http.py",
+        "_paging.py",
+        "_retry.py",
+        "_runtime.py",
+        "_transport.py",
+        "_validation.py",
+        "errors.py",
+    ]
     assert verbatim_texts() == {(folder / n).read_text(encoding="utf-8") for n in names}
     # What makes skipping them safe: black leaves each as it is (see test_layout.py too).
     for text in verbatim_texts():

@@ -28,7 +28,8 @@ from helpers import ROOT, snapshot
 from generator.output.write import write_tree
 from generator.pipeline import generate_files
 from generator.sdk import naming
-from generator.sdk.load import MAX_INHERITANCE_DEPTH, load_api
+from generator.sdk.load import load_api
+from generator.sdk.load_schemas import MAX_INHERITANCE_DEPTH
 from generator.sdk.render import _PACKAGE_NAMES, PackageInfo
 from generator.spec.io import MAX_BYTES, MAX_DEPTH, parse_spec_text
 

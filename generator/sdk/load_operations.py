@@ -1,0 +1,235 @@
+"""The spec's paths to the IR's operations: parameters, request bodies, responses and paging.
+
+Each operation's parameters (the path item's shared ones, overridden by its own) are
+resolved through `#/components/parameters` refs, named once for Python, and ordered as the
+client's signatures list them; its JSON request body and its success responses get their
+types from the schemas (`load_schemas`); a success answer shaped as a Graph collection page
+(`value` plus `@odata.nextLink`) makes it a list operation. Error responses are left to
+the client's error classes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from generator.sdk import naming
+from generator.sdk.ir import ModelRef, Operation, Parameter, RequestBody, Response, TypeRef
+from generator.sdk.load_context import LoadContext, text
+from generator.sdk.load_schemas import SchemaLoader
+from generator.spec.io import escape_pointer_token, pointer
+from generator.spec.openapi import HTTP_METHODS, SCHEMA_PREFIX
+
+NEXT_LINK = "@odata.nextLink"
+_PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
+
+
+class OperationLoader:
+    """The operations of one spec, typed through its already loaded schemas."""
+
+    def __init__(self, ctx: LoadContext, types: SchemaLoader) -> None:
+        self.ctx = ctx
+        self.types = types
+
+    def _deref(self, value: Any, ptr: str, section: str) -> Any:
+        """Follow a `$ref` into #/components/<section> (parameters, requestBodies, responses)."""
+        seen: set[str] = set()
+        while isinstance(value, Mapping) and "$ref" in value:
+            ref = value["$ref"]
+            prefix = f"#/components/{section}/"
+            if not isinstance(ref, str) or not ref.startswith(prefix):
+                raise self.ctx.fail(f"`$ref` {ref!r} must point into #/components/{section}", ptr)
+            if ref in seen:
+                raise self.ctx.fail(f"`$ref` cycle at {ref!r}", ptr)
+            seen.add(ref)
+            key = ref[len(prefix) :].replace("~1", "/").replace("~0", "~")
+            value = ((self.ctx.spec.data.get("components") or {}).get(section) or {}).get(key)
+            if value is None:
+                raise self.ctx.fail(f"`$ref` {ref!r} names nothing", ptr)
+        return value
+
+    def build_operations(self) -> list[Operation]:
+        paths = self.ctx.spec.data.get("paths") or {}
+        raw: list[tuple[str, str, str, Mapping[str, Any], list[Any]]] = []
+        for path, item in sorted(paths.items()):
+            if not isinstance(item, Mapping):
+                continue
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if isinstance(op, Mapping):
+                    op_id = op.get("operationId") or f"{method}_{path}"
+                    raw.append((str(op_id), path, method, op, list(item.get("parameters") or [])))
+        method_names = naming.method_names(op_id for op_id, *_ in raw)
+        operations = []
+        for op_id, path, method, op, shared_params in raw:
+            ptr = pointer("paths", path, method)
+            operations.append(
+                self._operation(op_id, method_names[op_id], path, method, op, shared_params, ptr)
+            )
+        return sorted(operations, key=lambda o: o.python_name)
+
+    def _operation(
+        self,
+        op_id: str,
+        python_name: str,
+        path: str,
+        method: str,
+        op: Mapping[str, Any],
+        shared_params: list[Any],
+        ptr: str,
+    ) -> Operation:
+        parameters = self._parameters(path, op, shared_params, ptr)
+        body = self._request_body(op, ptr)
+        responses, page_item = self._responses(op, ptr)
+        return Operation(
+            operation_id=op_id,
+            python_name=python_name,
+            method=method.upper(),
+            path=path,
+            summary=text(op.get("summary")),
+            description=text(op.get("description")),
+            parameters=tuple(parameters),
+            request_body=body,
+            responses=tuple(responses),
+            permissions=_permissions(op.get("x-ms-permissions")),
+            page_item=page_item,
+            deprecated=op.get("deprecated") is True,
+        )
+
+    def _parameters(
+        self, path: str, op: Mapping[str, Any], shared_params: list[Any], ptr: str
+    ) -> list[Parameter]:
+        """The path, query and header parameters, in the order the client lists them."""
+        merged: dict[tuple[str, str], tuple[str, Mapping[str, Any]]] = {}
+        for index, param in enumerate(shared_params):
+            p_ptr = pointer("paths", path, "parameters", index)
+            resolved = self._deref(param, p_ptr, "parameters")
+            merged[(resolved["in"], resolved["name"])] = (p_ptr, resolved)
+        for index, param in enumerate(op.get("parameters") or []):
+            p_ptr = f"{ptr}/parameters/{index}"
+            resolved = self._deref(param, p_ptr, "parameters")
+            merged[(resolved["in"], resolved["name"])] = (p_ptr, resolved)
+        kept = [
+            (p, s)
+            for (loc, _), (p, s) in sorted(merged.items())
+            if loc in ("path", "query", "header")
+        ]
+        names = naming.parameter_names((s["in"], s["name"]) for _, s in kept)
+        parameters = []
+        for p_ptr, param in kept:
+            schema = param.get("schema", {"type": "string"})
+            type_ref = self.types.type_of(schema, p_ptr + "/schema")[0]
+            parameters.append(
+                Parameter(
+                    name=param["name"],
+                    python_name=names[(param["in"], param["name"])],
+                    location=param["in"],
+                    type=type_ref,
+                    required=param.get("required") is True or param["in"] == "path",
+                    description=text(param.get("description")),
+                )
+            )
+        # The client fills the path's `{name}` segments from its positional parameters, in
+        # path order: each segment needs exactly one path parameter and each one a segment.
+        segments = _PATH_SEGMENT.findall(path)
+        declared = sorted(p.name for p in parameters if p.location == "path")
+        if len(set(segments)) != len(segments) or sorted(segments) != declared:
+            raise self.ctx.fail(
+                f"the path parameters {declared} do not match the segments {segments} of "
+                f"the path template {path!r}",
+                ptr,
+            )
+        # Path parameters first in path order, then query, then header ones (the order the
+        # client's `_endpoint.Endpoint` lists them), each group required first, then by name.
+        order = {name: path.find("{" + name + "}") for name in (p.name for p in parameters)}
+        parameters.sort(
+            key=lambda p: (
+                ("path", "query", "header").index(p.location),
+                order[p.name] if p.location == "path" else 0,
+                not p.required,
+                p.python_name,
+            )
+        )
+        return parameters
+
+    def _request_body(self, op: Mapping[str, Any], ptr: str) -> RequestBody | None:
+        """The JSON request body, if the operation takes one (other media types are not sent)."""
+        if op.get("requestBody") is None:
+            return None
+        rb_ptr = ptr + "/requestBody"
+        request_body = self._deref(op["requestBody"], rb_ptr, "requestBodies")
+        media = _json_media(request_body.get("content") or {})
+        if media is None:
+            return None
+        content_type, media_obj = media
+        body_type = self.types.type_of(media_obj.get("schema", {}), rb_ptr + "/content")[0]
+        return RequestBody(body_type, request_body.get("required") is True, content_type)
+
+    def _responses(self, op: Mapping[str, Any], ptr: str) -> tuple[list[Response], TypeRef | None]:
+        """The 1xx-3xx responses, and the item type when the first typed 2xx one is a page."""
+        responses = []
+        page_item: TypeRef | None = None
+        for status, response in sorted((op.get("responses") or {}).items()):
+            r_ptr = f"{ptr}/responses/{escape_pointer_token(status)}"
+            resolved = self._deref(response, r_ptr, "responses")
+            status = str(status)
+            if not status[:1].isdigit() or status[0] not in "123":
+                continue  # error responses are handled by the client's error classes
+            media = _json_media(resolved.get("content") or {})
+            response_type = None
+            if media is not None:
+                schema = media[1].get("schema")
+                if schema is not None:
+                    response_type = self.types.type_of(schema, r_ptr + "/content")[0]
+                    if status.startswith("2") and page_item is None:
+                        page_item = self._page_item(schema, response_type, r_ptr)
+            responses.append(Response(status, response_type, text(resolved.get("description"))))
+        return responses, page_item
+
+    def _page_item(
+        self, schema: Mapping[str, Any], response_type: TypeRef, ptr: str
+    ) -> TypeRef | None:
+        """The item type when a response is a Graph collection page (`value` + nextLink)."""
+        target: Mapping[str, Any] | None = None
+        if isinstance(response_type, ModelRef):
+            target = self.ctx.schemas.get(response_type.name)
+        elif isinstance(schema, Mapping) and schema.get("type") == "object":
+            target = schema
+        if not isinstance(target, Mapping):
+            return None
+        properties: dict[str, Any] = {}
+        for part in [target, *[p for p in target.get("allOf") or [] if isinstance(p, Mapping)]]:
+            properties.update(part.get("properties") or {})
+            if "$ref" in part:
+                ref_schema = self.ctx.schemas.get(part["$ref"][len(SCHEMA_PREFIX) :], {})
+                properties.update(ref_schema.get("properties") or {})
+        value = properties.get("value")
+        if (
+            not isinstance(value, Mapping)
+            or value.get("type") != "array"
+            or NEXT_LINK not in properties
+        ):
+            return None
+        return self.types.type_of(value.get("items", {}), ptr + "/value/items")[0]
+
+
+def _json_media(content: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]] | None:
+    for content_type in sorted(content):
+        if content_type.split(";")[0].strip().lower().endswith("json"):
+            return content_type, content[content_type] or {}
+    return None
+
+
+def _permissions(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    result = []
+    for entry in value:
+        if isinstance(entry, Mapping):
+            perms = entry.get("permissions")
+            listed = (
+                ", ".join(str(p) for p in perms) if isinstance(perms, list) else str(perms or "")
+            )
+            result.append(f"{entry.get('type', '')}: {listed}")
+    return tuple(result)
