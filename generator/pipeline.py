@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from generator.cache import Cache, key, prune_if_due
 from generator.config import BuildConfig
-from generator.diff.versioning import CHANGELOG, SPEC_COPY, Release, next_release
+from generator.diff.versioning import CHANGELOG, RELEASE, SPEC_COPY, Release, next_release
 from generator.errors import InputError
 from generator.output.fingerprint import FINGERPRINT, fingerprint_text, inputs_key, up_to_date
 from generator.output.format import PARALLEL_MIN_SPEC_CHARS, Workers, format_files
@@ -222,6 +222,7 @@ def run_build(
     )
     files[SPEC_COPY] = spec_text
     files[CHANGELOG] = release.changelog
+    files[RELEASE] = release.record
     files[FINGERPRINT] = fingerprint_text(inputs, files)
     progress.stage("write")
     if check:
