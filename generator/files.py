@@ -23,7 +23,7 @@ def read_capped(path: Path, limit: int) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
+        raise InputError("file not found", file=str(path)) from None
     except IsADirectoryError:
         raise InputError("is a folder, not a file", file=str(path)) from None
     except OSError as exc:

@@ -291,13 +291,6 @@ def run_generate(
 ) -> BuildOutcome:
     """`apigen generate`: one spec to one SDK project (no version record, unlike builds)."""
     refuse_symlinked(output.absolute(), "output folder")
-    if output.is_dir() and SPEC_COPY in (read_manifest(output) or []):
-        # Generating over it would reset the version and drop the CHANGELOG a build keeps.
-        raise InputError(
-            f"the folder is managed by `apigen build` (it keeps {CHANGELOG} and the version); "
-            "run `apigen build`, or generate into another folder",
-            file=str(output),
-        )
     spec_text = read_text(spec_path)
     if check and up_to_date(output, _generate_inputs(spec_text, info, templates, selection)):
         return BuildOutcome("generate", spec_path, output, len(read_manifest(output) or []))
@@ -312,5 +305,12 @@ def run_generate(
     )
     if check:
         return BuildOutcome("generate", spec_path, output, len(files), diff_tree(output, files))
+    if output.is_dir() and SPEC_COPY in (read_manifest(output) or []):
+        # Generating over it would reset the version and drop the CHANGELOG a build keeps.
+        raise InputError(
+            f"the folder is managed by `apigen build` (it keeps {CHANGELOG} and the version); "
+            "run `apigen build`, or generate into another folder",
+            file=str(output),
+        )
     write_tree(output, files)
     return BuildOutcome("generate", spec_path, output, len(files))
