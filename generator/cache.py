@@ -28,7 +28,7 @@ import time
 import warnings
 from pathlib import Path
 
-from generator.errors import InputError
+from generator.errors import ApigenWarning, InputError
 
 DEFAULT_MAX_MB = 1024
 PRUNE_EVERY_S = 3600
@@ -36,7 +36,7 @@ _MARKER = ".last-pruned"
 _HEADER = "apigen-cache-1 "
 
 
-class CacheWarning(UserWarning):
+class CacheWarning(ApigenWarning):
     """The cache cannot be trusted or used; apigen goes on without it."""
 
 

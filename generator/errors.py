@@ -51,3 +51,8 @@ class InputError(Exception):
         # the terminal.
         text = printable(self.message)
         return f"{where}: {text}" if where else text
+
+
+class ApigenWarning(UserWarning):
+    """Something apigen went on without, that the user should know: the command line shows
+    it as one `apigen: warning:` line (`-q` hides it)."""

@@ -35,6 +35,7 @@ from generator.sdk.ir import Api
 from generator.sdk.load import load_api
 from generator.sdk.render import PackageInfo, render_package, verbatim_texts
 from generator.spec.io import SpecFile, parse_spec_text, read_spec, read_text
+from generator.spec.overlay import apply_overlay
 from generator.spec.sections import parse_spec
 from generator.spec.subset import EVERYTHING, Selection, subset_spec
 from generator.spec.validate import Judge, Verdict, validate_spec
@@ -58,8 +59,9 @@ def page_paths(paths: Sequence[Path]) -> list[Path]:
 def spec_text_from_pages(pages: Sequence[Path], overlay: Path | None = None) -> str:
     """parse + build: pages to the spec's YAML text."""
     parsed = [parse_stage.parse_page(path) for path in page_paths(pages)]
-    overlay_doc = read_spec(overlay).data if overlay is not None else None
-    spec = build_stage.build_spec(parsed, overlay=overlay_doc)
+    spec = build_stage.build_spec(parsed)
+    if overlay is not None:
+        spec = apply_overlay(spec, read_spec(overlay))
     return build_stage.dump_yaml(spec)
 
 

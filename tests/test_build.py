@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from referencing.jsonschema import DRAFT4
 from generator.errors import InputError
 from generator.pages.build import build, build_spec, dump_yaml
 from generator.pages.parse import parse_page, parse_text
-from generator.spec.overlay import apply_overlay
+from generator.spec.io import SpecFile, parse_spec_text
+from generator.spec.overlay import OverlayWarning, apply_overlay
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"
@@ -384,7 +386,7 @@ def test_overlay_adds_the_bound_the_page_states_in_prose() -> None:
         ],
     }
     pages = [parse_page(PAGES / f"api-reference__v1.0__{n}.md") for n in LEARNING]
-    spec = build_spec(pages, overlay=overlay)
+    spec = apply_overlay(build_spec(pages), _overlay(overlay))
     prop = spec["components"]["schemas"]["microsoft.graph.learningCourseActivity"][
         "allOf"
     ][1]["properties"]["completionPercentage"]
@@ -397,18 +399,30 @@ def test_overlay_adds_the_bound_the_page_states_in_prose() -> None:
     )
     assert "microsoft.graph.itemBody" not in spec["components"]["schemas"]
     plain = learning_spec()
-    assert apply_overlay(plain, {"overlay": "1.0.0", "actions": []}) == plain
+    assert apply_overlay(plain, _overlay({"overlay": "1.0.0", "actions": []})) == plain
 
 
 def test_bad_overlay_is_input_error_with_pointer() -> None:
     with pytest.raises(InputError) as err:
         apply_overlay(
             seed_spec(),
-            {"overlay": "1.0.0", "actions": [{"target": "components", "update": {}}]},
+            _overlay({"overlay": "1.0.0", "actions": [{"target": "components", "update": {}}]}),
         )
     assert err.value.pointer == "/actions/0/target"
+    assert err.value.file == "overlay.yaml" and err.value.line == 5
     with pytest.raises(InputError):
-        apply_overlay(seed_spec(), {"actions": []})
+        apply_overlay(seed_spec(), _overlay({"actions": []}))
+
+
+def test_an_overlay_target_that_matches_nothing_is_a_warning_naming_its_line() -> None:
+    overlay = {"overlay": "1.0.0", "actions": [{"target": "$.nothing", "update": {"x": 1}}]}
+    with pytest.warns(OverlayWarning, match=r"overlay.yaml:5: overlay target \$.nothing matches nothing"):
+        assert apply_overlay(seed_spec(), _overlay(overlay)) == seed_spec()
+
+
+def _overlay(data: dict[str, Any]) -> SpecFile:
+    """An overlay as read from overlay.yaml (JSON is YAML: one key per line here)."""
+    return parse_spec_text(json.dumps(data, indent=1), "overlay.yaml")
 
 
 LEARNING_KEY = "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}"

@@ -210,3 +210,48 @@ def test_a_planted_fingerprint_naming_files_outside_its_tree_is_not_trusted(tmp_
     os.symlink(secret, out / "link.txt")
     (out / FINGERPRINT).write_text(f"inputs k\n{digest}  link.txt\n", encoding="utf-8")
     assert not up_to_date(out, "k")
+
+
+def _chain_spec(links: int) -> str:
+    import yaml
+
+    schemas: dict[str, object] = {
+        f"A{i}": {"$ref": f"#/components/schemas/A{i + 1}"} for i in range(links)
+    }
+    schemas[f"A{links}"] = {"type": "object", "properties": {"x": {"type": "string"}}}
+    ok = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A0"}}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "getA", "responses": {"200": ok}}}},
+        "components": {"schemas": schemas},
+    }
+    return yaml.safe_dump(spec)
+
+
+def test_a_ref_chain_past_the_limit_is_refused_at_once_not_validated_for_minutes(
+    tmp_path: Path,
+) -> None:
+    from generator.spec.validate import MAX_REF_CHAIN
+
+    (tmp_path / "chain.yaml").write_text(_chain_spec(2000), encoding="utf-8")
+    result = run_cli("generate", "chain.yaml", "-o", "sdk", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2
+    assert f"(at most {MAX_REF_CHAIN}" in result.stderr and "/components/schemas/A" in result.stderr
+    (tmp_path / "short.yaml").write_text(_chain_spec(MAX_REF_CHAIN - 2), encoding="utf-8")
+    assert run_cli("generate", "short.yaml", "-o", "sdk", cwd=tmp_path, timeout=120).returncode == 0
+
+
+def test_an_enum_past_the_member_limit_is_refused_with_its_pointer(tmp_path: Path) -> None:
+    from generator.spec.validate import MAX_ENUM_MEMBERS
+
+    members = ", ".join(f"m{i}" for i in range(MAX_ENUM_MEMBERS + 1))
+    (tmp_path / "enum.yaml").write_text(
+        'openapi: 3.0.3\ninfo: {title: t, version: "1"}\npaths: {}\ncomponents:\n'
+        f"  schemas:\n    E:\n      type: string\n      enum: [{members}]\n",
+        encoding="utf-8",
+    )
+    result = run_cli("generate", "enum.yaml", "-o", "sdk", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2
+    assert "enum.yaml:8 at /components/schemas/E/enum" in result.stderr
+    assert f"(at most {MAX_ENUM_MEMBERS})" in result.stderr

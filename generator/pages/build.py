@@ -7,7 +7,8 @@ key order, so the same pages always give byte-identical YAML.
 
 This module is the entry and the assembly: the types are gathered by `typemodel`, written as
 schemas by `schemas`, the operations made by `operations`, the examples fitted by `examples`;
-here they become one document, with an overlay applied last (`generator.spec.overlay`).
+here they become one document (an overlay, if any, is applied to it afterwards:
+`generator.spec.overlay`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from generator.pages.operations import Operations
 from generator.pages.schemas import ERROR_SCHEMA, Schemas, error_schemas
 from generator.pages.typemodel import BuildDiagnostic, collect_types
 from generator.spec.openapi import SCHEMA_PREFIX
-from generator.spec.overlay import apply_overlay
 
 __all__ = ["BuildResult", "build", "build_spec", "dump_yaml"]
 
@@ -42,7 +42,6 @@ class BuildResult:
 def build(
     pages: Sequence[Page],
     *,
-    overlay: Mapping[str, Any] | None = None,
     title: str | None = None,
 ) -> BuildResult:
     """Build the spec and say what had to be guessed; see `build_spec`."""
@@ -75,8 +74,6 @@ def build(
                 "example could not be made to fit its schema; left out",
             )
     spec = _document(pages, api_pages, ops, components, title)
-    if overlay is not None:
-        spec = apply_overlay(spec, overlay)
     return BuildResult(
         spec,
         tuple(
@@ -162,15 +159,14 @@ def _document(
 def build_spec(
     pages: Sequence[Page],
     *,
-    overlay: Mapping[str, Any] | None = None,
     title: str | None = None,
 ) -> dict[str, Any]:
     """One OpenAPI 3.0.3 document (plain dicts) from API, resource and enum pages.
 
-    ``overlay`` is an OpenAPI Overlay 1.0 document applied last; ``title`` overrides
+    ``title`` overrides
     ``info.title`` (by default the API page's title when there is one API page).
     """
-    return build(pages, overlay=overlay, title=title).spec
+    return build(pages, title=title).spec
 
 
 class _Dumper(yaml.SafeDumper):

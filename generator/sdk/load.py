@@ -19,7 +19,7 @@ from generator.sdk.load_context import LoadContext, text
 from generator.sdk.load_operations import OperationLoader
 from generator.sdk.load_schemas import SchemaLoader
 from generator.spec.io import SpecFile
-from generator.spec.validate import check_ref_cycles, validate_spec
+from generator.spec.validate import check_ref_cycles, check_sizes, validate_spec
 
 # The most generated code (characters, before black) one spec may produce. Black formats
 # about 80 kB/s here, so this bounds a run at minutes, whatever the spec.
@@ -77,6 +77,7 @@ def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
         validate_spec(spec)
     else:
         check_ref_cycles(spec)
+        check_sizes(spec)
     data = spec.data
     components = data.get("components") or {}
     ctx = LoadContext(spec, components.get("schemas") or {})

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 import re
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from generator.errors import InputError
+from generator.errors import ApigenWarning, InputError
+from generator.spec.io import SpecFile
 
-__all__ = ["apply_overlay", "select"]
+__all__ = ["OverlayWarning", "apply_overlay", "select"]
 
 _SEGMENT = re.compile(
     r"\.\.(?P<deep>[A-Za-z_@$][\w@$\-.]*?)(?=\.|\[|$)|\.(?P<name>[A-Za-z_@$][\w@$\-]*)|\.\*|\[\*\]"
@@ -109,25 +111,42 @@ def _merge(target: Any, update: Any) -> Any:
     return copy.deepcopy(update)
 
 
-def apply_overlay(spec: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
-    """Apply an OpenAPI Overlay 1.0 document's actions in order; returns a new spec."""
-    if not isinstance(overlay, Mapping) or not str(overlay.get("overlay", "")).startswith("1."):
-        raise InputError(
-            "not an OpenAPI Overlay 1.x document (no 'overlay: 1.0.0')",
-            pointer="/overlay",
-        )
-    actions = overlay.get("actions")
+class OverlayWarning(ApigenWarning):
+    """An overlay action that changed nothing (its target matched no node)."""
+
+
+def apply_overlay(spec: Mapping[str, Any], overlay: SpecFile) -> dict[str, Any]:
+    """Apply an OpenAPI Overlay 1.0 document's actions in order; returns a new spec.
+
+    Problems name the overlay file and line; an action whose target matches nothing is an
+    `OverlayWarning` (a renamed schema would otherwise make a correction vanish unseen)."""
+    data = overlay.data
+
+    def fail(message: str, ptr: str) -> InputError:
+        return InputError(message, file=overlay.path, line=overlay.line_of(ptr), pointer=ptr)
+
+    if not isinstance(data, Mapping) or not str(data.get("overlay", "")).startswith("1."):
+        raise fail("not an OpenAPI Overlay 1.x document (no 'overlay: 1.0.0')", "/overlay")
+    actions = data.get("actions")
     if not isinstance(actions, list):
-        raise InputError("overlay has no 'actions' list", pointer="/actions")
+        raise fail("overlay has no 'actions' list", "/actions")
     doc: Any = copy.deepcopy(dict(spec))
     for index, action in enumerate(actions):
         where = f"/actions/{index}"
         if not isinstance(action, Mapping) or not isinstance(action.get("target"), str):
-            raise InputError("overlay action needs a 'target' JSONPath string", pointer=where)
+            raise fail("overlay action needs a 'target' JSONPath string", where)
         try:
             selected = select(doc, action["target"])
         except InputError as exc:
-            raise InputError(exc.message, pointer=where + "/target") from None
+            raise fail(exc.message, where + "/target") from None
+        if not selected:
+            line = overlay.line_of(where + "/target")
+            warnings.warn(
+                f"{overlay.path}:{line}: overlay target {action['target']} matches nothing; "
+                "the action changes nothing",
+                OverlayWarning,
+                stacklevel=2,
+            )
         if action.get("remove") is True:
             for parent, key in sorted(
                 selected,
@@ -135,7 +154,7 @@ def apply_overlay(spec: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[s
                 reverse=True,
             ):
                 if parent is None:
-                    raise InputError("overlay cannot remove the document root", pointer=where)
+                    raise fail("overlay cannot remove the document root", where)
                 del parent[key]
         elif "update" in action:
             for parent, key in selected:
@@ -144,7 +163,5 @@ def apply_overlay(spec: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[s
                 else:
                     parent[key] = _merge(parent[key], action["update"])
         else:
-            raise InputError(
-                "overlay action has neither 'update' nor 'remove: true'", pointer=where
-            )
+            raise fail("overlay action has neither 'update' nor 'remove: true'", where)
     return dict(doc)

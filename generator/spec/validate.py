@@ -79,10 +79,17 @@ def _resolve_pointer(data: Any, ptr: str) -> Any:
     return current
 
 
+# The longest chain of schemas each made of the next (`A: $ref B`, `B: allOf [$ref C]`, ...).
+# Graph's deepest inheritance is under ten; openapi-spec-validator's time grows with the
+# square of a chain's length (300 links: 3.4 s; 2,000: over a minute).
+MAX_REF_CHAIN = 64
+
+
 def check_ref_cycles(spec: SpecFile) -> None:
     """Refuse component schemas that are made of themselves (`A: $ref B`, `B: $ref A`, or
     the same through allOf/anyOf/oneOf): no type can be built from them, and resolving
-    them would never end. A property that refers back (a tree) is fine."""
+    them would never end. A property that refers back (a tree) is fine. Chains longer than
+    `MAX_REF_CHAIN` are refused too."""
     schemas = (
         ((spec.data.get("components") or {}).get("schemas") or {})
         if isinstance(spec.data, Mapping)
@@ -104,6 +111,7 @@ def check_ref_cycles(spec: SpecFile) -> None:
                     targets.append(ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~"))
         edges[name] = sorted(t for t in targets if t in schemas)
     state: dict[str, int] = {}  # 1: on the current path, 2: done
+    depth: dict[str, int] = {}  # the longest chain of "made of" links from a schema
     for start in sorted(edges):
         if state.get(start):
             continue
@@ -113,8 +121,19 @@ def check_ref_cycles(spec: SpecFile) -> None:
         while iterators:
             nxt = next(iterators[-1], None)
             if nxt is None:
-                state[path.pop()] = 2
+                done = path.pop()
+                state[done] = 2
                 iterators.pop()
+                depth[done] = 1 + max((depth[e] for e in edges[done]), default=0)
+                if depth[done] > MAX_REF_CHAIN:
+                    ptr = pointer("components", "schemas", done)
+                    raise InputError(
+                        f"`$ref` chain of {depth[done]} schemas, each made of the next "
+                        f"(at most {MAX_REF_CHAIN}: longer chains make validation quadratic)",
+                        file=spec.path,
+                        line=spec.line_of(ptr),
+                        pointer=ptr,
+                    )
             elif state.get(nxt) == 1:
                 cycle = " -> ".join([*path[path.index(nxt) :], nxt])
                 ptr = pointer("components", "schemas", nxt)
@@ -130,12 +149,53 @@ def check_ref_cycles(spec: SpecFile) -> None:
                 iterators.append(iter(edges[nxt]))
 
 
+# The most members one enum may have. Graph's largest enums have a few hundred; a generated
+# class with 100,000 members takes minutes to validate, render and format.
+MAX_ENUM_MEMBERS = 10_000
+
+
+def check_sizes(spec: SpecFile) -> None:
+    """Refuse an enum with more than `MAX_ENUM_MEMBERS` members, before any slow work."""
+    stack: list[Any] = [spec.data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            members = node.get("enum")
+            if isinstance(members, list) and len(members) > MAX_ENUM_MEMBERS:
+                where = _pointer_to(spec.data, members)
+                raise InputError(
+                    f"enum of {len(members)} members (at most {MAX_ENUM_MEMBERS})",
+                    file=spec.path,
+                    line=spec.line_of(where),
+                    pointer=where,
+                )
+            stack.extend(v for v in node.values() if isinstance(v, (Mapping, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (Mapping, list)))
+
+
+def _pointer_to(data: Any, target: Any) -> str:
+    """The JSON pointer of the node ``target`` (found by identity) in ``data``; paths are
+    only spelled out here, once a problem is found, so the walk above stays cheap."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, ptr = stack.pop()
+        if node is target:
+            return ptr
+        if isinstance(node, Mapping):
+            stack.extend((v, f"{ptr}/{escape_pointer_token(k)}") for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, f"{ptr}/{i}") for i, v in enumerate(node))
+    return ""
+
+
 _PATH_TEMPLATE = re.compile(r"/[^{}]*(?:\{[^{}/]+\}[^{}]*)*")
 
 
 def validate_spec(spec: SpecFile) -> None:
     """Run openapi-spec-validator; the first error becomes an InputError with its pointer."""
     check_local_refs(spec)
+    check_sizes(spec)
     version = str(spec.data.get("openapi", ""))
     if not version:
         raise InputError("not an OpenAPI 3 document (no `openapi` field)", file=spec.path, line=1)
