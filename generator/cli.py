@@ -407,6 +407,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"apigen: {exc}", file=sys.stderr)  # InputError prints itself safely
         return EXIT_BAD_INPUT
+    except OSError as exc:
+        # The file system said no (a full or read-only disk, a name too long, a folder where
+        # a file is, no permission): the user's environment, told in one line, not a bug.
+        where = printable(str(exc.filename)) + ": " if exc.filename else ""
+        reason = exc.strerror or type(exc).__name__
+        print(f"apigen: {where}{printable(reason)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("apigen: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

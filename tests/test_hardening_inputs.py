@@ -126,7 +126,9 @@ def test_the_cache_folder_is_private_and_not_used_when_others_may_write_it(tmp_p
     _trusted.cache_clear()
 
 
-def test_a_full_disk_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = Cache("x", tmp_path / "cache")
 
     def full(*args: object, **kwargs: object) -> None:
@@ -141,15 +143,22 @@ def test_a_full_disk_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytes
 def test_terminal_escapes_from_a_spec_never_reach_the_terminal(tmp_path: Path) -> None:
     assert printable("a\x1b[31mred\x1b[0m\nb") == "a\\x1b[31mred\\x1b[0m b"
     spec = tmp_path / "evil.yaml"
-    spec.write_text('openapi: 3.0.3\ninfo: {title: "t\\e[2J", version: "1"}\npaths:\n  bad\\e]0;x\\a: {}\n', encoding="utf-8")
+    spec.write_text(
+        'openapi: 3.0.3\ninfo: {title: "t\\e[2J", version: "1"}\npaths:\n  bad\\e]0;x\\a: {}\n',
+        encoding="utf-8",
+    )
     result = run_cli("generate", str(spec), "-o", str(tmp_path / "sdk"))
     assert result.returncode == 2
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
 
 
 def test_lint_json_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
-    page = (ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md").read_text(encoding="utf-8")
-    (tmp_path / "p.md").write_text(page.replace("# Update", "# Update – ünïcode", 1), encoding="utf-8")
+    page = (ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md").read_text(
+        encoding="utf-8"
+    )
+    (tmp_path / "p.md").write_text(
+        page.replace("# Update", "# Update – ünïcode", 1), encoding="utf-8"
+    )
     env = {"LC_ALL": "en_US.ISO-8859-1", "LANG": "en_US.ISO-8859-1", "PYTHONIOENCODING": "latin-1"}
     for fmt in ("json", "sarif"):
         result = run_cli("lint", "p.md", "--format", fmt, cwd=tmp_path, env=env)
@@ -219,7 +228,10 @@ def _chain_spec(links: int) -> str:
         f"A{i}": {"$ref": f"#/components/schemas/A{i + 1}"} for i in range(links)
     }
     schemas[f"A{links}"] = {"type": "object", "properties": {"x": {"type": "string"}}}
-    ok = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A0"}}}}
+    ok = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A0"}}},
+    }
     spec = {
         "openapi": "3.0.3",
         "info": {"title": "t", "version": "1"},
@@ -255,3 +267,17 @@ def test_an_enum_past_the_member_limit_is_refused_with_its_pointer(tmp_path: Pat
     assert result.returncode == 2
     assert "enum.yaml:8 at /components/schemas/E/enum" in result.stderr
     assert f"(at most {MAX_ENUM_MEMBERS})" in result.stderr
+
+
+def test_file_system_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    cases = {
+        "afile/sdk": "afile: is a file, so the output folder cannot be made below it",
+        "a" * 300: "File name too long",
+        "/proc/sdk": "/proc/",
+    }
+    for output, message in cases.items():
+        result = run_cli("generate", SEED_SPEC, "-o", output, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr and "Traceback" not in result.stderr
+        assert result.stderr.count("\n") == 1

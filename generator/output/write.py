@@ -230,6 +230,13 @@ def write_tree(target: Path, files: Mapping[str, str]) -> None:
         _check_relative(name)
     target = target.absolute()
     refuse_symlinked(target, "output folder")
+    for folder in target.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise InputError(
+                    "is a file, so the output folder cannot be made below it", file=str(folder)
+                )
+            break
     target.parent.mkdir(parents=True, exist_ok=True)
     with _locked(target.parent):
         recover(target)
