@@ -18,7 +18,7 @@ name = {name}
 # The pages to read: files or folders of .md pages (API pages, resource pages, the enums page).
 pages = [{pages}]
 # Corrections the pages lack, as an OpenAPI Overlay 1.0 file (optional).
-# overlay = {overlay}
+{overlay}
 # The OpenAPI spec written from the pages.
 spec = {spec}
 # The generated SDK project (commit it: it is your golden record).
@@ -54,7 +54,9 @@ def init_config(pages: Path, target: Path) -> str:
     text = _TEMPLATE.format(
         name=toml(name),
         pages=toml(relative),
-        overlay=toml(f"{relative}/overlay.yaml"),
+        # An overlay.yaml beside the pages is used; otherwise the line is left as a hint.
+        overlay=("" if (pages / "overlay.yaml").is_file() else "# ")
+        + f"overlay = {toml(f'{relative}/overlay.yaml')}",
         spec=toml(f"specs/{name}.yaml"),
         output=toml(f"generated/{name}"),
         package=toml(package),

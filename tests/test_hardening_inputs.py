@@ -281,3 +281,20 @@ def test_file_system_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
         assert result.returncode == 2, result.stderr
         assert message in result.stderr and "Traceback" not in result.stderr
         assert result.stderr.count("\n") == 1
+
+
+def test_init_names_an_overlay_beside_the_pages_and_leaves_it_a_hint_otherwise(
+    tmp_path: Path,
+) -> None:
+    for folder, has_overlay in (("with", True), ("without", False)):
+        pages = tmp_path / folder / "pages"
+        pages.mkdir(parents=True)
+        page = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"
+        (pages / "p.md").write_bytes(page.read_bytes())
+        if has_overlay:
+            (pages / "overlay.yaml").write_text("overlay: 1.0.0\nactions: []\n", encoding="utf-8")
+        assert run_cli("init", "pages", cwd=tmp_path / folder).returncode == 0
+        text = (tmp_path / folder / "apigen.toml").read_text(encoding="utf-8")
+        line = 'overlay = "pages/overlay.yaml"'
+        assert (f"\n{line}\n" in text) is has_overlay
+        assert (f"\n# {line}\n" in text) is not has_overlay
