@@ -78,26 +78,32 @@ def _is_repeat(op: str) -> bool:
     return op in ("MAX_REPEAT", "MIN_REPEAT")
 
 
+def _parts(name: str, arg: Any) -> list[Any]:
+    """The subpatterns directly inside one parsed item (a group, a branch, a repetition)."""
+    if _is_repeat(name):
+        return [arg[2]]
+    if name == "SUBPATTERN":
+        return [arg[-1]]
+    if name == "BRANCH":
+        return list(arg[1])
+    if name in ("ASSERT", "ASSERT_NOT"):
+        return [arg[1]]
+    return []
+
+
+def _unbounded(name: str, arg: Any) -> bool:
+    return _is_repeat(name) and arg[1] >= _UNBOUNDED
+
+
 def _inner_repeat_chars(items: Any) -> frozenset[str] | None:
     """The characters the unbounded repetitions inside ``items`` may match (None: none)."""
     found: frozenset[str] | None = None
     for op, arg in items:
         name = str(op)
-        subs: list[Any] = []
-        if _is_repeat(name):
-            _, high, sub = arg
-            if high >= _UNBOUNDED:
-                chars = _all_chars(sub)
-                found = chars if found is None else found | chars
-            subs = [sub]
-        elif name == "SUBPATTERN":
-            subs = [arg[-1]]
-        elif name == "BRANCH":
-            subs = list(arg[1])
-        for sub in subs:
-            inner = _inner_repeat_chars(sub)
-            if inner is not None:
-                found = inner if found is None else found | inner
+        here = [_all_chars(arg[2])] if _unbounded(name, arg) else []
+        here += [c for c in map(_inner_repeat_chars, _parts(name, arg)) if c is not None]
+        for chars in here:
+            found = chars if found is None else found | chars
     return found
 
 
@@ -109,15 +115,11 @@ def _all_chars(items: Any) -> frozenset[str]:
         chars = _chars(name, arg)
         if chars is not None:
             found |= chars
-        elif _is_repeat(name):
-            found |= _all_chars(arg[2])
-        elif name == "SUBPATTERN":
-            found |= _all_chars(arg[-1])
-        elif name == "BRANCH":
-            for sub in arg[1]:
-                found |= _all_chars(sub)
         elif name in ("AT", "ASSERT", "ASSERT_NOT"):
             continue
+        elif _parts(name, arg):
+            for sub in _parts(name, arg):
+                found |= _all_chars(sub)
         else:
             return _PROBE
     return frozenset(found)
@@ -145,21 +147,11 @@ def _catastrophic(items: Any) -> bool:
     exponentially."""
     for op, arg in items:
         name = str(op)
-        subs: list[Any] = []
-        if _is_repeat(name):
-            _, high, sub = arg
-            if high >= _UNBOUNDED:
-                inner = _inner_repeat_chars(sub)
-                if inner is not None and not _has_separator(sub, inner):
-                    return True
-            subs = [sub]
-        elif name == "SUBPATTERN":
-            subs = [arg[-1]]
-        elif name == "BRANCH":
-            subs = list(arg[1])
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            subs = [arg[1]]
-        if any(_catastrophic(sub) for sub in subs):
+        if _unbounded(name, arg):
+            inner = _inner_repeat_chars(arg[2])
+            if inner is not None and not _has_separator(arg[2], inner):
+                return True
+        if any(_catastrophic(sub) for sub in _parts(name, arg)):
             return True
     return False
 
