@@ -45,6 +45,9 @@ def split_args(text: str) -> list[tuple[str | None, str]]:
 
 
 _KEY_SEGMENT = re.compile(r"[A-Za-z_]\w*=[^=]+")
+# A literal key value as a segment: a GUID or a user principal name (only after the
+# segment matched no property, operation or cast, so a misspelt name is still reported).
+_LITERAL_KEY = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[^/@\s]+@[^/@\s]+")
 _SEGMENT_CALL = re.compile(r"([^()]+)\((.*)\)")
 TEMPLATE = re.compile(r"^'?\{([^{}]+)\}'?$")
 
@@ -210,6 +213,8 @@ class _Resolver:
         st = md.structured.get(t.type)
         if name.lower() == "content" and st is not None and st.has_stream and not t.collection:
             return Target("stream", "Edm.Stream")
+        if t.kind == "entities" and _LITERAL_KEY.fullmatch(seg):
+            return Target("entity", t.type)  # key-as-segment with a real key: /users/a@b.com
         res.problem = f"{t.type} has no property, bound action or function or derived type {name!r}"
         res.reason = "unknown segment"
         return None
