@@ -60,12 +60,21 @@ def spec(pages: Sequence[Path | str], *, overlay: Path | str | None = None) -> d
     return data
 
 
-def lint(paths: Sequence[Path | str], *, rules: Mapping[str, str] | None = None) -> LintReport:
+def lint(
+    paths: Sequence[Path | str],
+    *,
+    rules: Mapping[str, str] | None = None,
+    metadata: Path | str | None = None,
+) -> LintReport:
     """Lint pages and specs; ``rules`` re-levels rules as `[tool.apigen.lint.rules]` does
-    (`{"page-todo": "off"}`)."""
+    (`{"page-todo": "off"}`); ``metadata`` (a CSDL file) also checks pages against it."""
+    from dataclasses import replace
+
     from generator.lint import lint_paths, settings_from_config
 
     settings = settings_from_config({"rules": dict(rules or {})}, "<api>")
+    if metadata is not None:
+        settings = replace(settings, metadata=Path(metadata))
     return lint_paths([Path(p) for p in paths], settings)
 
 

@@ -178,7 +178,8 @@ def _parser() -> argparse.ArgumentParser:
         help="lint pages and specs",
         description="Lint Graph reference pages (.md) and OpenAPI specs (.yaml/.yml/.json), or folders of "
         "them. Rule levels come from [tool.apigen.lint] in ./pyproject.toml (or apigen.toml).",
-        epilog="example: apigen lint specs/ --format sarif > lint.sarif",
+        epilog="example: apigen lint specs/ --format sarif > lint.sarif; "
+        "apigen lint docs/ --metadata v1.0.csdl",
     )
     lint.add_argument("paths", nargs="+", type=Path, help="pages, specs or folders of them")
     lint.add_argument(
@@ -186,6 +187,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=("text", "json", "sarif", "github"),
         default="text",
         help="output format",
+    )
+    lint.add_argument(
+        "--metadata",
+        type=Path,
+        metavar="FILE",
+        help="also check pages against this service metadata (OData CSDL, e.g. Graph's "
+        "$metadata); overrides [tool.apigen.lint] metadata",
     )
     lint.add_argument(
         "--fail-severity",
@@ -337,6 +345,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
+    import dataclasses
     import os
 
     from generator import lint
@@ -347,6 +356,8 @@ def _cmd_lint(args: argparse.Namespace) -> int:
         if config is not None
         else lint.LintSettings()
     )
+    if args.metadata is not None:
+        settings = dataclasses.replace(settings, metadata=args.metadata)
     report = lint.lint_paths(args.paths, settings)
     if args.format == "text":
         sys.stdout.write(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
@@ -110,6 +111,34 @@ RULES: Mapping[str, RuleInfo] = MappingProxyType(
         "page-update-required-property": _r(
             "page", "info", "An update (PATCH) body table marks a property as Required.",
             "PATCH is a partial update: mark the properties Optional unless the service insists."),
+        # -- pages against the service metadata (`--metadata FILE.csdl`, lint/metadata.py) --
+        "metadata-unknown-type": _r(
+            "page", "error", "A type the page names is not declared in the service metadata.",
+            "Use the type's name as the metadata spells it (the finding suggests one when it can)."),
+        "metadata-unknown-property": _r(
+            "page", "error", "A property row names a property the metadata type does not have.",
+            "Fix the name (JSON names are case-sensitive) or remove the row."),
+        "metadata-missing-property": _r(
+            "page", "warning", "A property the metadata type declares itself has no row on its resource page.",
+            "Document the property in the Properties (or Relationships) table."),
+        "metadata-property-type": _r(
+            "page", "error", "A property's type or collection differs from the metadata's.",
+            "Write the type the metadata gives, with `collection` when it is one."),
+        "metadata-nullable": _r(
+            "page", "warning", "A description says Nullable / Not nullable where the metadata says otherwise.",
+            "Say what the metadata's `Nullable` says, or leave nullability unstated."),
+        "metadata-base-type": _r(
+            "page", "error", "The base type the page states is not the metadata type's base.",
+            "Inherit from the base type the metadata declares."),
+        "metadata-enum-members": _r(
+            "page", "warning", "An enum table or \"Possible values\" list has members the metadata lacks, or lacks some it has.",
+            "List exactly the members the metadata declares."),
+        "metadata-operation": _r(
+            "page", "error", "An action's or function's parameters or return type differ from the metadata's.",
+            "Document the parameters (names, types) and the return type the metadata declares."),
+        "metadata-path": _r(
+            "page", "error", "A request path addresses nothing the metadata's entity sets, singletons and navigation properties reach.",
+            "Fix the path segment the message names (a misspelt property, a missing key)."),
         # -- specs -----------------------------------------------------------------------
         "spec-syntax": _r(
             "spec", "error", "The spec file cannot be parsed (YAML/JSON syntax, aliases, duplicate keys).",
@@ -230,20 +259,35 @@ class LintReport:
 
 @dataclass(frozen=True)
 class LintSettings:
-    """Per-rule levels overriding the registry's defaults (`"off"` switches a rule off)."""
+    """Per-rule levels overriding the registry's defaults (`"off"` switches a rule off), and
+    the service metadata (CSDL) pages are checked against, if any."""
 
     rules: Mapping[str, Level] = field(default_factory=dict)
+    metadata: Path | None = None
 
     def level(self, rule_id: str) -> Level:
         return self.rules.get(rule_id, RULES[rule_id].severity)
 
 
 def settings_from_config(lint: Mapping[str, object], source: str) -> LintSettings:
-    """Read `[tool.apigen.lint]`; unknown keys, rule ids and levels are `InputError`s naming the key."""
+    """Read `[tool.apigen.lint]`; unknown keys, rule ids and levels are `InputError`s naming the key.
+
+    ``metadata`` is a path relative to the folder of the config file ``source``.
+    """
     levels: dict[str, Level] = {}
+    metadata: Path | None = None
     for key, value in lint.items():
+        if key == "metadata":
+            if not isinstance(value, str) or not value:
+                raise InputError(
+                    "[tool.apigen.lint.metadata] must be the path of a CSDL file", file=source
+                )
+            metadata = Path(source).parent / value
+            continue
         if key != "rules":
-            raise InputError(f"[tool.apigen.lint.{key}] unknown key; known: rules", file=source)
+            raise InputError(
+                f"[tool.apigen.lint.{key}] unknown key; known: metadata, rules", file=source
+            )
         if not isinstance(value, Mapping):
             raise InputError(
                 "[tool.apigen.lint.rules] must be a table of rule = level", file=source
@@ -260,7 +304,7 @@ def settings_from_config(lint: Mapping[str, object], source: str) -> LintSetting
                     file=source,
                 )
             levels[str(rule_id)] = level
-    return LintSettings(MappingProxyType(levels))
+    return LintSettings(MappingProxyType(levels), metadata)
 
 
 def should_fail(report: LintReport, fail_severity: Severity) -> bool:

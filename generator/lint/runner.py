@@ -15,8 +15,10 @@ from pathlib import Path
 
 from generator.errors import InputError
 from generator.lint.core import RULES, Finding, Hit, LintReport, LintSettings
+from generator.lint.metadata import lint_against_metadata
 from generator.lint.pages import Name, cross_page_case, lint_page
 from generator.lint.specs import lint_spec
+from generator.metadata.csdl import load_metadata
 from generator.pages.parse import parse_page
 from generator.spec.io import parse_spec_text, read_text
 
@@ -137,6 +139,8 @@ def lint_paths(paths: Sequence[Path], settings: LintSettings) -> LintReport:
     per_file: dict[str, list[Hit]] = {}
     suppressions: dict[str, _Suppressions] = {}
     names: dict[str, Sequence[Name]] = {}
+    # Bad metadata is bad input (exit 2), found before any page is read.
+    metadata = load_metadata(settings.metadata) if settings.metadata is not None else None
     for path in _expand(paths):
         source = str(path)
         suffix = path.suffix.lower()
@@ -170,6 +174,8 @@ def lint_paths(paths: Sequence[Path], settings: LintSettings) -> LintReport:
             else:
                 result = lint_page(page, lines)
                 hits.extend(result.hits)
+                if metadata is not None:
+                    hits.extend(lint_against_metadata(page, lines, metadata))
                 names[source] = result.names
         else:
             try:

@@ -42,6 +42,7 @@ from generator.metadata.csdl import (
     Operation,
     StructuredType,
 )
+from generator.metadata.paths import TEMPLATE, Resolution, Target, resolve_path
 from generator.metadata.types import (
     Signature,
     csdl_signature,
@@ -308,58 +309,8 @@ def _type_reason(md: Metadata, expected: Signature, got: Signature) -> str:
     return "other named type"
 
 
-def _split_args(text: str) -> list[tuple[str | None, str]]:
-    """``a='x',b={b}`` -> [("a", "'x'"), ("b", "{b}")]; ``'x'`` -> [(None, "'x'")]."""
-    out: list[tuple[str | None, str]] = []
-    if not text.strip():
-        return out
-    parts: list[str] = []
-    depth, quote, start = 0, False, 0
-    for i, ch in enumerate(text):
-        if ch == "'":
-            quote = not quote
-        elif not quote and ch in "({":
-            depth += 1
-        elif not quote and ch in ")}":
-            depth -= 1
-        elif ch == "," and not quote and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    for part in parts:
-        name, eq, value = part.partition("=")
-        if eq and re.fullmatch(r"\s*[A-Za-z_@][\w.]*\s*", name):
-            out.append((name.strip(), value.strip()))
-        else:
-            out.append((None, part.strip()))
-    return out
-
-
-_KEY_SEGMENT = re.compile(r"[A-Za-z_]\w*=[^=]+")
 _NAME = re.compile(r"[A-Za-z_][\w.\-]*")
 _COLLECTION_TEXT = re.compile(r"Collection\((.+)\)")
-_SEGMENT_CALL = re.compile(r"([^()]+)\((.*)\)")
-_TEMPLATE = re.compile(r"^'?\{([^{}]+)\}'?$")
-
-
-@dataclass(frozen=True, slots=True)
-class _Target:
-    """What a path addresses so far."""
-
-    kind: str  # entities entity complex primitive action function ref count value stream
-    type: str
-    collection: bool = False
-    operation: Operation | None = None
-    args: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass
-class _Resolution:
-    target: _Target | None = None
-    problem: str = ""
-    reason: str = ""
-    casing: list[str] = field(default_factory=list)
-
 
 _ALLOWED = {
     "entities": {"get", "post"},
@@ -774,7 +725,7 @@ class _Comparer:
         for path, item in paths.items():
             if not isinstance(path, str) or not isinstance(item, Mapping):
                 continue
-            resolution: _Resolution | None = None
+            resolution: Resolution | None = None
             for method in _METHODS:
                 op = item.get(method)
                 if not isinstance(op, Mapping):
@@ -784,7 +735,7 @@ class _Comparer:
                 self.check_operation(path, method, op, resolution)
 
     def check_operation(
-        self, path: str, method: str, op: Mapping[str, Any], res: _Resolution
+        self, path: str, method: str, op: Mapping[str, Any], res: Resolution
     ) -> None:
         where = pointer("paths", path, method)
         t = res.target
@@ -899,7 +850,7 @@ class _Comparer:
             return
         self.match_parameters(where + "/requestBody", action, given)
 
-    def check_function_parameters(self, where: str, op: Mapping[str, Any], t: _Target) -> None:
+    def check_function_parameters(self, where: str, op: Mapping[str, Any], t: Target) -> None:
         assert t.operation is not None
         params: dict[tuple[str, str], Any] = {}
         for p in op.get("parameters", []) or []:
@@ -908,7 +859,7 @@ class _Comparer:
                 params[(str(p.get("in")), str(p["name"]))] = p.get("schema")
         given: dict[str, Signature] = {}
         for name, value in t.args:
-            m = _TEMPLATE.match(value)
+            m = TEMPLATE.match(value)
             schema = params.get(("path", m.group(1))) if m else None
             given[name] = schema_signature(schema) if m else Signature("literal")
         wanted = {p.name.lower() for p in t.operation.parameters}
@@ -1004,7 +955,7 @@ class _Comparer:
             "return " + _type_reason(self.md, expected, got),
         )
 
-    def check_request_body(self, where: str, op: Mapping[str, Any], t: _Target) -> None:
+    def check_request_body(self, where: str, op: Mapping[str, Any], t: Target) -> None:
         body = self.deref(op.get("requestBody"), "requestBodies")
         schema = self.media_schema(body if isinstance(body, Mapping) else None)
         if schema is None:
@@ -1022,7 +973,7 @@ class _Comparer:
             "body " + _type_reason(self.md, expected, got),
         )
 
-    def check_response(self, where: str, t: _Target, response: Mapping[str, Any] | None) -> None:
+    def check_response(self, where: str, t: Target, response: Mapping[str, Any] | None) -> None:
         if t.kind == "primitive":
             return  # a property's value: its type was judged with the schema
         schema = self.media_schema(response)
@@ -1040,7 +991,7 @@ class _Comparer:
             "response " + _type_reason(self.md, expected, got),
         )
 
-    def check_status(self, where: str, method: str, t: _Target, status: int | None) -> None:
+    def check_status(self, where: str, method: str, t: Target, status: int | None) -> None:
         if t.kind == "action":
             returns = t.operation is not None and t.operation.returns is not None
             allowed = {200, 201, 202} if returns else {204, 202}
@@ -1062,230 +1013,8 @@ class _Comparer:
             f"{method} {status}",
         )
 
-    # -- resolving a path against the metadata
-
-    def resolve(self, path: str) -> _Resolution:
-        res = _Resolution()
-        segments = [s for s in path.split("/") if s]
-        if not segments:
-            res.problem, res.reason = "the service root", "service root"
-            return res
-        current: _Target | None = None
-        item_path = False
-        for index, seg in enumerate(segments):
-            if item_path:  # inside Graph's path-based addressing: root:/folder/file.txt:
-                item_path = not seg.endswith(":")
-                continue
-            opens_path = current is not None and len(seg) > 1 and seg.endswith(":")
-            if opens_path:
-                seg = seg[:-1]
-            if current is None:
-                current = self.first(seg, res)
-            else:
-                current = self.step(current, seg, res)
-            if current is not None and opens_path:
-                if current.kind != "entity":
-                    res.problem = f"a path ({seg}:/...) below {current.kind} {current.type}"
-                    res.reason = "item path misplaced"
-                    return res
-                item_path = True
-            if current is None:
-                if not res.problem:
-                    res.problem = f"segment {index + 1} {seg!r} not understood"
-                    res.reason = "unknown segment"
-                return res
-        res.target = current
-        return res
-
-    def first(self, seg: str, res: _Resolution) -> _Target | None:
-        name, args = seg, None
-        m = _SEGMENT_CALL.fullmatch(seg)
-        if m:
-            name, args = m.group(1), m.group(2)
-        roots = {**self.md.entity_sets, **self.md.singletons}
-        declared = name if name in roots else None
-        if declared is None:
-            declared = next((k for k in roots if k.lower() == name.lower()), None)
-            if declared is not None:
-                res.casing.append(f"{name} -> {declared}")
-        if declared is None:
-            res.problem = f"no entity set or singleton {name!r}"
-            res.reason = "unknown root"
-            return None
-        found = self.md.root(declared)
-        assert found is not None
-        type_name, is_set = found
-        target = _Target("entities" if is_set else "entity", type_name, is_set)
-        if args is not None:
-            return self.key(target, args, res)
-        return target
-
-    def step(self, t: _Target, seg: str, res: _Resolution) -> _Target | None:
-        md = self.md
-        if t.kind in ("action", "ref", "count", "value", "stream") or (
-            t.kind == "function" and not (t.operation and t.operation.composable)
-        ):
-            res.problem = f"nothing can follow {t.kind} {t.type} (segment {seg!r})"
-            res.reason = f"segment after {t.kind}"
-            return None
-        if re.fullmatch(r"\{[^{}]*\}", seg):
-            if not t.collection or t.kind not in ("entities",):
-                res.problem = f"key segment {seg} on a single {t.type}"
-                res.reason = "key on single"
-                return None
-            return _Target("entity", t.type)
-        if seg == "$ref":
-            if t.kind not in ("entities", "entity"):
-                res.problem, res.reason = f"$ref on {t.kind} {t.type}", "$ref misplaced"
-                return None
-            return _Target("ref", t.type, t.collection)
-        if seg == "$count":
-            if not t.collection:
-                res.problem, res.reason = f"$count on a single {t.type}", "$count misplaced"
-                return None
-            return _Target("count", "Edm.Int32")
-        if seg == "$value":
-            st = md.structured.get(t.type)
-            if t.kind == "primitive" or (t.kind == "entity" and st is not None and st.has_stream):
-                return _Target("value", t.type)
-            res.problem, res.reason = f"$value on {t.kind} {t.type}", "$value misplaced"
-            return None
-        if t.kind == "entities" and _KEY_SEGMENT.fullmatch(seg):
-            return self.key(t, seg, res)  # key-as-segment: /directoryRoles/roleTemplateId=x
-        name, args = seg, None
-        m = _SEGMENT_CALL.fullmatch(seg)
-        if m:
-            name, args = m.group(1), m.group(2)
-        if not t.collection and t.type in md.structured:
-            members = md.members(t.type)
-            declared = name if name in members else None
-            if declared is None:
-                declared = next((k for k in members if k.lower() == name.lower()), None)
-                if declared is not None:
-                    res.casing.append(f"{name} -> {declared}")
-            if declared is not None:
-                _, p = members[declared]
-                if isinstance(p, NavigationProperty):
-                    nt = _Target("entities" if p.collection else "entity", p.type, p.collection)
-                elif p.type in md.structured:
-                    nt = _Target("complex", p.type, p.collection)
-                else:
-                    nt = _Target("primitive", p.type, p.collection)
-                return self.key(nt, args, res) if args is not None else nt
-        op = self.bound(t, name, res)
-        if op is not None:
-            named_args = tuple((k or "", v) for k, v in _split_args(args or ""))
-            if op.kind == "action" and args:
-                res.problem, res.reason = f"action {op.name} called with arguments", "action args"
-                return None
-            op = self.overload(t, op, named_args)
-            ret = op.returns
-            return _Target(
-                op.kind,
-                ret.type if ret else "",
-                ret.collection if ret else False,
-                op,
-                named_args,
-            )
-        if res.problem:
-            return None
-        cast = self.cast(t, name, res)
-        if cast is not None:
-            return cast
-        if res.problem:
-            return None
-        st = md.structured.get(t.type)
-        if name.lower() == "content" and st is not None and st.has_stream and not t.collection:
-            return _Target("stream", "Edm.Stream")
-        res.problem = f"{t.type} has no property, bound action or function or derived type {name!r}"
-        res.reason = "unknown segment"
-        return None
-
-    def key(self, t: _Target, args: str, res: _Resolution) -> _Target | None:
-        if not t.collection or t.kind != "entities":
-            res.problem = f"key ({args}) on a single {t.type}"
-            res.reason = "key on single"
-            return None
-        parts = _split_args(args)
-        names = [n for n, _ in parts if n is not None]
-        if not names:
-            return _Target("entity", t.type)
-        keys = [self.md.key_of(t.type), *self.alternate_keys(t.type)]
-        for k in keys:
-            if sorted(names) == sorted(k):
-                return _Target("entity", t.type)
-        for k in keys:
-            if sorted(n.lower() for n in names) == sorted(n.lower() for n in k):
-                res.casing.append(f"{','.join(names)} -> {','.join(k)}")
-                return _Target("entity", t.type)
-        res.problem = f"({','.join(names)}) is no key or alternate key of {t.type}"
-        res.reason = "unknown key"
-        return None
-
-    def alternate_keys(self, name: str) -> list[tuple[str, ...]]:
-        out: list[tuple[str, ...]] = []
-        st = self.md.structured.get(name)
-        for owner in [st, *self.md.ancestors(name)] if st is not None else []:
-            out.extend(owner.alternate_keys)
-        return out
-
-    def bound(self, t: _Target, name: str, res: _Resolution) -> Operation | None:
-        md = self.md
-        if t.type not in md.structured:
-            return None
-        candidates = md.bound_operations(t.type, t.collection)
-        for exact in (True, False):
-            for op in candidates:
-                names = (op.name, op.qualified_name)
-                if (name in names) if exact else (name.lower() in {n.lower() for n in names}):
-                    if not exact:
-                        res.casing.append(f"{name} -> {op.name}")
-                    return op
-        for sub in md.derived(t.type):
-            for op in md.bound_operations(sub, t.collection):
-                if name.lower() in (op.name.lower(), op.qualified_name.lower()):
-                    res.problem = (
-                        f"{op.kind} {op.name} is bound to {sub}, a subtype of {t.type}: "
-                        "the path needs a cast segment"
-                    )
-                    res.reason = "bound to a subtype"
-                    return None
-        return None
-
-    def overload(self, t: _Target, op: Operation, args: tuple[tuple[str, str], ...]) -> Operation:
-        """The overload of ``op`` (same name, same binding) whose parameters fit ``args``."""
-        if op.kind != "function":
-            return op
-        given = {n.lower() for n, _ in args if n}
-        same = [
-            o
-            for o in self.md.bound_operations(t.type, t.collection)
-            if o.kind == "function" and o.name == op.name
-        ]
-        best = max(
-            same,
-            key=lambda o: (
-                len(given & {p.name.lower() for p in o.parameters}),
-                -len({p.name.lower() for p in o.parameters} - given),
-            ),
-            default=op,
-        )
-        return best
-
-    def cast(self, t: _Target, name: str, res: _Resolution) -> _Target | None:
-        if "." not in name:
-            return None
-        md = self.md
-        declared = name if name in md.structured else md.name_ignoring_case(name)
-        if declared is None or declared not in md.structured:
-            return None
-        if not md.is_derived(declared, t.type):
-            res.problem = f"cast to {declared}, which does not derive from {t.type}"
-            res.reason = "bad cast"
-            return None
-        if declared != name:
-            res.casing.append(f"{name} -> {declared}")
-        return _Target(t.kind, declared, t.collection)
+    def resolve(self, path: str) -> Resolution:
+        return resolve_path(self.md, path)
 
 
 def compare_spec(

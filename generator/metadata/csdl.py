@@ -162,14 +162,17 @@ class Metadata:
     entity_sets: Mapping[str, str] = field(default_factory=dict)
     singletons: Mapping[str, str] = field(default_factory=dict)
     _lower: dict[str, str] = field(init=False, repr=False)
+    _by_local: dict[str, list[str]] = field(init=False, repr=False)
     _children: dict[str, list[str]] = field(init=False, repr=False)
     _bound: dict[tuple[str, bool], list[Operation]] = field(init=False, repr=False)
     _members: dict[str, dict[str, tuple[str, PropertyLike]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         lower: dict[str, str] = {}
+        by_local: dict[str, list[str]] = {}
         for name in [*self.structured, *self.enums]:
             lower.setdefault(name.lower(), name)
+            by_local.setdefault(name.rpartition(".")[2].lower(), []).append(name)
         children: dict[str, list[str]] = {}
         for t in self.structured.values():
             if t.base is not None:
@@ -179,6 +182,7 @@ class Metadata:
             if op.bound and op.binding_type is not None:
                 bound.setdefault((op.binding_type, op.binding_collection), []).append(op)
         object.__setattr__(self, "_lower", lower)
+        object.__setattr__(self, "_by_local", by_local)
         object.__setattr__(self, "_children", children)
         object.__setattr__(self, "_bound", bound)
         object.__setattr__(self, "_members", {})
@@ -192,6 +196,12 @@ class Metadata:
     def name_ignoring_case(self, name: str) -> str | None:
         """The declared name of the type whose name equals ``name`` but for letter case."""
         return self._lower.get(name.lower())
+
+    def similar_names(self, name: str) -> list[str]:
+        """Declared types ``name`` may mean: the same name but for letter case, or the same
+        last segment (any case) in another namespace; sorted, ``name`` itself left out."""
+        local = name.rpartition(".")[2].lower()
+        return sorted(n for n in self._by_local.get(local, []) if n != name)
 
     def in_namespace(self, namespace: str) -> list[str]:
         """The names of the types declared in ``namespace`` (not its sub-namespaces)."""
