@@ -50,6 +50,15 @@ RULES: Mapping[str, RuleInfo] = MappingProxyType(
         "page-parse": _r(
             "page", "warning", "Part of the page was not understood (a table, an include, example JSON).",
             "Use the standard Graph page layout for that section so tools can read it."),
+        "page-type": _r(
+            "page", "warning", "A type cell apigen cannot read as a type; the spec says \"any value\" there.",
+            "Write the type as Graph pages do: `String`, `Int32`, `microsoft.graph.x`, `Collection(microsoft.graph.x)`."),
+        "page-type-undefined": _r(
+            "page", "info", "A type the page names is defined by no page linted with it (each page is linted alone).",
+            "Build it with the resource page that defines the type (`apigen spec PAGE RESOURCE_PAGE`)."),
+        "page-build": _r(
+            "page", "warning", "Building the page into a spec left something out or guessed (a repeated operation, an example that does not fit).",
+            "Fix the part of the page the message names; `apigen spec` prints the same warning."),
         "page-front-matter": _r(
             "page", "warning", "A front matter key Graph pages need (title, description, author, ms.prod) is missing or empty.",
             "Fill in the key; see the topic-level metadata reference."),

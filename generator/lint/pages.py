@@ -19,6 +19,7 @@ from generator.lint import schemas
 from generator.lint.core import Hit
 from generator.pages.build import build
 from generator.pages.model import ExampleBlock, Page, PropertyRow
+from generator.pages.typemodel import BuildDiagnostic
 
 _TODO = re.compile(r"\b(TODO|TBD|FIXME)\b")
 _MARKUP = re.compile(r"[*_`]")
@@ -40,8 +41,20 @@ _KEYLESS_OK = {
     "auditlogs", "rolemanagement", "copilot", "dataclassification", "app", "drive", "filestorage",
 }  # fmt: skip
 _UPDATE_METHODS = ("PATCH", "PUT", "DELETE")
-# Parser diagnostics that page rules report with their own ids (and line/column).
-_COVERED_DIAGNOSTICS = {"resource-json-case", "resource-json-extra", "resource-json-missing"}
+# Parser and build diagnostics that page rules report with their own ids (and line/column).
+_COVERED_DIAGNOSTICS = {
+    "resource-json-case",
+    "resource-json-extra",
+    "resource-json-missing",
+    "response-status",  # page-response-status
+}
+# The rule of each build diagnostic family; a code not listed is `page-build`'s, so a new
+# diagnostic is never silent.
+_BUILD_RULES: Mapping[str, str] = {
+    "type-unknown": "page-type",
+    "body-table-type": "page-type",
+    "type-stub": "page-type-undefined",
+}
 
 
 class Name(NamedTuple):
@@ -187,10 +200,16 @@ class _PageLinter:
         self.names: list[Name] = []
         self.table_rows: list[PropertyRow] = [r for t in page.request_body for r in t.rows]
         self.spec: dict[str, Any] | None = None
-        try:
-            self.spec = build([page]).spec if page.is_api_page else None
-        except InputError:
-            self.spec = None
+        self.build_diagnostics: tuple[BuildDiagnostic, ...] = ()
+        self.build_error: InputError | None = None
+        if page.is_api_page or page.is_resource_page:
+            try:
+                built = build([page])
+            except InputError as exc:
+                self.build_error = exc
+            else:
+                self.spec = built.spec if page.is_api_page else None
+                self.build_diagnostics = built.diagnostics
         comps = ((self.spec or {}).get("components") or {}).get("schemas") or {}
         self.components: Mapping[str, Any] = comps
 
@@ -203,6 +222,7 @@ class _PageLinter:
 
     def run(self) -> PageResult:
         self.parse_diagnostics()
+        self.build_findings()
         self.front_matter()
         self.todos()
         self.namespace()
@@ -228,6 +248,25 @@ class _PageLinter:
             if d.code in _COVERED_DIAGNOSTICS:
                 continue
             self.hit("page-parse", d.line, 1, f"{d.message} ({d.code})")
+
+    def build_findings(self) -> None:
+        """What building the page into a spec could not do: the whole page (an error with the
+        reason), or a part of it (a finding of that diagnostic family's rule)."""
+        if self.build_error is not None:
+            exc = self.build_error
+            self.hit(
+                "page-invalid", exc.line or self.title_line, 1,
+                f"page cannot be built into a spec: {exc.message}",
+            )  # fmt: skip
+        for d in self.build_diagnostics:
+            if d.code in _COVERED_DIAGNOSTICS:
+                continue
+            line = d.line if d.line >= 1 else self._first_request_line()
+            self.hit(_BUILD_RULES.get(d.code, "page-build"), line, 1, f"{d.message} ({d.code})")
+
+    def _first_request_line(self) -> int:
+        requests = self.page.http_requests
+        return requests[0].line if requests else self.title_line
 
     def front_matter(self) -> None:
         front = self.page.front_matter
@@ -471,13 +510,13 @@ class _PageLinter:
                     if schemas.first_error(value, prop, self.components) is not None:
                         self.hit(
                             "page-example-schema", line, col,
-                            f"{ex.block_type} example value {_short(value)} for `{key}` is not "
+                            f"{ex.block_type} example value {_quoted(value)} for `{key}` is not "
                             f"{schemas.describe(prop, self.components)}",
                         )  # fmt: skip
                     elif isinstance(value, str) and schemas.PLACEHOLDER.match(value):
                         self.hit(
                             "page-example-placeholder", line, col,
-                            f"{ex.block_type} example value {_short(value)} for `{key}` is a placeholder",
+                            f"{ex.block_type} example value {_quoted(value)} for `{key}` is a placeholder",
                         )  # fmt: skip
 
     def update_required(self) -> None:
@@ -660,10 +699,10 @@ def _most_common(group: Sequence[Name]) -> Name:
     return next(s for s in group if s.name == best)
 
 
-def _short(value: Any, limit: int = 40) -> str:
+def _quoted(value: Any) -> str:
+    """An example value as the message quotes it: whole, on one line."""
     text = repr(value) if not isinstance(value, str) else '"' + value + '"'
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return " ".join(text.split())
 
 
 def lint_page(page: Page, lines: Sequence[str]) -> PageResult:
