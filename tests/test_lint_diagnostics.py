@@ -32,8 +32,8 @@ def _lint(path: Path) -> tuple[Finding, ...]:
 def test_a_type_apigen_cannot_read_is_a_located_finding(tmp_path: Path) -> None:
     page = tmp_path / "widget-update.md"
     page.write_text(UNREADABLE_TYPE, encoding="utf-8")
-    found = [f for f in _lint(page) if f.rule_id == "page-type"]
-    assert [(f.line, f.severity) for f in found] == [(_line_of(UNREADABLE_TYPE, "|size|"), "warning")]
+    found = [f for f in _lint(page) if f.rule_id == "page-unread"]
+    assert [(f.line, f.severity) for f in found] == [(_line_of(UNREADABLE_TYPE, "|size|"), "info")]
     assert "Int32 or a size name" in found[0].message
 
 

@@ -30,7 +30,13 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _PERMISSION = re.compile(r"^[A-Za-z][\w-]*(?:\.[\w-]+)+$")
-_NOT_SUPPORTED = re.compile(r"^(?:not supported|not available|none)\.?$", re.IGNORECASE)
+# Permission names inside a cell that says more ("A and B", "For channel resource: A").
+_PERMISSION_IN_TEXT = re.compile(r"(?<![\w.])[A-Z][\w-]*(?:\.[A-Z][\w-]*)+(?![\w])")
+_CAST = re.compile(r"^microsoft\.graph\.[A-Za-z]\w*$")
+_NOT_SUPPORTED = re.compile(
+    r"^(?:not supported|not available|not applicable|none)\.?$", re.IGNORECASE
+)
+_HOST = re.compile(r"^https?://([^/?#]+)", re.IGNORECASE)
 _SERVER = re.compile(r"^https?://[^/]+(?:/(?:v1\.0|beta))?", re.IGNORECASE)
 _FRONT_MATTER_KEYS = ("title", "description", "author")
 _KEYLESS_OK = {
@@ -48,13 +54,18 @@ _COVERED_DIAGNOSTICS = {
     "resource-json-missing",
     "response-status",  # page-response-status
 }
-# The rule of each build diagnostic family; a code not listed is `page-build`'s, so a new
-# diagnostic is never silent.
-_BUILD_RULES: Mapping[str, str] = {
-    "type-unknown": "page-type",
-    "body-table-type": "page-type",
+# The rule of each diagnostic family: what apigen does not read (the page may well be
+# right), types no page of the build defines; other parse diagnostics are `page-parse`'s,
+# other build diagnostics `page-build`'s, so a new diagnostic is never silent.
+_UNREAD = ("type-unknown", "body-table-type", "table-not-understood", "example-language")
+_DIAGNOSTIC_RULES: Mapping[str, str] = {
+    **{code: "page-unread" for code in _UNREAD},
     "type-stub": "page-type-undefined",
 }
+# Type names that are no enum, whatever "possible values" a description lists.
+_PRIMITIVES = {"string", "int32", "int64", "int16", "byte", "boolean", "double", "single",
+               "decimal", "guid", "binary", "datetimeoffset", "date", "timeofday", "duration",
+               "stream"}  # fmt: skip
 
 
 class Name(NamedTuple):
@@ -176,6 +187,22 @@ def _segments(target: str) -> list[str]:
     return [s for s in path.split("/") if s]
 
 
+def _example_segments(target: str) -> list[str] | None:
+    """An example's path as the HTTP request block would write it: `/me` is Graph's alias
+    of `/users/{id}`, and a trailing type cast (`/memberOf/microsoft.graph.group`) filters
+    the same call. None for an opaque URL on another host (a download or upload URL the
+    service handed out), which no request line documents."""
+    host = _HOST.match(target.strip())
+    if host is not None and "graph" not in host.group(1).lower():
+        return None
+    segments = _segments(target)
+    if segments and segments[0].lower() == "me":
+        segments = ["users", "{id}", *segments[1:]]
+    while segments and _CAST.match(segments[-1]):
+        segments = segments[:-1]
+    return segments
+
+
 def _segment_matches(template: str, actual: str) -> bool:
     if "{" in template and template.startswith("{"):
         return True
@@ -183,9 +210,14 @@ def _segment_matches(template: str, actual: str) -> bool:
     return t_name.lower() == a_name.lower()
 
 
-def _path_matches(template: str, actual: str) -> bool:
-    t, a = _segments(template), _segments(actual)
-    return len(t) == len(a) and all(_segment_matches(x, y) for x, y in zip(t, a))
+def _path_matches(template: str, actual: list[str]) -> bool:
+    templates = [_segments(template)]
+    if templates[0] and templates[0][0].lower() == "me":
+        templates.append(["users", "{id}", *templates[0][1:]])
+    return any(
+        len(t) == len(actual) and all(_segment_matches(x, y) for x, y in zip(t, actual))
+        for t in templates
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -247,7 +279,8 @@ class _PageLinter:
         for d in self.page.diagnostics:
             if d.code in _COVERED_DIAGNOSTICS:
                 continue
-            self.hit("page-parse", d.line, 1, f"{d.message} ({d.code})")
+            rule = _DIAGNOSTIC_RULES.get(d.code, "page-parse")
+            self.hit(rule, d.line, 1, f"{d.message} ({d.code})")
 
     def build_findings(self) -> None:
         """What building the page into a spec could not do: the whole page (an error with the
@@ -262,7 +295,8 @@ class _PageLinter:
             if d.code in _COVERED_DIAGNOSTICS:
                 continue
             line = d.line if d.line >= 1 else self._first_request_line()
-            self.hit(_BUILD_RULES.get(d.code, "page-build"), line, 1, f"{d.message} ({d.code})")
+            rule = _DIAGNOSTIC_RULES.get(d.code, "page-build")
+            self.hit(rule, line, 1, f"{d.message} ({d.code})")
 
     def _first_request_line(self) -> int:
         requests = self.page.http_requests
@@ -311,7 +345,12 @@ class _PageLinter:
     def permissions(self) -> None:
         rows = self.page.permissions
         if not rows:
-            if not any(d.code.startswith("include") for d in self.page.diagnostics):
+            # A permissions include the page names, or a permissions table of another
+            # layout (per resource), is reported where it is, by page-parse or page-unread.
+            if not any(
+                d.code.startswith("include") or "under 'Permissions'" in d.message
+                for d in self.page.diagnostics
+            ):
                 self.hit("page-permissions", self.title_line, 1, "page has no permissions table")
             return
         for row in rows:
@@ -325,7 +364,13 @@ class _PageLinter:
                     f"permissions for `{row.type}` are a placeholder",
                 )
             elif not (len(tokens) == 1 and _NOT_SUPPORTED.match(tokens[0])):
-                bad = [t for t in tokens if not _PERMISSION.match(t.rstrip("."))]
+                # A token may join permissions in words ("A and B", "A or B") or scope them
+                # ("For chat resource: A"): a token naming one is read as meant.
+                bad = [
+                    t
+                    for t in tokens
+                    if not _PERMISSION.match(t.rstrip(".")) and not _PERMISSION_IN_TEXT.search(t)
+                ]
                 if bad:
                     self.hit(
                         "page-permissions",
@@ -380,10 +425,22 @@ class _PageLinter:
         open_request: ExampleBlock | None = None
         answered = False
         for ex in self.page.examples:
+            # An unannotated or "ignored" block with a bare path shows syntax (query
+            # variants, a remark), not an example call, which names the service's URL; an
+            # unannotated or "ignored" response block right after a request answers it.
+            unannotated = ex.block_type in (None, "ignored") and ex.http is not None
             is_request = ex.block_type == "request" or (
-                ex.block_type in (None, "ignored")
+                unannotated
                 and ex.http is not None
                 and ex.http.method is not None
+                and _HOST.match((ex.http.target or "").strip()) is not None
+            )
+            is_response = ex.block_type == "response" or (
+                ex.block_type in (None, "ignored")
+                and ex.http is not None
+                and ex.http.status is not None
+                and open_request is not None
+                and not answered
             )
             if is_request:
                 if open_request is not None and not answered:
@@ -394,7 +451,7 @@ class _PageLinter:
                         "request example has no response example",
                     )
                 open_request, answered = ex, False
-            elif ex.block_type == "response":
+            elif is_response:
                 if open_request is None:
                     self.hit(
                         "page-examples-unpaired",
@@ -433,7 +490,9 @@ class _PageLinter:
                     "page-example-request-mismatch", http.line, 1,
                     f"request example uses {http.method}; the HTTP request block documents {methods}",
                 )  # fmt: skip
-            elif not any(_path_matches(t.target, http.target) for t in same_method):
+            elif (path := _example_segments(http.target)) is not None and not any(
+                _path_matches(t.target, path) for t in same_method
+            ):
                 self.hit(
                     "page-example-request-mismatch", http.line, len(http.method) + 2,
                     f"request example path matches no {http.method} line of the HTTP request block "
@@ -493,18 +552,27 @@ class _PageLinter:
         return None
 
     def example_values(self) -> None:
+        requests = [self._schema_for(r) for r in self.page.examples_of("request")]
         for ex in self.page.examples:
             if ex.block_type not in ("request", "response"):
                 continue
             schema = self._schema_for(ex)
             if schema is None:
                 continue
+            # A response typed from the request-body table (what an update may send) shows
+            # the whole resource, typed by its own page: only a type name where a value
+            # belongs ("String", "Integer") is a fault whatever the type.
+            placeholders_only = ex.block_type == "response" and schema in requests
             for body in _bodies(ex):
                 target = schemas.item_schema(schema, self.components) if body.collection else schema
                 props = schemas.properties_of(target, self.components)
                 for key, value in body.value.items():
                     prop = props.get(key)
                     if prop is None or _is_annotation(key):
+                        continue
+                    if placeholders_only and not (
+                        isinstance(value, str) and schemas.PLACEHOLDER.match(value)
+                    ):
                         continue
                     line, col = _where(body, key)
                     if schemas.first_error(value, prop, self.components) is not None:
@@ -552,19 +620,19 @@ class _PageLinter:
                 )  # fmt: skip
 
     def enums(self) -> None:
+        """Enum members listed without `unknownFutureValue`. Members after it are Graph's
+        convention (later members of an evolvable enum), not a fault; a property whose type
+        is a primitive (a String with "possible values") is no enum; and Graph's older enums
+        are not evolvable at all, which only the metadata tells, so this is a hint (info)."""
         lists: list[tuple[tuple[str, ...], int, str]] = []
         for row in [*self.table_rows, *self.page.properties]:
-            if row.enum_values:
+            if row.enum_values and row.type.name.lower() not in _PRIMITIVES:
                 lists.append((row.enum_values, row.line, f"`{row.name}`"))
-        for table in self.page.enums if self.page.doc_type != "enumPageType" else ():
-            # The enums page also lists Graph's older, non-evolvable enums; a table there only
-            # fires when it has unknownFutureValue in the wrong place (checked below).
-            lists.append((tuple(m.name for m in table.members), table.line, f"enum `{table.name}`"))
-        if self.page.doc_type == "enumPageType":
+        if self.page.kind != "enum":
+            # The enums page lists Graph's older, non-evolvable enums by the hundred.
             for table in self.page.enums:
-                names = tuple(m.name for m in table.members)
-                if "unknownFutureValue" in names and names[-1] != "unknownFutureValue":
-                    lists.append((names, table.line, f"enum `{table.name}`"))
+                members = tuple(m.name for m in table.members)
+                lists.append((members, table.line, f"enum `{table.name}`"))
         for values, line, what in lists:
             if "unknownFutureValue" not in values:
                 self.hit(
@@ -573,12 +641,6 @@ class _PageLinter:
                     1,
                     f"values of {what} do not include unknownFutureValue",
                 )
-            elif values[-1] != "unknownFutureValue":
-                after = values[values.index("unknownFutureValue") + 1 :]
-                self.hit(
-                    "page-enum-evolvable", line, 1,
-                    f"values of {what} list {', '.join(after)} after unknownFutureValue",
-                )  # fmt: skip
 
     def descriptions(self) -> None:
         page = self.page
@@ -590,7 +652,14 @@ class _PageLinter:
             (f"property `{r.name}`", r.description, r.line)
             for r in [*self.table_rows, *page.properties, *page.relationships]
         ]
-        rows += [(f"parameter `{p.name}`", p.description, p.line) for p in page.parameters]
+        # A row whose type cell is not a type comes from a table of another kind (values,
+        # remarks, query examples) read as parameters: page-unread reports that table.
+        unread = {d.line for d in self.build_diagnostics if d.code == "type-unknown"}
+        rows += [
+            (f"parameter `{p.name}`", p.description, p.line)
+            for p in page.parameters
+            if p.line not in unread
+        ]
         rows += [(f"header `{h.name}`", h.description, h.line) for h in page.headers]
         for what, text, line in rows:
             if _TODO.search(text):
@@ -599,16 +668,11 @@ class _PageLinter:
                 self.hit("page-empty-description", line, 1, f"{what} has no description")
 
     def _example_bodies(self) -> list[_Body]:
+        """The bodies the page's own table describes: request bodies on an API page (a
+        response shows the whole resource, not the update table), the JSON representation
+        on a resource page."""
         kinds = ("request", "resource") if not self.page.is_api_page else ("request",)
-        bodies = [b for ex in self.page.examples if ex.block_type in kinds for b in _bodies(ex)]
-        if self.page.is_api_page and self.spec is not None:
-            # A response of the body's own type (PATCH returning the entity) shows the same table.
-            for ex in self.page.examples_of("response"):
-                schema = self._schema_for(ex)
-                requests = [self._schema_for(r) for r in self.page.examples_of("request")]
-                if schema is not None and schema in requests:
-                    bodies.extend(_bodies(ex))
-        return bodies
+        return [b for ex in self.page.examples if ex.block_type in kinds for b in _bodies(ex)]
 
     def example_properties(self) -> None:
         table = (
@@ -623,7 +687,7 @@ class _PageLinter:
         bodies = self._example_bodies()
         shown: set[str] = set()
         for body in bodies:
-            for key in body.value:
+            for key in _described_keys(body.value, lowered):
                 if body.block.block_type != "response":
                     shown.add(key)
                 if _is_annotation(key) or key in names or key.lower() in lowered:
@@ -650,6 +714,8 @@ class _PageLinter:
                 continue  # an example of a call shows what it needs; a required value it must show
             if not self.page.is_api_page and row in self.page.relationships:
                 continue  # JSON representations list properties, not relationships
+            if "(deprecated)" in row.name:
+                continue  # a deprecated property may well be left out of the representation
             what = "required property" if self.page.is_api_page else "property"
             where = "request example" if self.page.is_api_page else "JSON representation"
             self.hit(
@@ -691,6 +757,18 @@ class _PageLinter:
                         f"`{spot.name}` in {spot.where} is `{reference.name}` in "
                         f"{reference.where} (line {reference.line})",
                     )  # fmt: skip
+
+
+def _described_keys(value: Mapping[str, Any], table: set[str]) -> Iterator[str]:
+    """The keys of an example body that the table describes. A body of one object under a
+    name the table lacks ("provide a `passwordCredential` object with the following
+    properties") is that object: its keys are the ones the table lists."""
+    if len(value) == 1:
+        ((key, inner),) = value.items()
+        if key.lower() not in table and isinstance(inner, Mapping):
+            yield from inner
+            return
+    yield from value
 
 
 def _most_common(group: Sequence[Name]) -> Name:

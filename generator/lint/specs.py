@@ -474,19 +474,17 @@ class _SpecLinter:
             if ptr.startswith("/components/schemas/") and ptr.count("/") == 3
             else ""
         )
-        if name.startswith("microsoft.") and all(isinstance(v, str) for v in enum):
-            if "unknownFutureValue" not in enum:
-                self.hit(
-                    "spec-enum-evolvable",
-                    f"{ptr}/enum",
-                    f"enum {name} has no unknownFutureValue member",
-                )
-            elif enum[-1] != "unknownFutureValue":
-                self.hit(
-                    "spec-enum-evolvable",
-                    f"{ptr}/enum",
-                    f"enum {name} lists members after unknownFutureValue",
-                )
+        # Members after unknownFutureValue are the evolvable enum's later members: no fault.
+        if (
+            name.startswith("microsoft.")
+            and all(isinstance(v, str) for v in enum)
+            and "unknownFutureValue" not in enum
+        ):
+            self.hit(
+                "spec-enum-evolvable",
+                f"{ptr}/enum",
+                f"enum {name} has no unknownFutureValue member",
+            )
 
     def examples(self) -> None:
         for ptr, node in _walk(self.data):
