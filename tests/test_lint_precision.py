@@ -204,3 +204,30 @@ def test_a_deprecated_property_may_be_left_out_of_the_representation(tmp_path: P
     assert [(f.rule_id, f.message) for f in found] == [
         ("page-example-missing-property", "property `size` appears in no JSON representation")
     ]
+
+
+def test_every_status_the_response_section_names_is_accepted(tmp_path: Path) -> None:
+    two = _edit("returns a `200 OK` response code and", "returns a `200 OK` response code, or a `202 Accepted` response code when it runs later, and")
+    assert _findings(tmp_path, _edit("HTTP/1.1 200 OK", "HTTP/1.1 202 Accepted", two)) == []
+    # A status the section does not name is still a contradiction.
+    found = _findings(tmp_path, _edit("HTTP/1.1 200 OK", "HTTP/1.1 201 Created"))
+    assert _rules(found) == ["page-response-status"]
+
+
+def test_a_redirect_and_the_answer_it_leads_to_are_one_response(tmp_path: Path) -> None:
+    redirect = _edit("returns a `200 OK` response code and", "returns a `302 Found` response code that leads to")
+    redirect = _edit("HTTP/1.1 200 OK", "HTTP/1.1 302 Found\nLocation: https://download.example/file\n```\n\n"
+                     '<!-- { "blockType": "response", "@odata.type": "microsoft.graph.widget" } -->\n```http\nHTTP/1.1 200 OK', redirect)
+    assert _findings(tmp_path, redirect) == []
+
+
+def test_a_section_that_lists_only_the_required_properties_is_a_subset(tmp_path: Path) -> None:
+    extra = _edit('"size": 3,', '"size": 3,\n  "colour": "blue",')
+    assert _rules(_findings(tmp_path, extra)) == ["page-example-unknown-property"]
+    subset = _edit("## Request body\n", "## Request body\n\nThe following table shows the properties that are required when you update the widget.\n", extra)
+    assert _findings(tmp_path, subset) == []
+
+
+def test_http_request_headings_naming_their_case_are_read(tmp_path: Path) -> None:
+    text = _edit("## HTTP request\n", "## HTTP request (to update a widget)\n")
+    assert _findings(tmp_path, text) == []

@@ -32,6 +32,8 @@ _BOILERPLATE = re.compile(
 _PERMISSION = re.compile(r"^[A-Za-z][\w-]*(?:\.[\w-]+)+$")
 # Permission names inside a cell that says more ("A and B", "For channel resource: A").
 _PERMISSION_IN_TEXT = re.compile(r"(?<![\w.])[A-Z][\w-]*(?:\.[A-Z][\w-]*)+(?![\w])")
+_REQUIRED_ONLY = re.compile(r"properties (?:that are )?required", re.IGNORECASE)
+_STATUS = re.compile(r"`([1-5]\d\d)(?:\s+[A-Za-z][\w -]*)?`")
 _CAST = re.compile(r"^microsoft\.graph\.[A-Za-z]\w*$")
 _NOT_SUPPORTED = re.compile(
     r"^(?:not supported|not available|not applicable|none)\.?$", re.IGNORECASE
@@ -232,6 +234,7 @@ class _PageLinter:
         self.names: list[Name] = []
         self.table_rows: list[PropertyRow] = [r for t in page.request_body for r in t.rows]
         self.spec: dict[str, Any] | None = None
+        self._bodies: dict[int, list[_Body]] = {}  # by the example's line
         self.build_diagnostics: tuple[BuildDiagnostic, ...] = ()
         self.build_error: InputError | None = None
         if page.is_api_page or page.is_resource_page:
@@ -244,6 +247,13 @@ class _PageLinter:
                 self.build_diagnostics = built.diagnostics
         comps = ((self.spec or {}).get("components") or {}).get("schemas") or {}
         self.components: Mapping[str, Any] = comps
+
+    def bodies(self, block: ExampleBlock) -> list[_Body]:
+        """`_bodies` of a block, read once per page (three rules read every example)."""
+        found = self._bodies.get(block.line)
+        if found is None:
+            found = self._bodies[block.line] = _bodies(block)
+        return found
 
     def hit(self, rule_id: str, line: int, column: int, message: str) -> None:
         self.hits.append(Hit(rule_id, line, column, message))
@@ -399,58 +409,107 @@ class _PageLinter:
                 f"{req.method} {req.target} names no entity: the path has no key segment",
             )
 
+    def _section_says(self, heading: str, pattern: re.Pattern[str]) -> bool:
+        """Whether the prose of the section under ``heading`` (before its first table)
+        matches ``pattern``."""
+        in_section = False
+        for text in self.lines:
+            match = _HEADING.match(text)
+            if match:
+                if in_section:
+                    return False
+                in_section = match.group(1).strip().lower() == heading
+            elif in_section:
+                if text.lstrip().startswith("|"):
+                    return False
+                if pattern.search(text):
+                    return True
+        return False
+
+    def _stated_statuses(self) -> tuple[set[int], int | None]:
+        """Every status the Response section's first paragraph names ("`200 OK` ... or a
+        `202 Accepted`"), and the line of that paragraph."""
+        in_section = False
+        for number, text in enumerate(self.lines, start=1):
+            heading = _HEADING.match(text)
+            if heading:
+                if in_section:
+                    break
+                in_section = heading.group(1).strip().lower() == "response"
+            elif in_section and text.strip():
+                return {int(code) for code in _STATUS.findall(text)}, number
+        return set(), None
+
     def response_status(self) -> None:
         info = self.page.response
+        stated, line = self._stated_statuses()
         if info is None:
-            self.hit(
-                "page-response-status",
-                self.title_line,
-                1,
-                "the Response section states no success status",
-            )
-            return
-        for ex in self.page.examples_of("response"):
-            if ex.http and ex.http.status is not None and ex.http.status != info.status:
-                if ex.http.status >= 400:
-                    continue  # an error example, not the success response
+            if not stated:
                 self.hit(
                     "page-response-status",
-                    ex.http.line,
+                    self.title_line,
                     1,
-                    f"response example returns {ex.http.status}; the Response section "
-                    f"(line {info.line}) says {info.status} {info.reason}",
+                    "the Response section states no success status",
                 )
+            return
+        stated.add(info.status)
+        for ex in self.page.examples_of("response"):
+            status = ex.http.status if ex.http else None
+            if status is None or status in stated or status >= 400:
+                continue  # an error example is not the success response
+            if 300 <= status < 400 or any(300 <= s < 400 for s in stated):
+                continue  # a redirect, or the answer at the address it redirects to
+            self.hit(
+                "page-response-status",
+                ex.http.line if ex.http else ex.line,
+                1,
+                f"response example returns {status}; the Response section "
+                f"(line {line or info.line}) says {info.status} {info.reason}",
+            )
 
     def examples_paired(self) -> None:
+        """Each request example is followed by one response example.
+
+        An annotated request must be answered. An unannotated or "ignored" block calling
+        the service's URL may be an example too (it is paired with the response after it),
+        but one left unanswered is a remark, not a fault; a block with a bare path or on
+        another host shows syntax or a call elsewhere. An unannotated or "ignored" response
+        right after a request answers it, and the answer at the address a redirect (3xx)
+        names is no second response."""
         open_request: ExampleBlock | None = None
         answered = False
+        redirected = False
+
+        def unanswered() -> None:
+            if open_request is not None and not answered and open_request.block_type == "request":
+                self.hit(
+                    "page-examples-unpaired",
+                    open_request.line,
+                    1,
+                    "request example has no response example",
+                )
+
         for ex in self.page.examples:
-            # An unannotated or "ignored" block with a bare path shows syntax (query
-            # variants, a remark), not an example call, which names the service's URL; an
-            # unannotated or "ignored" response block right after a request answers it.
-            unannotated = ex.block_type in (None, "ignored") and ex.http is not None
+            http = ex.http
+            unannotated = ex.block_type in (None, "ignored") and http is not None
+            target = (http.target or "") if http is not None else ""
             is_request = ex.block_type == "request" or (
                 unannotated
-                and ex.http is not None
-                and ex.http.method is not None
-                and _HOST.match((ex.http.target or "").strip()) is not None
+                and http is not None
+                and http.method is not None
+                and _HOST.match(target.strip()) is not None
+                and _example_segments(target) is not None
             )
             is_response = ex.block_type == "response" or (
-                ex.block_type in (None, "ignored")
-                and ex.http is not None
-                and ex.http.status is not None
+                unannotated
+                and http is not None
+                and http.status is not None
                 and open_request is not None
                 and not answered
             )
             if is_request:
-                if open_request is not None and not answered:
-                    self.hit(
-                        "page-examples-unpaired",
-                        open_request.line,
-                        1,
-                        "request example has no response example",
-                    )
-                open_request, answered = ex, False
+                unanswered()
+                open_request, answered, redirected = ex, False, False
             elif is_response:
                 if open_request is None:
                     self.hit(
@@ -459,21 +518,17 @@ class _PageLinter:
                         1,
                         "response example follows no request example",
                     )
-                elif answered:
+                elif answered and not redirected:
                     self.hit(
                         "page-examples-unpaired",
                         ex.line,
                         1,
                         "second response example for one request",
                     )
+                status = http.status if http is not None else None
+                redirected = status is not None and 300 <= status < 400
                 answered = True
-        if open_request is not None and not answered:
-            self.hit(
-                "page-examples-unpaired",
-                open_request.line,
-                1,
-                "request example has no response example",
-            )
+        unanswered()
 
     def request_examples_match(self) -> None:
         templates = self.page.http_requests
@@ -563,7 +618,7 @@ class _PageLinter:
             # the whole resource, typed by its own page: only a type name where a value
             # belongs ("String", "Integer") is a fault whatever the type.
             placeholders_only = ex.block_type == "response" and schema in requests
-            for body in _bodies(ex):
+            for body in self.bodies(ex):
                 target = schemas.item_schema(schema, self.components) if body.collection else schema
                 props = schemas.properties_of(target, self.components)
                 for key, value in body.value.items():
@@ -672,7 +727,7 @@ class _PageLinter:
         response shows the whole resource, not the update table), the JSON representation
         on a resource page."""
         kinds = ("request", "resource") if not self.page.is_api_page else ("request",)
-        return [b for ex in self.page.examples if ex.block_type in kinds for b in _bodies(ex)]
+        return [b for ex in self.page.examples if ex.block_type in kinds for b in self.bodies(ex)]
 
     def example_properties(self) -> None:
         table = (
@@ -685,12 +740,15 @@ class _PageLinter:
         names = {r.name for r in table}
         lowered = {n.lower() for n in names}
         bodies = self._example_bodies()
+        # "The following table shows the properties that are required when you create the
+        # group. Specify other writable properties as necessary": the table is a subset.
+        subset = self.page.is_api_page and self._section_says("request body", _REQUIRED_ONLY)
         shown: set[str] = set()
         for body in bodies:
             for key in _described_keys(body.value, lowered):
                 if body.block.block_type != "response":
                     shown.add(key)
-                if _is_annotation(key) or key in names or key.lower() in lowered:
+                if _is_annotation(key) or key in names or key.lower() in lowered or subset:
                     continue  # a case-only difference is page-property-case's finding
                 line, col = _where(body, key)
                 kind = body.block.block_type or "example"
@@ -735,7 +793,7 @@ class _PageLinter:
         for ex in self.page.examples:
             if ex.block_type not in ("request", "response", "resource"):
                 continue
-            for body in _bodies(ex):
+            for body in self.bodies(ex):
                 for key in body.value:
                     if not _is_annotation(key):
                         line, col = _where(body, key)
