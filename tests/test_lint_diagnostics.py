@@ -198,3 +198,14 @@ def test_messages_are_whole_and_every_format_has_the_same_place(tmp_path: Path) 
         region = result["locations"][0]["physicalLocation"]["region"]
         assert (region["startLine"], region["startColumn"]) == (f.line, f.column)
         assert f",line={f.line},col={f.column}," in annotation
+
+
+def test_a_schema_the_validator_cannot_read_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        BROKEN_SPEC.replace("  securitySchemes:", "  schemas:\n    A: {type: [string, integer], example: 1}\n  securitySchemes:"),
+        encoding="utf-8",
+    )
+    result = run_cli("lint", str(spec))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "[/components/schemas/A]" in result.stdout

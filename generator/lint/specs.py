@@ -514,8 +514,9 @@ class _SpecLinter:
             found = list(schemas.errors(value, schema, self.schemas))
         except RecursionError:
             return
-        except (SchemaError, UnknownType, Unresolvable) as exc:
-            # An unknown `type`, a broken `$ref`: the schema itself is unreadable, so the
+        except (SchemaError, UnknownType, Unresolvable, TypeError, ValueError, LookupError) as exc:
+            # An unknown `type`, a list where a keyword wants a name, a broken `$ref`: the
+            # schema itself is unreadable (the validator's own code fails on it), so the
             # example cannot be judged; say so here rather than crash.
             self.unreadable.add(ptr)
             self.hit(
