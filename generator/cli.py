@@ -13,6 +13,7 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -20,12 +21,14 @@ from generator import __version__
 from generator.config import BuildConfig, find_config, seed_build
 from generator.errors import InputError, printable
 from generator.output.write import write_file
+from generator.pages.diagnostics import warning_text
+from generator.pages.typemodel import BuildDiagnostic
 from generator.pipeline import (
     load_spec_text,
     read_spec_or_pages,
     run_build,
     run_generate,
-    spec_text_from_pages,
+    spec_from_pages,
 )
 from generator.progress import Progress
 from generator.sdk.identity import distribution_problem, package_problem, version_problem
@@ -94,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     spec.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if the spec file is stale"
     )
+    _strict_option(spec)
 
     gen = verbs.add_parser(
         "generate",
@@ -141,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "-j", "--jobs", type=_positive, help="worker processes for formatting (default: all CPUs)"
     )
+    _strict_option(build)
 
     init = verbs.add_parser(
         "init",
@@ -204,8 +209,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 on any warning, before anything is written (also `strict = true` in config)",
+    )
+
+
+def _strict(args: argparse.Namespace) -> bool:
+    """--strict, or `strict = true` in the config of the current folder."""
+    if args.strict:
+        return True
+    config = find_config(Path.cwd())
+    return config is not None and config.strict
+
+
+def _warn(args: argparse.Namespace, warnings: Sequence[BuildDiagnostic]) -> None:
+    """Each warning on stderr (-q hides them)."""
+    if not args.quiet:
+        for warning in warnings:
+            shown = replace(warning, source=_shown(Path(warning.source)))
+            print(f"apigen: warning: {printable(warning_text(shown))}", file=sys.stderr)
+
+
+def _refuse(warnings: Sequence[BuildDiagnostic], what: str) -> int:
+    """--strict and warnings: say so (even with -q: it is why the command failed)."""
+    count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    print(f"apigen: {count} and --strict: {what}", file=sys.stderr)
+    return EXIT_FINDINGS
+
+
 def _cmd_spec(args: argparse.Namespace) -> int:
-    text = spec_text_from_pages(args.pages, args.overlay)
+    from_pages = spec_from_pages(args.pages, args.overlay)
+    text = from_pages.text
+    _warn(args, from_pages.warnings)
+    if from_pages.warnings and _strict(args):
+        return _refuse(from_pages.warnings, "nothing written")
     if args.check:
         old = read_text(args.output) if args.output.is_file() else ""
         if old != text:
@@ -286,13 +326,23 @@ def _builds(only: Sequence[str]) -> list[BuildConfig]:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     status = EXIT_OK
-    for build in _builds(args.only):
+    builds = _builds(args.only)
+    if _strict(args):
+        # Every build's pages first: with --strict a warning anywhere means nothing is written.
+        warnings = [
+            w for b in builds if b.pages for w in spec_from_pages(b.pages, b.overlay).warnings
+        ]
+        if warnings:
+            _warn(args, warnings)
+            return _refuse(warnings, "nothing written")
+    for build in builds:
         progress = Progress.for_terminal(build.name, args.quiet)
         started = time.perf_counter()
         try:
             outcome = run_build(build, check=args.check, jobs=args.jobs, progress=progress)
         finally:
             progress.clear()
+        _warn(args, outcome.warnings)
         _say(args, f"{build.name}: {time.perf_counter() - started:.2f}s")
         if args.quiet and not outcome.stale:
             continue

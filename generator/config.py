@@ -32,7 +32,7 @@ _BUILD_KEYS = {
     "include_tags": list,
     "exclude_tags": list,
 }
-_TOP_KEYS = {"build", "lint"}
+_TOP_KEYS = {"build", "lint", "strict"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class Config:
     root: Path
     builds: tuple[BuildConfig, ...]
     lint: dict[str, Any] = field(default_factory=dict)
+    strict: bool = False  # warnings fail `apigen spec` and `apigen build` (as --strict does)
 
 
 def bundled_seed_page() -> Path:
@@ -169,7 +170,10 @@ def parse_config(data: dict[str, Any], source: str, root: Path) -> Config:
     lint = data.get("lint", {})
     if not isinstance(lint, dict):
         raise _fail(source, "tool.apigen.lint", "must be a table")
-    return Config(source, root, builds, lint)
+    strict = data.get("strict", False)
+    if not isinstance(strict, bool):
+        raise _fail(source, "tool.apigen.strict", "must be true or false")
+    return Config(source, root, builds, lint, strict)
 
 
 def find_config(start: Path) -> Config | None:

@@ -30,6 +30,9 @@ from generator.output.write import (
 )
 from generator.pages import build as build_stage
 from generator.pages import parse as parse_stage
+from generator.pages.diagnostics import all_diagnostics
+from generator.pages.model import Page
+from generator.pages.typemodel import BuildDiagnostic
 from generator.progress import QUIET, Progress
 from generator.sdk.ir import Api
 from generator.sdk.load import load_api
@@ -56,13 +59,62 @@ def page_paths(paths: Sequence[Path]) -> list[Path]:
     return result
 
 
+def read_pages(paths: Sequence[Path]) -> list[Page]:
+    """The reference pages among ``paths`` (see `Page.kind`, which lint goes by too).
+
+    A file named directly must be a reference page; in a folder, other Markdown (a README,
+    a permissions include) is passed over. Pages that give the spec nothing (no API or
+    resource page at all) are an `InputError`, not an empty spec."""
+    named = {path for path in paths if not path.is_dir()}
+    pages: list[Page] = []
+    for path in page_paths(paths):
+        page = parse_stage.parse_page(path)
+        if page.kind is not None:
+            pages.append(page)
+        elif path in named:
+            raise InputError(
+                "not a Graph reference page: no doc_type front matter, HTTP request block "
+                "or resource JSON block",
+                file=str(path),
+            )
+    if not any(p.is_api_page or p.is_resource_page for p in pages):
+        where = ", ".join(str(p) for p in paths)
+        raise InputError(f"no API or resource page among {where}: the spec would be empty")
+    return pages
+
+
+@dataclass(frozen=True)
+class PagesSpec:
+    """A spec built from pages, and what the build could not say faithfully (page and
+    build diagnostics, each at its file and line), for warnings and `--strict`."""
+
+    text: str
+    warnings: tuple[BuildDiagnostic, ...]
+
+
+def spec_from_pages(pages: Sequence[Path], overlay: Path | None = None) -> PagesSpec:
+    """parse + build: pages to the spec's YAML text and its warnings."""
+    parsed = read_pages(pages)
+    result = build_stage.build(parsed)
+    spec, warnings = result.spec, all_diagnostics(parsed, result)
+    if overlay is not None:
+        overlaid = apply_overlay(spec, read_spec(overlay))
+        spec = overlaid.spec
+        warnings += tuple(
+            BuildDiagnostic(
+                str(overlay),
+                u.line,
+                "overlay-unmatched",
+                f"overlay target {u.target} matches nothing; the action changes nothing",
+            )
+            for u in overlaid.unmatched
+        )
+    return PagesSpec(build_stage.dump_yaml(spec), warnings)
+
+
 def spec_text_from_pages(pages: Sequence[Path], overlay: Path | None = None) -> str:
     """parse + build: pages to the spec's YAML text."""
-    parsed = [parse_stage.parse_page(path) for path in page_paths(pages)]
-    spec = build_stage.build_spec(parsed)
-    if overlay is not None:
-        spec = apply_overlay(spec, read_spec(overlay))
-    return build_stage.dump_yaml(spec)
+    return spec_from_pages(pages, overlay).text
 
 
 def read_spec_or_pages(path: Path) -> SpecFile:
@@ -178,6 +230,7 @@ class BuildOutcome:
     output: Path
     files: int
     stale: str = ""  # a unified diff; empty when nothing is stale
+    warnings: tuple[BuildDiagnostic, ...] = ()  # what the pages could not say faithfully
 
 
 def run_build(
@@ -190,8 +243,10 @@ def run_build(
     if build.pages:
         refuse_symlinked(build.spec.absolute(), "spec")
     progress.stage("spec")
+    warnings: tuple[BuildDiagnostic, ...] = ()
     if build.pages:
-        spec_text = spec_text_from_pages(build.pages, build.overlay)
+        from_pages = spec_from_pages(build.pages, build.overlay)
+        spec_text, warnings = from_pages.text, from_pages.warnings
     else:
         spec_text = read_text(build.spec)
     inputs = inputs_key(
@@ -206,7 +261,11 @@ def run_build(
     spec_current = not build.pages or (build.spec.is_file() and read_text(build.spec) == spec_text)
     if check and spec_current and up_to_date(build.output, inputs):
         return BuildOutcome(
-            build.name, build.spec, build.output, len(read_manifest(build.output) or [])
+            build.name,
+            build.spec,
+            build.output,
+            len(read_manifest(build.output) or []),
+            warnings=warnings,
         )
 
     def generate(api: Api, workers: Workers) -> tuple[Release, dict[str, str]]:
@@ -233,11 +292,11 @@ def run_build(
             old = build.spec.read_text(encoding="utf-8") if build.spec.is_file() else ""
             stale += diff_text(old, spec_text, build.spec.name)
         stale += diff_tree(build.output, files)
-        return BuildOutcome(build.name, build.spec, build.output, len(files), stale)
+        return BuildOutcome(build.name, build.spec, build.output, len(files), stale, warnings)
     if build.pages:
         write_file(build.spec, spec_text)
     write_tree(build.output, files)
-    return BuildOutcome(build.name, build.spec, build.output, len(files))
+    return BuildOutcome(build.name, build.spec, build.output, len(files), warnings=warnings)
 
 
 def generate_output(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import run_cli
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 from referencing import Registry, Resource
@@ -18,7 +19,7 @@ from generator.errors import InputError
 from generator.pages.build import build, build_spec, dump_yaml
 from generator.pages.parse import parse_page, parse_text
 from generator.spec.io import SpecFile, parse_spec_text
-from generator.spec.overlay import OverlayWarning, apply_overlay
+from generator.spec.overlay import Unmatched, apply_overlay
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"
@@ -386,7 +387,7 @@ def test_overlay_adds_the_bound_the_page_states_in_prose() -> None:
         ],
     }
     pages = [parse_page(PAGES / f"api-reference__v1.0__{n}.md") for n in LEARNING]
-    spec = apply_overlay(build_spec(pages), _overlay(overlay))
+    spec = apply_overlay(build_spec(pages), _overlay(overlay)).spec
     prop = spec["components"]["schemas"]["microsoft.graph.learningCourseActivity"][
         "allOf"
     ][1]["properties"]["completionPercentage"]
@@ -399,7 +400,7 @@ def test_overlay_adds_the_bound_the_page_states_in_prose() -> None:
     )
     assert "microsoft.graph.itemBody" not in spec["components"]["schemas"]
     plain = learning_spec()
-    assert apply_overlay(plain, _overlay({"overlay": "1.0.0", "actions": []})) == plain
+    assert apply_overlay(plain, _overlay({"overlay": "1.0.0", "actions": []})).spec == plain
 
 
 def test_bad_overlay_is_input_error_with_pointer() -> None:
@@ -414,10 +415,19 @@ def test_bad_overlay_is_input_error_with_pointer() -> None:
         apply_overlay(seed_spec(), _overlay({"actions": []}))
 
 
-def test_an_overlay_target_that_matches_nothing_is_a_warning_naming_its_line() -> None:
+def test_an_overlay_target_that_matches_nothing_is_a_warning_naming_its_line(
+    tmp_path: Path,
+) -> None:
     overlay = {"overlay": "1.0.0", "actions": [{"target": "$.nothing", "update": {"x": 1}}]}
-    with pytest.warns(OverlayWarning, match=r"overlay.yaml:5: overlay target \$.nothing matches nothing"):
-        assert apply_overlay(seed_spec(), _overlay(overlay)) == seed_spec()
+    result = apply_overlay(seed_spec(), _overlay(overlay))
+    assert result.spec == seed_spec() and result.unmatched == (Unmatched(5, "$.nothing"),)
+    (tmp_path / "overlay.yaml").write_text(json.dumps(overlay, indent=1), encoding="utf-8")
+    args = ("spec", str(SEED), "-o", "out.yaml", "--overlay", "overlay.yaml")
+    shown = run_cli(*args, cwd=tmp_path)
+    assert shown.returncode == 0
+    assert "apigen: warning: overlay.yaml:5: overlay target $.nothing matches nothing" in shown.stderr
+    strict = run_cli(*args, "--strict", cwd=tmp_path)
+    assert strict.returncode == 1
 
 
 def _overlay(data: dict[str, Any]) -> SpecFile:

@@ -51,6 +51,15 @@ RULES: Mapping[str, RuleInfo] = MappingProxyType(
         "page-parse": _r(
             "page", "warning", "Part of the page was not understood (a table, an include, example JSON).",
             "Use the standard Graph page layout for that section so tools can read it."),
+        "page-unread": _r(
+            "page", "info", "A table, type cell or code block apigen does not read; the spec leaves it out (or says \"any value\").",
+            "If it is a type, write it as Graph pages do (`String`, `microsoft.graph.x`, `Collection(microsoft.graph.x)`); `apigen spec` warns about the same place."),
+        "page-type-undefined": _r(
+            "page", "info", "A type the page names is defined by no page linted with it (each page is linted alone).",
+            "Build it with the resource page that defines the type (`apigen spec PAGE RESOURCE_PAGE`)."),
+        "page-build": _r(
+            "page", "warning", "Building the page into a spec left something out or guessed (a repeated operation, an example that does not fit).",
+            "Fix the part of the page the message names; `apigen spec` prints the same warning."),
         "page-front-matter": _r(
             "page", "warning", "A front matter key Graph pages need (title, description, author, ms.prod) is missing or empty.",
             "Fill in the key; see the topic-level metadata reference."),
@@ -73,11 +82,11 @@ RULES: Mapping[str, RuleInfo] = MappingProxyType(
             "page", "error", "Property names on one page differ only in letter case (table, examples, resource).",
             "Use one spelling everywhere; JSON property names are case-sensitive."),
         "pages-property-case": _r(
-            "page", "warning", "A property is spelled with a different letter case than on the other pages linted.",
+            "page", "info", "A property is spelled with a different letter case than on the other pages linted (of any type: `etag` and `eTag` may both be right).",
             "Use the spelling the other pages use, unless they are the ones that are wrong."),
         "page-enum-evolvable": _r(
-            "page", "warning", "An enum's listed values lack `unknownFutureValue`, or list values after it.",
-            "End the member list with `unknownFutureValue` so clients survive new members."),
+            "page", "info", "An enum's listed values lack `unknownFutureValue` (Graph's older enums have none: the metadata tells).",
+            "If the service's enum is evolvable, list `unknownFutureValue` (members added later come after it)."),
         "page-example-schema": _r(
             "page", "error", "An example value does not fit the type its property table gives.",
             "Use a realistic value of the right type (an integer, an enum member, an ISO 8601 date-time with offset).", ),
@@ -184,8 +193,8 @@ RULES: Mapping[str, RuleInfo] = MappingProxyType(
             "spec", "warning", "A property is both required and nullable.",
             "Decide: required values are rarely null; drop one of the two."),
         "spec-enum-evolvable": _r(
-            "spec", "warning", "A Graph enum lacks `unknownFutureValue`, or lists members after it.",
-            "End the enum with `unknownFutureValue` (Graph's evolvable enum convention)."),
+            "spec", "warning", "A Graph enum lacks `unknownFutureValue` (members after it are its later members).",
+            "Add `unknownFutureValue` (Graph's evolvable enum convention); members added later go after it."),
         "spec-enum-values": _r(
             "spec", "error", "An enum repeats a value, or has a value not of the schema's type.",
             "List each value once, with the schema's type.", "duplicated-entry-in-enum", "typed-enum"),

@@ -19,6 +19,7 @@ from generator.lint import schemas
 from generator.lint.core import Hit
 from generator.pages.build import build
 from generator.pages.model import ExampleBlock, Page, PropertyRow
+from generator.pages.typemodel import BuildDiagnostic
 
 _TODO = re.compile(r"\b(TODO|TBD|FIXME)\b")
 _MARKUP = re.compile(r"[*_`]")
@@ -29,7 +30,15 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _PERMISSION = re.compile(r"^[A-Za-z][\w-]*(?:\.[\w-]+)+$")
-_NOT_SUPPORTED = re.compile(r"^(?:not supported|not available|none)\.?$", re.IGNORECASE)
+# Permission names inside a cell that says more ("A and B", "For channel resource: A").
+_PERMISSION_IN_TEXT = re.compile(r"(?<![\w.])[A-Z][\w-]*(?:\.[A-Z][\w-]*)+(?![\w])")
+_REQUIRED_ONLY = re.compile(r"properties (?:that are )?required", re.IGNORECASE)
+_STATUS = re.compile(r"`([1-5]\d\d)(?:\s+[A-Za-z][\w -]*)?`")
+_CAST = re.compile(r"^microsoft\.graph\.[A-Za-z]\w*$")
+_NOT_SUPPORTED = re.compile(
+    r"^(?:not supported|not available|not applicable|none)\.?$", re.IGNORECASE
+)
+_HOST = re.compile(r"^https?://([^/?#]+)", re.IGNORECASE)
 _SERVER = re.compile(r"^https?://[^/]+(?:/(?:v1\.0|beta))?", re.IGNORECASE)
 _FRONT_MATTER_KEYS = ("title", "description", "author")
 _KEYLESS_OK = {
@@ -40,8 +49,25 @@ _KEYLESS_OK = {
     "auditlogs", "rolemanagement", "copilot", "dataclassification", "app", "drive", "filestorage",
 }  # fmt: skip
 _UPDATE_METHODS = ("PATCH", "PUT", "DELETE")
-# Parser diagnostics that page rules report with their own ids (and line/column).
-_COVERED_DIAGNOSTICS = {"resource-json-case", "resource-json-extra", "resource-json-missing"}
+# Parser and build diagnostics that page rules report with their own ids (and line/column).
+_COVERED_DIAGNOSTICS = {
+    "resource-json-case",
+    "resource-json-extra",
+    "resource-json-missing",
+    "response-status",  # page-response-status
+}
+# The rule of each diagnostic family: what apigen does not read (the page may well be
+# right), types no page of the build defines; other parse diagnostics are `page-parse`'s,
+# other build diagnostics `page-build`'s, so a new diagnostic is never silent.
+_UNREAD = ("type-unknown", "body-table-type", "table-not-understood", "example-language")
+_DIAGNOSTIC_RULES: Mapping[str, str] = {
+    **{code: "page-unread" for code in _UNREAD},
+    "type-stub": "page-type-undefined",
+}
+# Type names that are no enum, whatever "possible values" a description lists.
+_PRIMITIVES = {"string", "int32", "int64", "int16", "byte", "boolean", "double", "single",
+               "decimal", "guid", "binary", "datetimeoffset", "date", "timeofday", "duration",
+               "stream"}  # fmt: skip
 
 
 class Name(NamedTuple):
@@ -163,6 +189,22 @@ def _segments(target: str) -> list[str]:
     return [s for s in path.split("/") if s]
 
 
+def _example_segments(target: str) -> list[str] | None:
+    """An example's path as the HTTP request block would write it: `/me` is Graph's alias
+    of `/users/{id}`, and a trailing type cast (`/memberOf/microsoft.graph.group`) filters
+    the same call. None for an opaque URL on another host (a download or upload URL the
+    service handed out), which no request line documents."""
+    host = _HOST.match(target.strip())
+    if host is not None and "graph" not in host.group(1).lower():
+        return None
+    segments = _segments(target)
+    if segments and segments[0].lower() == "me":
+        segments = ["users", "{id}", *segments[1:]]
+    while segments and _CAST.match(segments[-1]):
+        segments = segments[:-1]
+    return segments
+
+
 def _segment_matches(template: str, actual: str) -> bool:
     if "{" in template and template.startswith("{"):
         return True
@@ -170,9 +212,14 @@ def _segment_matches(template: str, actual: str) -> bool:
     return t_name.lower() == a_name.lower()
 
 
-def _path_matches(template: str, actual: str) -> bool:
-    t, a = _segments(template), _segments(actual)
-    return len(t) == len(a) and all(_segment_matches(x, y) for x, y in zip(t, a))
+def _path_matches(template: str, actual: list[str]) -> bool:
+    templates = [_segments(template)]
+    if templates[0] and templates[0][0].lower() == "me":
+        templates.append(["users", "{id}", *templates[0][1:]])
+    return any(
+        len(t) == len(actual) and all(_segment_matches(x, y) for x, y in zip(t, actual))
+        for t in templates
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -187,12 +234,26 @@ class _PageLinter:
         self.names: list[Name] = []
         self.table_rows: list[PropertyRow] = [r for t in page.request_body for r in t.rows]
         self.spec: dict[str, Any] | None = None
-        try:
-            self.spec = build([page]).spec if page.is_api_page else None
-        except InputError:
-            self.spec = None
+        self._bodies: dict[int, list[_Body]] = {}  # by the example's line
+        self.build_diagnostics: tuple[BuildDiagnostic, ...] = ()
+        self.build_error: InputError | None = None
+        if page.is_api_page or page.is_resource_page:
+            try:
+                built = build([page])
+            except InputError as exc:
+                self.build_error = exc
+            else:
+                self.spec = built.spec if page.is_api_page else None
+                self.build_diagnostics = built.diagnostics
         comps = ((self.spec or {}).get("components") or {}).get("schemas") or {}
         self.components: Mapping[str, Any] = comps
+
+    def bodies(self, block: ExampleBlock) -> list[_Body]:
+        """`_bodies` of a block, read once per page (three rules read every example)."""
+        found = self._bodies.get(block.line)
+        if found is None:
+            found = self._bodies[block.line] = _bodies(block)
+        return found
 
     def hit(self, rule_id: str, line: int, column: int, message: str) -> None:
         self.hits.append(Hit(rule_id, line, column, message))
@@ -203,6 +264,7 @@ class _PageLinter:
 
     def run(self) -> PageResult:
         self.parse_diagnostics()
+        self.build_findings()
         self.front_matter()
         self.todos()
         self.namespace()
@@ -227,7 +289,28 @@ class _PageLinter:
         for d in self.page.diagnostics:
             if d.code in _COVERED_DIAGNOSTICS:
                 continue
-            self.hit("page-parse", d.line, 1, f"{d.message} ({d.code})")
+            rule = _DIAGNOSTIC_RULES.get(d.code, "page-parse")
+            self.hit(rule, d.line, 1, f"{d.message} ({d.code})")
+
+    def build_findings(self) -> None:
+        """What building the page into a spec could not do: the whole page (an error with the
+        reason), or a part of it (a finding of that diagnostic family's rule)."""
+        if self.build_error is not None:
+            exc = self.build_error
+            self.hit(
+                "page-invalid", exc.line or self.title_line, 1,
+                f"page cannot be built into a spec: {exc.message}",
+            )  # fmt: skip
+        for d in self.build_diagnostics:
+            if d.code in _COVERED_DIAGNOSTICS:
+                continue
+            line = d.line if d.line >= 1 else self._first_request_line()
+            rule = _DIAGNOSTIC_RULES.get(d.code, "page-build")
+            self.hit(rule, line, 1, f"{d.message} ({d.code})")
+
+    def _first_request_line(self) -> int:
+        requests = self.page.http_requests
+        return requests[0].line if requests else self.title_line
 
     def front_matter(self) -> None:
         front = self.page.front_matter
@@ -272,7 +355,12 @@ class _PageLinter:
     def permissions(self) -> None:
         rows = self.page.permissions
         if not rows:
-            if not any(d.code.startswith("include") for d in self.page.diagnostics):
+            # A permissions include the page names, or a permissions table of another
+            # layout (per resource), is reported where it is, by page-parse or page-unread.
+            if not any(
+                d.code.startswith("include") or "under 'Permissions'" in d.message
+                for d in self.page.diagnostics
+            ):
                 self.hit("page-permissions", self.title_line, 1, "page has no permissions table")
             return
         for row in rows:
@@ -286,7 +374,13 @@ class _PageLinter:
                     f"permissions for `{row.type}` are a placeholder",
                 )
             elif not (len(tokens) == 1 and _NOT_SUPPORTED.match(tokens[0])):
-                bad = [t for t in tokens if not _PERMISSION.match(t.rstrip("."))]
+                # A token may join permissions in words ("A and B", "A or B") or scope them
+                # ("For chat resource: A"): a token naming one is read as meant.
+                bad = [
+                    t
+                    for t in tokens
+                    if not _PERMISSION.match(t.rstrip(".")) and not _PERMISSION_IN_TEXT.search(t)
+                ]
                 if bad:
                     self.hit(
                         "page-permissions",
@@ -315,47 +409,108 @@ class _PageLinter:
                 f"{req.method} {req.target} names no entity: the path has no key segment",
             )
 
+    def _section_says(self, heading: str, pattern: re.Pattern[str]) -> bool:
+        """Whether the prose of the section under ``heading`` (before its first table)
+        matches ``pattern``."""
+        in_section = False
+        for text in self.lines:
+            match = _HEADING.match(text)
+            if match:
+                if in_section:
+                    return False
+                in_section = match.group(1).strip().lower() == heading
+            elif in_section:
+                if text.lstrip().startswith("|"):
+                    return False
+                if pattern.search(text):
+                    return True
+        return False
+
+    def _stated_statuses(self) -> tuple[set[int], int | None]:
+        """Every status the Response section's first paragraph names ("`200 OK` ... or a
+        `202 Accepted`"), and the line of that paragraph."""
+        in_section = False
+        for number, text in enumerate(self.lines, start=1):
+            heading = _HEADING.match(text)
+            if heading:
+                if in_section:
+                    break
+                in_section = heading.group(1).strip().lower() == "response"
+            elif in_section and text.strip():
+                return {int(code) for code in _STATUS.findall(text)}, number
+        return set(), None
+
     def response_status(self) -> None:
         info = self.page.response
+        stated, line = self._stated_statuses()
         if info is None:
-            self.hit(
-                "page-response-status",
-                self.title_line,
-                1,
-                "the Response section states no success status",
-            )
-            return
-        for ex in self.page.examples_of("response"):
-            if ex.http and ex.http.status is not None and ex.http.status != info.status:
-                if ex.http.status >= 400:
-                    continue  # an error example, not the success response
+            if not stated:
                 self.hit(
                     "page-response-status",
-                    ex.http.line,
+                    self.title_line,
                     1,
-                    f"response example returns {ex.http.status}; the Response section "
-                    f"(line {info.line}) says {info.status} {info.reason}",
+                    "the Response section states no success status",
                 )
+            return
+        stated.add(info.status)
+        for ex in self.page.examples_of("response"):
+            status = ex.http.status if ex.http else None
+            if status is None or status in stated or status >= 400:
+                continue  # an error example is not the success response
+            if 300 <= status < 400 or any(300 <= s < 400 for s in stated):
+                continue  # a redirect, or the answer at the address it redirects to
+            self.hit(
+                "page-response-status",
+                ex.http.line if ex.http else ex.line,
+                1,
+                f"response example returns {status}; the Response section "
+                f"(line {line or info.line}) says {info.status} {info.reason}",
+            )
 
     def examples_paired(self) -> None:
+        """Each request example is followed by one response example.
+
+        An annotated request must be answered. An unannotated or "ignored" block calling
+        the service's URL may be an example too (it is paired with the response after it),
+        but one left unanswered is a remark, not a fault; a block with a bare path or on
+        another host shows syntax or a call elsewhere. An unannotated or "ignored" response
+        right after a request answers it, and the answer at the address a redirect (3xx)
+        names is no second response."""
         open_request: ExampleBlock | None = None
         answered = False
+        redirected = False
+
+        def unanswered() -> None:
+            if open_request is not None and not answered and open_request.block_type == "request":
+                self.hit(
+                    "page-examples-unpaired",
+                    open_request.line,
+                    1,
+                    "request example has no response example",
+                )
+
         for ex in self.page.examples:
+            http = ex.http
+            unannotated = ex.block_type in (None, "ignored") and http is not None
+            target = (http.target or "") if http is not None else ""
             is_request = ex.block_type == "request" or (
-                ex.block_type in (None, "ignored")
-                and ex.http is not None
-                and ex.http.method is not None
+                unannotated
+                and http is not None
+                and http.method is not None
+                and _HOST.match(target.strip()) is not None
+                and _example_segments(target) is not None
+            )
+            is_response = ex.block_type == "response" or (
+                unannotated
+                and http is not None
+                and http.status is not None
+                and open_request is not None
+                and not answered
             )
             if is_request:
-                if open_request is not None and not answered:
-                    self.hit(
-                        "page-examples-unpaired",
-                        open_request.line,
-                        1,
-                        "request example has no response example",
-                    )
-                open_request, answered = ex, False
-            elif ex.block_type == "response":
+                unanswered()
+                open_request, answered, redirected = ex, False, False
+            elif is_response:
                 if open_request is None:
                     self.hit(
                         "page-examples-unpaired",
@@ -363,21 +518,17 @@ class _PageLinter:
                         1,
                         "response example follows no request example",
                     )
-                elif answered:
+                elif answered and not redirected:
                     self.hit(
                         "page-examples-unpaired",
                         ex.line,
                         1,
                         "second response example for one request",
                     )
+                status = http.status if http is not None else None
+                redirected = status is not None and 300 <= status < 400
                 answered = True
-        if open_request is not None and not answered:
-            self.hit(
-                "page-examples-unpaired",
-                open_request.line,
-                1,
-                "request example has no response example",
-            )
+        unanswered()
 
     def request_examples_match(self) -> None:
         templates = self.page.http_requests
@@ -394,7 +545,9 @@ class _PageLinter:
                     "page-example-request-mismatch", http.line, 1,
                     f"request example uses {http.method}; the HTTP request block documents {methods}",
                 )  # fmt: skip
-            elif not any(_path_matches(t.target, http.target) for t in same_method):
+            elif (path := _example_segments(http.target)) is not None and not any(
+                _path_matches(t.target, path) for t in same_method
+            ):
                 self.hit(
                     "page-example-request-mismatch", http.line, len(http.method) + 2,
                     f"request example path matches no {http.method} line of the HTTP request block "
@@ -454,30 +607,39 @@ class _PageLinter:
         return None
 
     def example_values(self) -> None:
+        requests = [self._schema_for(r) for r in self.page.examples_of("request")]
         for ex in self.page.examples:
             if ex.block_type not in ("request", "response"):
                 continue
             schema = self._schema_for(ex)
             if schema is None:
                 continue
-            for body in _bodies(ex):
+            # A response typed from the request-body table (what an update may send) shows
+            # the whole resource, typed by its own page: only a type name where a value
+            # belongs ("String", "Integer") is a fault whatever the type.
+            placeholders_only = ex.block_type == "response" and schema in requests
+            for body in self.bodies(ex):
                 target = schemas.item_schema(schema, self.components) if body.collection else schema
                 props = schemas.properties_of(target, self.components)
                 for key, value in body.value.items():
                     prop = props.get(key)
                     if prop is None or _is_annotation(key):
                         continue
+                    if placeholders_only and not (
+                        isinstance(value, str) and schemas.PLACEHOLDER.match(value)
+                    ):
+                        continue
                     line, col = _where(body, key)
                     if schemas.first_error(value, prop, self.components) is not None:
                         self.hit(
                             "page-example-schema", line, col,
-                            f"{ex.block_type} example value {_short(value)} for `{key}` is not "
+                            f"{ex.block_type} example value {_quoted(value)} for `{key}` is not "
                             f"{schemas.describe(prop, self.components)}",
                         )  # fmt: skip
                     elif isinstance(value, str) and schemas.PLACEHOLDER.match(value):
                         self.hit(
                             "page-example-placeholder", line, col,
-                            f"{ex.block_type} example value {_short(value)} for `{key}` is a placeholder",
+                            f"{ex.block_type} example value {_quoted(value)} for `{key}` is a placeholder",
                         )  # fmt: skip
 
     def update_required(self) -> None:
@@ -513,19 +675,19 @@ class _PageLinter:
                 )  # fmt: skip
 
     def enums(self) -> None:
+        """Enum members listed without `unknownFutureValue`. Members after it are Graph's
+        convention (later members of an evolvable enum), not a fault; a property whose type
+        is a primitive (a String with "possible values") is no enum; and Graph's older enums
+        are not evolvable at all, which only the metadata tells, so this is a hint (info)."""
         lists: list[tuple[tuple[str, ...], int, str]] = []
         for row in [*self.table_rows, *self.page.properties]:
-            if row.enum_values:
+            if row.enum_values and row.type.name.lower() not in _PRIMITIVES:
                 lists.append((row.enum_values, row.line, f"`{row.name}`"))
-        for table in self.page.enums if self.page.doc_type != "enumPageType" else ():
-            # The enums page also lists Graph's older, non-evolvable enums; a table there only
-            # fires when it has unknownFutureValue in the wrong place (checked below).
-            lists.append((tuple(m.name for m in table.members), table.line, f"enum `{table.name}`"))
-        if self.page.doc_type == "enumPageType":
+        if self.page.kind != "enum":
+            # The enums page lists Graph's older, non-evolvable enums by the hundred.
             for table in self.page.enums:
-                names = tuple(m.name for m in table.members)
-                if "unknownFutureValue" in names and names[-1] != "unknownFutureValue":
-                    lists.append((names, table.line, f"enum `{table.name}`"))
+                members = tuple(m.name for m in table.members)
+                lists.append((members, table.line, f"enum `{table.name}`"))
         for values, line, what in lists:
             if "unknownFutureValue" not in values:
                 self.hit(
@@ -534,12 +696,6 @@ class _PageLinter:
                     1,
                     f"values of {what} do not include unknownFutureValue",
                 )
-            elif values[-1] != "unknownFutureValue":
-                after = values[values.index("unknownFutureValue") + 1 :]
-                self.hit(
-                    "page-enum-evolvable", line, 1,
-                    f"values of {what} list {', '.join(after)} after unknownFutureValue",
-                )  # fmt: skip
 
     def descriptions(self) -> None:
         page = self.page
@@ -551,7 +707,14 @@ class _PageLinter:
             (f"property `{r.name}`", r.description, r.line)
             for r in [*self.table_rows, *page.properties, *page.relationships]
         ]
-        rows += [(f"parameter `{p.name}`", p.description, p.line) for p in page.parameters]
+        # A row whose type cell is not a type comes from a table of another kind (values,
+        # remarks, query examples) read as parameters: page-unread reports that table.
+        unread = {d.line for d in self.build_diagnostics if d.code == "type-unknown"}
+        rows += [
+            (f"parameter `{p.name}`", p.description, p.line)
+            for p in page.parameters
+            if p.line not in unread
+        ]
         rows += [(f"header `{h.name}`", h.description, h.line) for h in page.headers]
         for what, text, line in rows:
             if _TODO.search(text):
@@ -560,16 +723,11 @@ class _PageLinter:
                 self.hit("page-empty-description", line, 1, f"{what} has no description")
 
     def _example_bodies(self) -> list[_Body]:
+        """The bodies the page's own table describes: request bodies on an API page (a
+        response shows the whole resource, not the update table), the JSON representation
+        on a resource page."""
         kinds = ("request", "resource") if not self.page.is_api_page else ("request",)
-        bodies = [b for ex in self.page.examples if ex.block_type in kinds for b in _bodies(ex)]
-        if self.page.is_api_page and self.spec is not None:
-            # A response of the body's own type (PATCH returning the entity) shows the same table.
-            for ex in self.page.examples_of("response"):
-                schema = self._schema_for(ex)
-                requests = [self._schema_for(r) for r in self.page.examples_of("request")]
-                if schema is not None and schema in requests:
-                    bodies.extend(_bodies(ex))
-        return bodies
+        return [b for ex in self.page.examples if ex.block_type in kinds for b in self.bodies(ex)]
 
     def example_properties(self) -> None:
         table = (
@@ -582,12 +740,15 @@ class _PageLinter:
         names = {r.name for r in table}
         lowered = {n.lower() for n in names}
         bodies = self._example_bodies()
+        # "The following table shows the properties that are required when you create the
+        # group. Specify other writable properties as necessary": the table is a subset.
+        subset = self.page.is_api_page and self._section_says("request body", _REQUIRED_ONLY)
         shown: set[str] = set()
         for body in bodies:
-            for key in body.value:
+            for key in _described_keys(body.value, lowered):
                 if body.block.block_type != "response":
                     shown.add(key)
-                if _is_annotation(key) or key in names or key.lower() in lowered:
+                if _is_annotation(key) or key in names or key.lower() in lowered or subset:
                     continue  # a case-only difference is page-property-case's finding
                 line, col = _where(body, key)
                 kind = body.block.block_type or "example"
@@ -611,6 +772,8 @@ class _PageLinter:
                 continue  # an example of a call shows what it needs; a required value it must show
             if not self.page.is_api_page and row in self.page.relationships:
                 continue  # JSON representations list properties, not relationships
+            if "(deprecated)" in row.name:
+                continue  # a deprecated property may well be left out of the representation
             what = "required property" if self.page.is_api_page else "property"
             where = "request example" if self.page.is_api_page else "JSON representation"
             self.hit(
@@ -630,7 +793,7 @@ class _PageLinter:
         for ex in self.page.examples:
             if ex.block_type not in ("request", "response", "resource"):
                 continue
-            for body in _bodies(ex):
+            for body in self.bodies(ex):
                 for key in body.value:
                     if not _is_annotation(key):
                         line, col = _where(body, key)
@@ -654,16 +817,28 @@ class _PageLinter:
                     )  # fmt: skip
 
 
+def _described_keys(value: Mapping[str, Any], table: set[str]) -> Iterator[str]:
+    """The keys of an example body that the table describes. A body of one object under a
+    name the table lacks ("provide a `passwordCredential` object with the following
+    properties") is that object: its keys are the ones the table lists."""
+    if len(value) == 1:
+        ((key, inner),) = value.items()
+        if key.lower() not in table and isinstance(inner, Mapping):
+            yield from inner
+            return
+    yield from value
+
+
 def _most_common(group: Sequence[Name]) -> Name:
     counts = Counter(s.name for s in group)
     best = min(counts, key=lambda n: (-counts[n], n))
     return next(s for s in group if s.name == best)
 
 
-def _short(value: Any, limit: int = 40) -> str:
+def _quoted(value: Any) -> str:
+    """An example value as the message quotes it: whole, on one line."""
     text = repr(value) if not isinstance(value, str) else '"' + value + '"'
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return " ".join(text.split())
 
 
 def lint_page(page: Page, lines: Sequence[str]) -> PageResult:

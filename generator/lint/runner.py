@@ -1,7 +1,7 @@
 """`lint_paths`: find pages and specs under the given paths, run the rules, apply settings.
 
-Files that are neither a Graph reference page (front matter ``doc_type``) nor an OpenAPI
-document (a top-level ``openapi`` key) are skipped, so a pre-commit hook can hand over every
+Files that are neither a Graph reference page (`Page.kind`, which `apigen spec` goes by too)
+nor an OpenAPI document (a top-level ``openapi`` key) are skipped, so a pre-commit hook can hand over every
 Markdown, YAML and JSON file of a repository. A file that is a page or spec but cannot be read
 is a finding, not a crash; a path that does not exist is an `InputError`.
 """
@@ -19,15 +19,13 @@ from generator.lint.metadata import lint_against_metadata
 from generator.lint.pages import Name, cross_page_case, lint_page
 from generator.lint.specs import lint_spec
 from generator.metadata.csdl import load_metadata
+from generator.pages.model import Page
 from generator.pages.parse import parse_page
 from generator.spec.io import parse_spec_text, read_text
 
 PAGE_SUFFIXES = (".md",)
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
-_PAGE_TYPE = re.compile(
-    r"^doc_type:\s*[\"']?(apiPageType|resourcePageType|enumPageType)\b", re.MULTILINE
-)
 _OPENAPI_KEY = re.compile(r"^(?:\"openapi\"|'openapi'|openapi)\s*:", re.MULTILINE)
 _OPENAPI_JSON = re.compile(r"\"openapi\"\s*:")
 _DIRECTIVE = re.compile(r"(?:<!--|#)\s*apigen-lint\b(.*?)(?:-->|$)")
@@ -154,29 +152,30 @@ def lint_paths(paths: Sequence[Path], settings: LintSettings) -> LintReport:
             linted.append(source)
             per_file[source] = [_error_hit("page-invalid" if is_page else "spec-syntax", exc)]
             continue
-        kind_ok = (
-            _PAGE_TYPE.search(text)
-            if is_page
-            else _OPENAPI_KEY.search(text) or (suffix == ".json" and _OPENAPI_JSON.search(text))
-        )
-        if not kind_ok:
+        page: Page | InputError | None = None
+        if is_page:
+            try:
+                page = parse_page(path)
+            except InputError as exc:
+                page = exc  # a page that claims a doc_type and is not one: a finding
+            if isinstance(page, Page) and page.kind is None:
+                skipped.append(source)
+                continue
+        elif not (_OPENAPI_KEY.search(text) or (suffix == ".json" and _OPENAPI_JSON.search(text))):
             skipped.append(source)
             continue
         linted.append(source)
         lines = text.splitlines()
         sup, hits = _directives(lines)
         suppressions[source] = sup
-        if is_page:
-            try:
-                page = parse_page(path)
-            except InputError as exc:
-                hits.append(_error_hit("page-invalid", exc))
-            else:
-                result = lint_page(page, lines)
-                hits.extend(result.hits)
-                if metadata is not None:
-                    hits.extend(lint_against_metadata(page, lines, metadata))
-                names[source] = result.names
+        if isinstance(page, InputError):
+            hits.append(_error_hit("page-invalid", page))
+        elif page is not None:
+            result = lint_page(page, lines)
+            hits.extend(result.hits)
+            if metadata is not None:
+                hits.extend(lint_against_metadata(page, lines, metadata))
+            names[source] = result.names
         else:
             try:
                 spec = parse_spec_text(text, source)

@@ -47,9 +47,54 @@ _TYPES: Mapping[str, tuple[type, ...]] = {
 }
 
 
-def _short(text: Any, limit: int = 160) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+def _flat(text: Any) -> str:
+    """The message on one line, whole (a reviewer needs all of it)."""
+    return " ".join(str(text).split())
+
+
+# openapi-spec-validator reports these at the document root; they name their operation.
+_OPERATION_ID_NOT_UNIQUE = re.compile(r"^Operation ID '.*' for '(\w+)' in '(.*)' is not unique$")
+_PATH_PARAM_UNRESOLVED = re.compile(
+    r"^Path parameter '.*' for '(\w+)' operation in '(.*)' was not resolved$"
+)
+# Apigen rules that say what some validator errors say, better located and worded: a
+# validator error at, above or below one of their findings is the same fault.
+_RESTATED_BY = ("spec-operation-id-duplicate", "spec-path-params", "spec-enum-values")
+# An OpenAPI document's own top-level keys: a validator error path starting elsewhere is
+# relative to the schema object it was checking.
+_TOP_LEVEL = {"openapi", "info", "servers", "paths", "components", "security", "tags",
+              "externalDocs", "webhooks", "jsonSchemaDialect"}  # fmt: skip
+
+
+# How jsonschema words a oneOf/anyOf failure: around a deeper error, it restates that one.
+_NO_ALTERNATIVE = "is not valid under any of the"
+
+
+def _message(error: Any) -> str:
+    """The validator's message, or, for a value no alternative accepts (an unknown `type`
+    is "not valid under any of the given schemas"), the alternative that lists what it
+    may be."""
+    for alternative in error.context or ():
+        if alternative.validator == "enum" and not list(alternative.relative_path):
+            return message_of(alternative)
+    return message_of(error)
+
+
+_MISSING = object()
+
+
+def _child(node: Any, token: str | int) -> Any:
+    """``node[token]`` along a JSON path, or `_MISSING`."""
+    if isinstance(node, Mapping):
+        return node.get(token, _MISSING) if isinstance(token, str) else _MISSING
+    if isinstance(node, list) and isinstance(token, int) and 0 <= token < len(node):
+        return node[token]
+    return _MISSING
+
+
+def _related(a: str, b: str) -> bool:
+    """One pointer is the other, or inside it."""
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
 def _walk(node: Any, ptr: str = "") -> Iterator[tuple[str, Any]]:
@@ -75,6 +120,9 @@ class _SpecLinter:
         self.components: Mapping[str, Any] = comps if isinstance(comps, Mapping) else {}
         sch = self.components.get("schemas")
         self.schemas: Mapping[str, Any] = sch if isinstance(sch, Mapping) else {}
+        self.valid_errors: list[tuple[str, str]] = []
+        # Examples whose schema could not be read to check them.
+        self.unreadable: set[str] = set()
 
     def at(self, ptr: str) -> tuple[int, int]:
         while True:
@@ -110,7 +158,19 @@ class _SpecLinter:
         self.schema_rules()
         self.examples()
         self.text_rules()
+        self.collapse_valid()
+        self.drop_unreadable_examples()
         return self.hits
+
+    def drop_unreadable_examples(self) -> None:
+        """A schema too broken to check an example against (an unknown `type`, a `$ref` to
+        nothing) is a spec-valid finding already, at the schema: that is the one fault."""
+        if any(h.rule_id == "spec-valid" for h in self.hits):
+            self.hits = [
+                h
+                for h in self.hits
+                if not (h.rule_id == "spec-example-schema" and h.pointer in self.unreadable)
+            ]
 
     def validity(self) -> None:
         version = str(self.data.get("openapi", ""))
@@ -119,17 +179,67 @@ class _SpecLinter:
             # Before the validator resolves anything: it would fetch remote refs and read files.
             check_local_refs(self.spec)
         except InputError as exc:
-            self.hit("spec-valid", exc.pointer or "", _short(exc.message))
+            self.hit("spec-valid", exc.pointer or "", _flat(exc.message))
             return
+        found: list[tuple[str, str]] = []
         try:
             for error in cls(self.data).iter_errors():
-                ptr = pointer(*error.absolute_path)
-                self.hit("spec-valid", ptr, _short(message_of(error)))
+                message = _message(error)
+                found.append((self.error_pointer(error, message), _flat(message)))
         except RecursionError:
             self.hit("spec-valid", "", "the spec nests too deeply to validate")
         except (ValueError, TypeError, LookupError) as exc:
             # Third-party code reading untrusted data: its crash is a finding, not ours.
-            self.hit("spec-valid", "", f"the validator stopped: {_short(exc)}")
+            self.hit("spec-valid", "", f"the validator stopped: {_flat(exc)}")
+        self.valid_errors = found
+
+    def error_pointer(self, error: Any, message: str) -> str:
+        """The absolute pointer of a validator error.
+
+        Errors in a schema object are reported relative to that schema (``/oneOf/0/type``):
+        the schema is found as the node from which that path reaches the very value the
+        error names. Errors about an operation as a whole come at the root: their message
+        names the operation.
+        """
+        path = list(error.absolute_path)
+        for pattern, tail in (
+            (_OPERATION_ID_NOT_UNIQUE, ("operationId",)),
+            (_PATH_PARAM_UNRESOLVED, ()),
+        ):
+            m = pattern.match(message)
+            if m is not None and not path:
+                return pointer("paths", m.group(2), m.group(1), *tail)
+        if path and path[0] in _TOP_LEVEL:
+            return pointer(*path)
+        instance = error.instance
+        for ptr, node in _walk(self.data):
+            here: Any = node
+            for token in path:
+                here = _child(here, token)
+                if here is _MISSING:
+                    break
+            if here is instance and (path or ptr):
+                return ptr + pointer(*path)
+        return pointer(*path)
+
+    def collapse_valid(self) -> None:
+        """One finding per fault: a validator error restating an apigen rule's finding goes,
+        and of errors nested in each other (an unknown `type` and the `oneOf` around it) only
+        the deepest stays."""
+        apigen = [h.pointer or "/" for h in self.hits if h.rule_id in _RESTATED_BY]
+        errors = [(p or "/", m) for p, m in self.valid_errors]
+        kept: list[tuple[str, str]] = []
+        for ptr, message in errors:
+            if any(_related(ptr, a) for a in apigen):
+                continue
+            if _NO_ALTERNATIVE in message and any(
+                other.startswith(ptr.rstrip("/") + "/") for other, _ in errors
+            ):
+                continue  # no alternative fits because of the deeper error: that is the fault
+            if (ptr, message) not in kept:
+                kept.append((ptr, message))
+        for ptr, message in kept:
+            self.hit("spec-valid", "" if ptr == "/" else ptr, message)
 
     def operation_ids(self) -> None:
         seen: dict[str, str] = {}
@@ -364,19 +474,17 @@ class _SpecLinter:
             if ptr.startswith("/components/schemas/") and ptr.count("/") == 3
             else ""
         )
-        if name.startswith("microsoft.") and all(isinstance(v, str) for v in enum):
-            if "unknownFutureValue" not in enum:
-                self.hit(
-                    "spec-enum-evolvable",
-                    f"{ptr}/enum",
-                    f"enum {name} has no unknownFutureValue member",
-                )
-            elif enum[-1] != "unknownFutureValue":
-                self.hit(
-                    "spec-enum-evolvable",
-                    f"{ptr}/enum",
-                    f"enum {name} lists members after unknownFutureValue",
-                )
+        # Members after unknownFutureValue are the evolvable enum's later members: no fault.
+        if (
+            name.startswith("microsoft.")
+            and all(isinstance(v, str) for v in enum)
+            and "unknownFutureValue" not in enum
+        ):
+            self.hit(
+                "spec-enum-evolvable",
+                f"{ptr}/enum",
+                f"enum {name} has no unknownFutureValue member",
+            )
 
     def examples(self) -> None:
         for ptr, node in _walk(self.data):
@@ -406,13 +514,15 @@ class _SpecLinter:
             found = list(schemas.errors(value, schema, self.schemas))
         except RecursionError:
             return
-        except (SchemaError, UnknownType, Unresolvable) as exc:
-            # An unknown `type`, a broken `$ref`: the schema itself is unreadable, so the
+        except (SchemaError, UnknownType, Unresolvable, TypeError, ValueError, LookupError) as exc:
+            # An unknown `type`, a list where a keyword wants a name, a broken `$ref`: the
+            # schema itself is unreadable (the validator's own code fails on it), so the
             # example cannot be judged; say so here rather than crash.
+            self.unreadable.add(ptr)
             self.hit(
                 "spec-example-schema",
                 ptr,
-                f"example cannot be checked: its schema is unreadable ({_short(str(exc).splitlines()[0])})",
+                f"example cannot be checked: its schema is unreadable ({_flat(str(exc).splitlines()[0])})",
             )
             return
         for error in found:
@@ -420,7 +530,7 @@ class _SpecLinter:
             self.hit(
                 "spec-example-schema",
                 where,
-                f"example does not fit its schema: {_short(error.message)}",
+                f"example does not fit its schema: {_flat(error.message)}",
             )
 
     def text_rules(self) -> None:
@@ -444,7 +554,7 @@ class _SpecLinter:
                 self.hit("spec-description", ptr, "description is empty")
             m = _TODO.search(node)
             if m:
-                self.hit("spec-todo", ptr, f"{m.group(1)} left in {_short(node, 60)}")
+                self.hit("spec-todo", ptr, f"{m.group(1)} left in {_flat(node)}")
             if key in ("description", "title", "summary") and _SCRIPT.search(node):
                 self.hit("spec-markdown-script", ptr, f"{key} contains a script or eval(")
 

@@ -129,8 +129,10 @@ class BlockReader:
         self.constructs.append(Construct(kind, line, use))
 
     def unused(self, pending: tuple[dict[str, Any], int] | None, before: str) -> None:
-        """An annotation that no fence or include followed: reported, not dropped."""
-        if pending is not None:
+        """An annotation that no fence or include followed: reported, not dropped. One that
+        says `"blockType": "ignored"` asks the doc tools to leave what follows alone (Graph
+        puts it above generated permissions tables), so it is used as meant."""
+        if pending is not None and pending[0].get("blockType") != "ignored":
             self.diag(
                 pending[1],
                 "annotation-unused",

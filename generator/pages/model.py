@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -208,6 +208,15 @@ class EnumTable:
     line: int
 
 
+PageKind = Literal["api", "resource", "enum"]
+# The front matter's `doc_type` values and the kind of page each names.
+PAGE_KINDS: Mapping[str, PageKind] = {
+    "apiPageType": "api",
+    "resourcePageType": "resource",
+    "enumPageType": "enum",
+}
+
+
 @dataclass(frozen=True)
 class Page:
     """Everything read from one page; sequences are in page order."""
@@ -237,12 +246,27 @@ class Page:
     constructs: tuple[Construct, ...] = ()
 
     @property
+    def kind(self) -> PageKind | None:
+        """What the page is, the one answer lint and `apigen spec` both go by: its
+        front matter's ``doc_type`` when that names a kind, else what it holds (older
+        published pages have no ``doc_type``): an HTTP request block makes an API page, a
+        resource JSON block a resource page. None: not a reference page at all."""
+        named = PAGE_KINDS.get(self.doc_type or "")
+        if named is not None:
+            return named
+        if self.http_requests:
+            return "api"
+        if self.resource is not None:
+            return "resource"
+        return None
+
+    @property
     def is_api_page(self) -> bool:
-        return self.doc_type == "apiPageType"
+        return self.kind == "api"
 
     @property
     def is_resource_page(self) -> bool:
-        return self.doc_type == "resourcePageType"
+        return self.kind == "resource"
 
     def examples_of(self, block_type: str) -> tuple[ExampleBlock, ...]:
         """The example blocks annotated with this blockType, in page order."""

@@ -108,6 +108,7 @@ class Operations:
         self.tags: set[str] = set()
         self.operation_ids: set[str] = set()
         self.servers: list[str] = []
+        self.source_of: dict[tuple[str, str], str] = {}  # (path, method) -> the page that added it
 
     def unique_id(self, op_id: str) -> str:
         base, n = op_id, 2
@@ -131,6 +132,8 @@ class Operations:
             method = req.method.lower()
             item = self.paths.setdefault(path, {})
             if method in item:
+                if self.source_of.get((path, method)) == page.source:
+                    continue  # the page's own variant (a query string, another key form)
                 self.model.diag(
                     page.source,
                     req.line,
@@ -143,6 +146,7 @@ class Operations:
                 op_id += self.suffix(first_path, path)
             else:
                 first_path = path
+            self.source_of[(path, method)] = page.source
             item[method] = self.operation(
                 page, ns, method, path, params, self.unique_id(op_id), body_type, noun
             )

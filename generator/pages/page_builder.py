@@ -49,6 +49,8 @@ def _section_kind(level: int, text: str) -> str | None:
     }
     if t in table:
         return table[t]
+    if re.fullmatch(r"http request \(.*\)", t):
+        return "http"  # "HTTP request (to upload a new file)": one of several forms
     if t.startswith("example"):
         return "examples"
     return "other"

@@ -69,7 +69,7 @@ def _parse(text: str, source: str, path: Path | None) -> Page:
     if doc_type == "apiPageType" and not builder.request.http_requests:
         line = builder.http_heading_line or (builder.title.line if builder.title else 1)
         raise InputError(
-            "API page has no HTTP request block (a fenced 'METHOD /path' line)",
+            "API page has no '## HTTP request' section with a fenced 'METHOD /path' line",
             file=source,
             line=line,
         )

@@ -55,7 +55,7 @@ class SpecFile:
 
     path: str
     data: Any
-    text: str = ""  # the YAML text the positions come from; empty for JSON (none kept)
+    text: str = ""  # the YAML or JSON text the positions come from
     _positions: list[dict[str, tuple[int, int]]] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
@@ -63,7 +63,13 @@ class SpecFile:
     @property
     def positions(self) -> dict[str, tuple[int, int]]:
         if not self._positions:
-            found = _read_events(self.text, self.path, positions=True)[1] if self.text else {}
+            found: dict[str, tuple[int, int]] = {}
+            try:
+                # JSON text is read as YAML for its positions (JSON is a subset of YAML 1.2;
+                # what YAML 1.1 reads otherwise, such as a tab, leaves the positions out).
+                found = _read_events(self.text, self.path, positions=True)[1] if self.text else {}
+            except (InputError, yaml.YAMLError, ValueError):
+                found = {}
             self._positions.append(found)
         return self._positions[0]
 
@@ -328,7 +334,7 @@ def _parse_json(text: str, source: str) -> SpecFile:
         raise InputError(f"invalid value: {_first_line(exc)}", file=source) from None
     if not isinstance(data, dict):
         raise InputError("a spec must be an object at the top level", file=source, line=1)
-    return SpecFile(source, _normalise(data, source))
+    return SpecFile(source, _normalise(data, source), text)
 
 
 def _first_line(exc: Exception) -> str:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import copy
 import re
-import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from generator.errors import ApigenWarning, InputError
+from generator.errors import InputError
 from generator.spec.io import SpecFile
 
-__all__ = ["OverlayWarning", "apply_overlay", "select"]
+__all__ = ["Overlaid", "Unmatched", "apply_overlay", "select"]
 
 _SEGMENT = re.compile(
     r"\.\.(?P<deep>[A-Za-z_@$][\w@$\-.]*?)(?=\.|\[|$)|\.(?P<name>[A-Za-z_@$][\w@$\-]*)|\.\*|\[\*\]"
@@ -111,15 +111,26 @@ def _merge(target: Any, update: Any) -> Any:
     return copy.deepcopy(update)
 
 
-class OverlayWarning(ApigenWarning):
-    """An overlay action that changed nothing (its target matched no node)."""
+@dataclass(frozen=True)
+class Unmatched:
+    """An overlay action that changed nothing: its target matched no node. The caller warns
+    (a renamed schema would otherwise make a correction vanish unseen)."""
+
+    line: int
+    target: str
 
 
-def apply_overlay(spec: Mapping[str, Any], overlay: SpecFile) -> dict[str, Any]:
-    """Apply an OpenAPI Overlay 1.0 document's actions in order; returns a new spec.
+@dataclass(frozen=True)
+class Overlaid:
+    spec: dict[str, Any]
+    unmatched: tuple[Unmatched, ...]
 
-    Problems name the overlay file and line; an action whose target matches nothing is an
-    `OverlayWarning` (a renamed schema would otherwise make a correction vanish unseen)."""
+
+def apply_overlay(spec: Mapping[str, Any], overlay: SpecFile) -> Overlaid:
+    """Apply an OpenAPI Overlay 1.0 document's actions in order, to a copy of ``spec``.
+
+    Problems are `InputError`s naming the overlay file and line; actions whose target
+    matches nothing are listed in the result."""
     data = overlay.data
 
     def fail(message: str, ptr: str) -> InputError:
@@ -131,6 +142,7 @@ def apply_overlay(spec: Mapping[str, Any], overlay: SpecFile) -> dict[str, Any]:
     if not isinstance(actions, list):
         raise fail("overlay has no 'actions' list", "/actions")
     doc: Any = copy.deepcopy(dict(spec))
+    unmatched: list[Unmatched] = []
     for index, action in enumerate(actions):
         where = f"/actions/{index}"
         if not isinstance(action, Mapping) or not isinstance(action.get("target"), str):
@@ -140,13 +152,7 @@ def apply_overlay(spec: Mapping[str, Any], overlay: SpecFile) -> dict[str, Any]:
         except InputError as exc:
             raise fail(exc.message, where + "/target") from None
         if not selected:
-            line = overlay.line_of(where + "/target")
-            warnings.warn(
-                f"{overlay.path}:{line}: overlay target {action['target']} matches nothing; "
-                "the action changes nothing",
-                OverlayWarning,
-                stacklevel=2,
-            )
+            unmatched.append(Unmatched(overlay.line_of(where + "/target") or 0, action["target"]))
         if action.get("remove") is True:
             for parent, key in sorted(
                 selected,
@@ -164,4 +170,4 @@ def apply_overlay(spec: Mapping[str, Any], overlay: SpecFile) -> dict[str, Any]:
                     parent[key] = _merge(parent[key], action["update"])
         else:
             raise fail("overlay action has neither 'update' nor 'remove: true'", where)
-    return dict(doc)
+    return Overlaid(dict(doc), tuple(unmatched))
