@@ -23,6 +23,7 @@ from generator.pages.examples import conform_example
 from generator.pages.model import Page
 from generator.pages.names import DEFAULT_NAMESPACE, page_namespace, plain_text
 from generator.pages.operations import Operations
+from generator.pages.paths import DEFAULT_SERVER
 from generator.pages.schemas import ERROR_SCHEMA, Schemas, error_schemas
 from generator.pages.typemodel import BuildDiagnostic, collect_types
 from generator.spec.openapi import SCHEMA_PREFIX
@@ -114,7 +115,7 @@ def _document(
     components: dict[str, Any],
     title: str | None,
 ) -> dict[str, Any]:
-    server = ops.servers[0] if ops.servers else "https://graph.microsoft.com/v1.0"
+    server = ops.servers[0] if ops.servers else DEFAULT_SERVER
     m = re.search(r"/(v\d[\w.]*|beta)$", server)
     version = m.group(1) if m and ops.servers else "1.0.0"
     if title is None:

@@ -62,11 +62,18 @@ class HttpRequestLine:
 
 @dataclass(frozen=True)
 class HeaderRow:
+    """A request header the page documents, in a headers table or in prose.
+
+    ``value`` is the documented value a cell or sentence writes after the name
+    (``Prefer: outlook.timezone`` is the header ``Prefer`` with the value
+    ``outlook.timezone``), None when the page names the header alone."""
+
     name: str
     description: str
     line: int
     type: str | None = None
     required: bool | None = None
+    value: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from generator.pages.paths import (
     PathParam,
     entity_collection,
     entity_parent,
+    graph_root,
     normalize_path,
     split_target,
 )
@@ -123,8 +124,16 @@ class Operations:
         for ex in page.examples_of("request"):
             if ex.http and ex.http.target:
                 _, server = split_target(ex.http.target)
-                if server:
+                if server and graph_root(server):
                     self.servers.append(server)
+                elif server:
+                    self.model.diag(
+                        page.source,
+                        ex.http.line,
+                        "server-host",
+                        f"example host {server} is not a Graph service root; "
+                        "the spec's server stays Graph's",
+                    )
         first_path: str | None = None
         for index, req in enumerate(page.http_requests):
             path, params = normalize_path(req.target, page)
@@ -308,11 +317,14 @@ class Operations:
             lname = h.name.lower()
             if lname == "authorization" or (lname == "content-type"):
                 continue
+            header_schema: dict[str, Any] = {"type": "string"}
+            if h.value:
+                header_schema["example"] = h.value  # e.g. Prefer: outlook.timezone="..."
             out.append(
                 _parameter(
                     h.name,
                     "header",
-                    {"type": "string"},
+                    header_schema,
                     required=bool(h.required),
                     description=property_description(h.description),
                 )

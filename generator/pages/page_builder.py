@@ -20,8 +20,33 @@ from generator.pages.property_sections import PropertySections
 from generator.pages.request_sections import ParseText, RequestSections
 
 
-def _section_kind(level: int, text: str) -> str | None:
-    """The kind of section a heading opens, or None if it does not open a known one."""
+def _request_section_kind(t: str) -> str | None:
+    """The request section a (plain, lower-cased) heading names: "HTTP request", also as
+    "HTTP request (to replace an existing item)", the request headers (optional ones too)
+    or the request body."""
+    if re.fullmatch(r"http request(?: \(.*\))?", t):
+        return "http"
+    if re.fullmatch(r"(?:optional )?request headers?", t):
+        return "headers"
+    if t == "request body":
+        return "body"
+    return None
+
+
+# The ``##`` sections under which a deeper heading may open a request section: a topic
+# (``## Create an upload session``), or the request's own sections (``### Request body``
+# under ``## HTTP request``). A topic opens one only while the page has no HTTP request
+# section yet: later topics' ``### HTTP request`` headings introduce examples.
+_REQUEST_PARENTS = ("other", "http", "headers", "body")
+
+
+def _section_kind(level: int, text: str, nested_request: bool = False) -> str | None:
+    """The kind of section a heading opens, or None if it does not open a known one.
+
+    A heading deeper than ``##`` opens a request section only when ``nested_request``: pages
+    that group the call under a topic (``## Create an upload session`` then ``### HTTP
+    request``, ``### Request body``) write it one level down, while the same words under an
+    example name the example's own parts."""
     t = re.sub(r"\s+", " ", plain(text).lower()).strip()
     if re.fullmatch(r"[\w.]+ values", t):
         return "enum"
@@ -31,14 +56,13 @@ def _section_kind(level: int, text: str) -> str | None:
         return "query"
     if t.startswith("error") or "error condition" in t:
         return "errors"
+    request = _request_section_kind(t)
     if level > 2:
-        return None
+        return request if request is not None and nested_request else None
+    if request is not None:
+        return request
     table = {
         "permissions": "permissions",
-        "http request": "http",
-        "request headers": "headers",
-        "request header": "headers",
-        "request body": "body",
         "response": "response",
         "responses": "response",
         "properties": "properties",
@@ -72,6 +96,9 @@ class PageBuilder:
 
     def run(self, blocks: list[Block]) -> None:
         section = "preamble"
+        top_kind = "preamble"  # the kind of the last ``#``/``##`` heading, ``topic``
+        topic: Heading | None = None
+        request_topic: Heading | None = None  # the topic whose ``###`` opened HTTP request
         section_heading = ""
         sub_heading = ""
         self.intro = ""
@@ -93,8 +120,17 @@ class PageBuilder:
                             f"second top-level heading: {block.text}",
                         )
                     continue
-                kind = _section_kind(block.level, block.text)
+                if block.level <= 2:
+                    topic = block
+                nested = top_kind in _REQUEST_PARENTS and (
+                    top_kind != "other" or self.http_heading_line is None or topic is request_topic
+                )
+                kind = _section_kind(block.level, block.text, nested)
                 sub_heading = block.text
+                if block.level <= 2:
+                    top_kind = kind or "other"
+                elif kind == "http" and request_topic is None:
+                    request_topic = topic
                 if kind is not None:
                     section, section_heading = kind, block.text
                     if kind == "http" and self.http_heading_line is None:
@@ -115,6 +151,8 @@ class PageBuilder:
         self.declared.enum_without_table(open_enum)
 
     def paragraph(self, p: Paragraph, section: str) -> None:
+        if section not in ("examples", "response", "json"):
+            self.request.header_paragraph(p)
         if section == "preamble":
             self.preamble(p)
         elif section == "query":
@@ -165,7 +203,7 @@ class PageBuilder:
             self.request.permission_table(t)
             return "permissions"
         elif section == "headers" or (first in ("name", "header") and section in ("http",)):
-            self.request.header_table(t)
+            self.request.header_table(t, optional=heading.lower().startswith("optional"))
             return "headers"
         elif section in ("path-parameters", "query"):
             self.request.parameter_table(t, "path" if section == "path-parameters" else "query")

@@ -27,6 +27,25 @@ class PathParam:
     description: str
 
 
+# Graph's service roots: the global service and the national clouds. A spec's server is one
+# of these and never the host of an example (a download or upload URL the service hands out),
+# because the SDK sends its token to the server it is built for.
+GRAPH_HOSTS = (
+    "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
+)
+DEFAULT_SERVER = "https://graph.microsoft.com/v1.0"
+
+
+def graph_root(server: str) -> str | None:
+    """``server`` when it is a Graph service root with a version (``https://graph.microsoft.us/
+    v1.0``), else None."""
+    m = re.fullmatch(r"https://([^/:]+)/(?:v1\.0|beta)", server)
+    return server if m and m.group(1).lower() in GRAPH_HOSTS else None
+
+
 def split_target(target: str) -> tuple[str, str | None]:
     """A request target as (path, server URL or None); the query string is dropped."""
     target = target.strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from generator.errors import InputError
@@ -26,6 +27,10 @@ from generator.pages.model import (
     QueryOption,
 )
 
+# An HTTP field name is a token (RFC 9110 5.1).
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# A request header named in prose: "adding the `Prefer: hierarchicalsharing` header".
+_PROSE_HEADER = re.compile(r"`([A-Za-z][\w-]*:\s*[^`]+)`\s+(?:request\s+)?header\b")
 METHOD_LINE = re.compile(r"^(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS)\s+(\S.*?)\s*$")
 _QUERY_OPTION = re.compile(r"`(\$[A-Za-z]+)\b")
 
@@ -62,13 +67,45 @@ class RequestSections:
                 PermissionRow(plain(cells[0]), cells[1] if len(cells) > 1 else "", line, higher)
             )
 
-    def header_table(self, t: Table) -> None:
+    def header_table(self, t: Table, optional: bool = False) -> None:
+        """A headers table; under "Optional request headers" a row is optional unless its
+        description says "Required."."""
         for cells, line in t.rows:
             desc = cells[-1] if len(cells) > 1 else ""
             typ = cells[1] if len(cells) > 2 else None
-            self.headers.append(
-                HeaderRow(plain(cells[0]).strip("`"), desc, line, typ, read_required(desc))
-            )
+            required = read_required(desc)
+            if optional and required is None:
+                required = False
+            self.add_header(plain(cells[0]).strip("`*_ "), desc, line, typ, required)
+
+    def add_header(
+        self, cell: str, desc: str, line: int, typ: str | None, required: bool | None
+    ) -> None:
+        """One header, from a cell or a sentence that may write its value after the name
+        (``Prefer: outlook.timezone``). A name that is no HTTP token is reported and left
+        out (a client would refuse it); a header already documented is reported once."""
+        name, _, value = (part.strip() for part in cell.partition(":"))
+        if not _HEADER_NAME.fullmatch(name):
+            self.r.diag(line, "header-name", f"header {cell[:60]!r} is not an HTTP header name")
+            return
+        for index, known in enumerate(self.headers):
+            if known.name.lower() != name.lower():
+                continue
+            values = known.value.split(", ") if known.value else []
+            if value and value not in values:  # another documented value of one header
+                self.headers[index] = replace(
+                    known,
+                    value=", ".join([*values, value]),
+                    description=f"{known.description} `{value}`: {desc}".strip(),
+                )
+            else:
+                self.r.diag(
+                    line,
+                    "duplicate-header",
+                    f"header {name} is already documented at line {known.line}; kept that",
+                )
+            return
+        self.headers.append(HeaderRow(name, desc, line, typ, required, value or None))
 
     def parameter_table(self, t: Table, location: str) -> None:
         for cells, line in t.rows:
@@ -104,6 +141,19 @@ class RequestSections:
             if name not in seen:
                 self.query_options.append(QueryOption(name, p.line))
                 seen.add(name)
+
+    def header_paragraph(self, p: Paragraph) -> None:
+        """Request headers a sentence names with their value (`Prefer: x` header); the
+        response's own headers ("the response includes a `Preference-Applied: x` header")
+        and the content type of the body are not request options."""
+        for m in _PROSE_HEADER.finditer(p.text):
+            before = p.text[max(0, m.start() - 40) : m.start()].lower()
+            if "response" in before or "returns" in before:
+                continue
+            name = m.group(1).split(":", 1)[0].strip().lower()
+            if name in ("content-type", "authorization"):
+                continue
+            self.add_header(m.group(1), p.text, p.line, None, False)
 
     def body_paragraph(self, p: Paragraph) -> None:
         low = p.text.lower()

@@ -1,0 +1,241 @@
+"""Operations read from API pages shaped like the published reference: request blocks under
+any heading the reference uses, header tables and prose, actions and functions, binary
+content, OData options, path literals, examples and the server URL. Each story is a small
+page of its own, written here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openapi_spec_validator import validate
+
+from generator.pages.build import build
+from generator.pages.parse import parse_text
+
+
+def page(body: str, title: str = "Do thing") -> str:
+    return f"""---
+title: "{title}"
+doc_type: apiPageType
+---
+
+# {title}
+Namespace: microsoft.graph
+
+Does a thing.
+
+{body}
+"""
+
+
+def spec_of(*texts: str) -> tuple[dict[str, Any], list[str]]:
+    pages = [parse_text(t, f"page{i}.md") for i, t in enumerate(texts)]
+    result = build(pages)
+    validate(result.spec)
+    diags = [f"{d.code}: {d.message}" for d in result.diagnostics]
+    for p in pages:
+        diags += [f"{d.code}: {d.message}" for d in p.diagnostics]
+    return result.spec, diags
+
+
+# -- 1. request blocks ---------------------------------------------------------------------
+
+
+def test_http_request_one_level_down_under_a_topic_heading() -> None:
+    text = page(
+        """
+## Create an upload session
+
+### HTTP request
+
+#### Create new file
+
+```http
+POST /me/drive/items/{parentItemId}:/{fileName}:/createUploadSession
+```
+
+#### Update existing file
+
+```http
+POST /drives/{driveId}/items/{itemId}/createUploadSession
+```
+
+### Request body
+
+| Parameter | Type | Description |
+|:--|:--|:--|
+| deferCommit | Boolean | Wait for an explicit commit. |
+
+## Response
+
+If successful, this method returns a `200 OK` response code.
+
+## Example
+
+### HTTP request
+
+```http
+POST /me/drive/items/01ABC/createUploadSession
+```
+""",
+        "driveItem: createUploadSession",
+    )
+    parsed = parse_text(text, "p.md")
+    assert [r.target for r in parsed.http_requests] == [
+        "/me/drive/items/{parentItemId}:/{fileName}:/createUploadSession",
+        "/drives/{driveId}/items/{itemId}/createUploadSession",
+    ]
+    spec, _ = spec_of(text)
+    assert sorted(spec["paths"]) == [
+        "/drives/{driveId}/items/{itemId}/createUploadSession",
+        "/me/drive/items/{parentItemId}:/{fileName}:/createUploadSession",
+    ]
+    body = spec["paths"]["/drives/{driveId}/items/{itemId}/createUploadSession"]["post"]
+    schema = body["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["deferCommit"]["type"] == "boolean"
+
+
+def test_several_http_request_sections_are_paths_of_one_operation() -> None:
+    text = page(
+        """
+## HTTP request (to replace an existing item)
+
+```http
+PUT /drives/{drive-id}/items/{item-id}/content
+```
+
+## HTTP request (to upload a new file)
+
+```http
+PUT /drives/{drive-id}/items/{parent-id}:/{filename}:/content
+```
+
+## Response
+
+If successful, this method returns a `201 Created` response code.
+""",
+        "Upload content",
+    )
+    spec, _ = spec_of(text)
+    ops = [(p, m) for p, item in spec["paths"].items() for m in item]
+    assert ops == [
+        ("/drives/{driveId}/items/{itemId}/content", "put"),
+        ("/drives/{driveId}/items/{parentId}:/{filename}:/content", "put"),
+    ]
+
+
+# -- 2. header tables ----------------------------------------------------------------------
+
+HEADERS = """
+## HTTP request
+
+```http
+GET /me/events
+```
+
+## Request headers
+
+| Name | Description |
+|:--|:--|
+| Authorization | Bearer {token}. Required. |
+| Prefer: outlook.timezone | The time zone of the response. Optional. |
+| Prefer: outlook.body-content-type | The body format. Optional. |
+| ConsistencyLevel | eventual. Required. |
+| consistencylevel | eventual. |
+| Bad Header | Not a token. |
+
+## Optional request headers
+
+| Name | Description |
+|:--|:--|
+| If-Match | The etag. |
+
+You can ask for changes only with the `Prefer: odata.track-changes` header.
+
+## Response
+
+If successful, this method returns a `200 OK` response code.
+"""
+
+
+def test_header_cells_with_values_duplicates_optional_tables_and_prose() -> None:
+    spec, diags = spec_of(page(HEADERS, "List events"))
+    params = spec["paths"]["/me/events"]["get"]["parameters"]
+    headers = {p["name"]: p for p in params if p["in"] == "header"}
+    assert list(headers) == ["Prefer", "ConsistencyLevel", "If-Match"]
+    assert headers["Prefer"]["schema"]["example"] == (
+        "outlook.timezone, outlook.body-content-type, odata.track-changes"
+    )
+    assert headers["Prefer"]["required"] is False
+    assert headers["ConsistencyLevel"]["required"] is True
+    assert headers["If-Match"]["required"] is False
+    assert any(d.startswith("duplicate-header: header consistencylevel") for d in diags)
+    assert any(d.startswith("header-name: header 'Bad Header'") for d in diags)
+
+
+def test_a_prefer_cell_gives_a_client_that_sends_the_prefer_header() -> None:
+    import json
+
+    from generator.sdk.load import load_api
+    from generator.spec.io import parse_spec_text
+
+    spec, _ = spec_of(page(HEADERS, "List events"))
+    api = load_api(parse_spec_text(json.dumps(spec), "spec.json"))
+    op = next(o for o in api.operations if o.path == "/me/events")
+    names = [p.name for p in op.parameters if p.location == "header"]
+    assert sorted(names) == ["ConsistencyLevel", "If-Match", "Prefer"]
+
+
+# -- 8. the server URL ---------------------------------------------------------------------
+
+DOWNLOAD = """
+## HTTP request
+
+```http
+GET /me/drive/items/{item-id}/content
+```
+
+## Response
+
+Returns a `302 Found` response redirecting to a preauthenticated download URL.
+
+## Example
+
+<!-- { "blockType": "request", "name": "download" } -->
+```http
+GET https://files.example-cdn.net/y4mxyz/content
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 302 Found
+Location: https://files.example-cdn.net/y4mxyz/file.txt
+```
+"""
+
+
+def test_an_example_host_never_becomes_the_server() -> None:
+    import json
+
+    from helpers import rendered
+
+    spec, diags = spec_of(page(DOWNLOAD, "Download a file"))
+    assert spec["servers"] == [{"url": "https://graph.microsoft.com/v1.0"}]
+    assert any(
+        d.startswith("server-host: example host https://files.example-cdn.net") for d in diags
+    )
+    files = rendered(json.dumps(spec), "spec.json")
+    assert 'DEFAULT_BASE_URL = "https://graph.microsoft.com/v1.0"' in files["pkg/client.py"]
+    assert not [name for name, text in files.items() if "example-cdn" in text]
+
+
+def test_a_national_cloud_root_the_page_names_is_kept() -> None:
+    text = page(
+        DOWNLOAD.replace(
+            "https://files.example-cdn.net/y4mxyz",
+            "https://graph.microsoft.us/v1.0/me/drive/items/1",
+        ),
+        "Download a file",
+    )
+    spec, _ = spec_of(text)
+    assert spec["servers"] == [{"url": "https://graph.microsoft.us/v1.0"}]
