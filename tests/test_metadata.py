@@ -40,7 +40,7 @@ FLOORS = {
     "property-recall": 0.57,
     "page-recall": 0.93,
     "type-known": 0.95,
-    "type-casing": 0.92,
+    "type-casing": 0.90,
     "type-kind": 1.00,
     "base-type": 0.92,
     "abstract": 1.00,
@@ -51,7 +51,7 @@ FLOORS = {
     "path-address": 1.00,
     "path-casing": 0.93,
     "operation-method": 1.00,
-    "operation-parameter": 0.13,
+    "operation-parameter": 0.26,
     "operation-return": 0.78,
     "request-body": 0.90,
     "response-type": 1.00,
@@ -820,3 +820,48 @@ def test_the_fidelity_on_tests_pages_stays_above_its_floors(graph: Metadata) -> 
     assert not below, f"figures fell below their floors {FLOORS}: {below}"
     text = bench.text_report(result)
     assert "property-recall" in text and "mismatches by category" in text
+
+
+def test_operation_differences_the_page_states_are_counted_apart(small: Metadata) -> None:
+    from generator.metadata.compare import page_evidence
+    from generator.pages.build import build_spec
+    from generator.pages.parse import parse_text
+
+    text = """---
+title: "item: copy"
+doc_type: apiPageType
+---
+
+# item: copy
+Namespace: microsoft.graph
+
+Copy an item.
+
+## HTTP request
+
+```http
+POST /items/{id}/copy
+```
+
+## Request body
+
+| Property | Type | Description |
+|:--|:--|:--|
+| parentid | Int32 | Where the copy goes. |
+
+## Response
+
+If successful, this action returns a `202 Accepted` response code.
+"""
+    page = parse_text(text, "copy.md")
+    spec = build_spec([page])
+    body = spec["paths"]["/items/{itemId}/copy"]["post"]["requestBody"]
+    assert list(body["content"]["application/json"]["schema"]["properties"]) == ["parentid"]
+    evidence = page_evidence([page])
+    report = compare_spec(spec, small, page_operations=evidence.operations)
+    # The page lists no `name`, writes `parentid` and answers 202 without the item: its own
+    # statements, so the differences are findings about the page, not apigen's errors.
+    assert counted(report, "operation-parameter") == (0, 0, 2)
+    assert counted(report, "operation-return") == (0, 0, 1)
+    without = compare_spec(spec, small)
+    assert counted(without, "operation-parameter") == (0, 2, 0)

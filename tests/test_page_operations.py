@@ -239,3 +239,122 @@ def test_a_national_cloud_root_the_page_names_is_kept() -> None:
     )
     spec, _ = spec_of(text)
     assert spec["servers"] == [{"url": "https://graph.microsoft.us/v1.0"}]
+
+
+# -- 3. actions and functions --------------------------------------------------------------
+
+ACTION = """
+## HTTP request
+
+```http
+POST /me/drive/items/{item-id}/checkin
+```
+
+## Request body
+
+| Name | Value | Description |
+|:--|:--|:--|
+| checkInAs | string | Optional. The status after check-in. |
+| comment | String | A check-in comment. Required. |
+
+## Response
+
+If successful, this method returns a `204 No Content` response code.
+"""
+
+
+def test_an_action_body_is_its_parameters_whatever_the_table_heads_its_columns() -> None:
+    resource = """---
+title: "driveItem resource type"
+doc_type: resourcePageType
+---
+
+# driveItem resource type
+Namespace: microsoft.graph
+
+A file.
+
+## Properties
+
+| Property | Type | Description |
+|:--|:--|:--|
+| name | String | The name. |
+"""
+    spec, _ = spec_of(page(ACTION, "driveItem: checkin"), resource)
+    op = spec["paths"]["/me/drive/items/{itemId}/checkin"]["post"]
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    assert list(schema["properties"]) == ["checkInAs", "comment"]
+    assert schema["required"] == ["comment"]
+    item = spec["components"]["schemas"]["microsoft.graph.driveItem"]
+    assert list(item["properties"]) == ["name"]  # the action's parameters stay off the type
+
+
+def test_a_table_that_describes_one_parameter_object_wraps_it() -> None:
+    text = page(
+        """
+## HTTP request
+
+```http
+POST /applications/{id}/addPassword
+```
+
+## Request body
+
+In the request body, provide an optional `passwordCredential` object with the following properties.
+
+| Property | Type | Description |
+|:--|:--|:--|
+| displayName | String | Friendly name. Optional. |
+
+## Response
+
+If successful, this method returns a `200 OK` response code and a new [passwordCredential](../resources/passwordcredential.md) object in the response body.
+""",
+        "application: addPassword",
+    )
+    spec, _ = spec_of(text)
+    op = spec["paths"]["/applications/{applicationId}/addPassword"]["post"]
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    ref = {"$ref": "#/components/schemas/microsoft.graph.passwordCredential"}
+    assert schema == {"type": "object", "properties": {"passwordCredential": ref}}
+    credential = spec["components"]["schemas"]["microsoft.graph.passwordCredential"]
+    assert list(credential["properties"]) == ["displayName"]
+    assert op["responses"]["200"]["content"]["application/json"]["schema"] == ref
+
+
+def test_a_body_table_after_no_body_is_required_is_still_the_body() -> None:
+    text = ACTION.replace(
+        "## Request body\n",
+        "## Request body\n\nNo request body is required. However, you can specify these.\n",
+    )
+    spec, _ = spec_of(page(text, "driveItem: checkin"))
+    op = spec["paths"]["/me/drive/items/{itemId}/checkin"]["post"]
+    assert "requestBody" in op
+
+
+def test_a_collection_annotation_types_the_return() -> None:
+    text = page(
+        """
+## HTTP request
+
+```http
+GET /me/drive/root/search(q='{search-text}')
+```
+
+## Example
+
+<!-- { "blockType": "response", "@odata.type": "Collection(microsoft.graph.driveItem)" } -->
+```http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"value": [{"name": "a.txt"}]}
+```
+""",
+        "driveItem: search",
+    )
+    spec, _ = spec_of(text)
+    op = spec["paths"]["/me/drive/root/search(q='{q}')"]["get"]
+    schema = op["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/microsoft.graph.driveItemCollectionResponse"}
+    assert op["x-ms-pageable"]["itemName"] == "value"

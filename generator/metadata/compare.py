@@ -24,7 +24,8 @@ says. The checks:
 Page evidence (`page_evidence`) says what the pages themselves state. When the spec says
 what its page says and the metadata differs, the mismatch is ``page_caused``: a finding
 about the page, counted apart (`Count.page_caused`) and listed, never hidden. Only the
-categories evidence speaks to (type names, properties, recall, enums) can be page-caused.
+categories evidence speaks to (type names, properties, recall, enums, action and function
+parameters) can be page-caused.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ from generator.metadata.types import (
 )
 from generator.pages import names as page_names
 from generator.pages.model import Page, TypeText
+from generator.pages.operations import response_type, stated_status
+from generator.pages.paths import is_parameter_table, normalize_path
 from generator.pages.schemas import PRIMITIVES
 from generator.pages.typemodel import body_type_name, resource_type_name
 from generator.spec.openapi import SCHEMA_PREFIX
@@ -59,6 +62,7 @@ __all__ = [
     "Count",
     "FidelityReport",
     "Mismatch",
+    "OperationEvidence",
     "PageEvidence",
     "compare_spec",
     "page_evidence",
@@ -184,6 +188,17 @@ class FidelityReport:
 
 
 @dataclass(frozen=True, slots=True)
+class OperationEvidence:
+    """What an API page states of its operation: the parameters its tables list (name ->
+    type text), the success status and the response type (type text, None when the page
+    names none)."""
+
+    parameters: Mapping[str, str]
+    status: int | None
+    returns: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class PageEvidence:
     """What the pages state, keyed the way the builder names schemas.
 
@@ -191,13 +206,16 @@ class PageEvidence:
     ``Collection(Int32)``, ``microsoft.graph.itemBody``); every property table, request-body
     tables included. ``documented``: the keys of resource-page tables (property and
     relationship rows). ``enums``: enum name -> members its tables and "Possible values" list.
-    ``where``: (schema, property) -> ``file:line`` of the row.
+    ``where``: (schema, property) -> ``file:line`` of the row. ``operations``: (path, method)
+    -> what the API page states of the operation (`OperationEvidence`), for the paths the
+    builder makes of its request lines.
     """
 
     types: Mapping[tuple[str, str], str]
     documented: tuple[tuple[str, str], ...]
     enums: Mapping[str, tuple[str, ...]]
     where: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    operations: Mapping[tuple[str, str], OperationEvidence] = field(default_factory=dict)
 
 
 def _type_text(t: TypeText, ns: str) -> str:
@@ -216,6 +234,7 @@ def page_evidence(pages: Sequence[Page]) -> PageEvidence:
     where: dict[tuple[str, str], str] = {}
     documented: list[tuple[str, str]] = []
     enums: dict[str, list[str]] = {}
+    operations: dict[tuple[str, str], OperationEvidence] = {}
 
     def note(schema: str, row_name: str, text: str, source: str, line: int) -> None:
         k = (schema, row_name)
@@ -248,14 +267,38 @@ def page_evidence(pages: Sequence[Page]) -> PageEvidence:
                 if row.enum_values and row.type.name.lower() not in PRIMITIVES:
                     enum_values(page_names.qualify(row.type.name, ns), row.enum_values)
         elif page.is_api_page:
+            _operation_evidence(page, ns, operations)
             body = body_type_name(page)
             for table in page.request_body:
-                if table.is_parameter_table or body is None:
+                if is_parameter_table(page, table) or body is None:
                     continue
                 for row in table.rows:
                     if not row.name.startswith("@"):
                         note(body, row.name, _type_text(row.type, ns), page.source, row.line)
-    return PageEvidence(types, tuple(documented), {k: tuple(v) for k, v in enums.items()}, where)
+    return PageEvidence(
+        types, tuple(documented), {k: tuple(v) for k, v in enums.items()}, where, operations
+    )
+
+
+def _operation_evidence(page: Page, ns: str, out: dict[tuple[str, str], OperationEvidence]) -> None:
+    """What an API page states of the operations its request lines make: the rows of its
+    action-parameter tables, its function (path) and query parameter tables, its success
+    status and response type."""
+    params: dict[str, str] = {}
+    for table in page.request_body:
+        if is_parameter_table(page, table):
+            for row in table.rows:
+                params.setdefault(row.name, _type_text(row.type, ns))
+    for prow in page.parameters:
+        params.setdefault(prow.name, _type_text(prow.type, ns))
+    name, collection = response_type(page)
+    returns = None
+    if name is not None:
+        returns = _type_text(TypeText(name, name, collection), ns)
+    evidence = OperationEvidence(params, stated_status(page), returns)
+    for req in page.http_requests:
+        path, _ = normalize_path(req.target, page)
+        out.setdefault((path, req.method.lower()), evidence)
 
 
 # ---------------------------------------------------------------------------------------
@@ -388,8 +431,10 @@ class _Comparer:
         page_types: Mapping[tuple[str, str], str] | None,
         page_enums: Mapping[str, Sequence[str]] | None,
         documented: Sequence[tuple[str, str]],
+        page_operations: Mapping[tuple[str, str], OperationEvidence] | None = None,
     ) -> None:
         self.spec = spec
+        self.page_operations = page_operations
         self.md = md
         components = spec.get("components")
         schemas = components.get("schemas") if isinstance(components, Mapping) else None
@@ -816,17 +861,19 @@ class _Comparer:
             f"{method} on {t.kind}",
         )
         status, response = self.success(op)
+        page = None if self.page_operations is None else self.page_operations.get((path, method))
         if t.operation is not None:
+            params = None if page is None else page.parameters
             if t.kind == "action":
-                self.check_action_parameters(where, op, t.operation)
+                self.check_action_parameters(where, op, t.operation, params)
             else:
-                self.check_function_parameters(where, op, t)
-            self.check_return(where, t.operation, status, response)
+                self.check_function_parameters(where, op, t, params)
+            self.check_return(where, t.operation, status, response, page)
         elif method in ("post", "patch", "put") and t.kind in ("entities", "entity", "complex"):
             self.check_request_body(where, op, t)
         elif method == "get" and t.kind in ("entities", "entity", "complex", "primitive"):
             self.check_response(where, t, response)
-        self.check_status(where, method, t, status)
+        self.check_status(where, method, t, status, page)
 
     def success(self, op: Mapping[str, Any]) -> tuple[int | None, Mapping[str, Any] | None]:
         responses = op.get("responses")
@@ -874,7 +921,13 @@ class _Comparer:
             return Signature(inner.type, inner.format, True, None)
         return schema_signature(schema)
 
-    def check_action_parameters(self, where: str, op: Mapping[str, Any], action: Operation) -> None:
+    def check_action_parameters(
+        self,
+        where: str,
+        op: Mapping[str, Any],
+        action: Operation,
+        page: Mapping[str, str] | None = None,
+    ) -> None:
         body = self.deref(op.get("requestBody"), "requestBodies")
         schema = self.deref(
             self.media_schema(body if isinstance(body, Mapping) else None), "schemas"
@@ -897,9 +950,15 @@ class _Comparer:
                     reason="body is a resource type",
                 )
             return
-        self.match_parameters(where + "/requestBody", action, given)
+        self.match_parameters(where + "/requestBody", action, given, page)
 
-    def check_function_parameters(self, where: str, op: Mapping[str, Any], t: _Target) -> None:
+    def check_function_parameters(
+        self,
+        where: str,
+        op: Mapping[str, Any],
+        t: _Target,
+        page: Mapping[str, str] | None = None,
+    ) -> None:
         assert t.operation is not None
         params: dict[tuple[str, str], Any] = {}
         for p in op.get("parameters", []) or []:
@@ -916,11 +975,27 @@ class _Comparer:
             # Other query parameters are custom query options, not the function's.
             if where_in == "query" and name.lower() in wanted:
                 given.setdefault(name, schema_signature(schema))
-        self.match_parameters(where + "/parameters", t.operation, given)
+        self.match_parameters(where + "/parameters", t.operation, given, page)
 
     def match_parameters(
-        self, where: str, operation: Operation, given: Mapping[str, Signature]
+        self,
+        where: str,
+        operation: Operation,
+        given: Mapping[str, Signature],
+        page: Mapping[str, str] | None = None,
     ) -> None:
+        """Each metadata parameter against the spec's; where the spec says what the page's
+        table says (``page``: name -> type text), a difference is the page's."""
+        page_lower = {k.lower(): k for k in page or {}}
+
+        def page_types(name: str, sig: Signature) -> bool:
+            row = page_lower.get(name.lower())
+            return (
+                page is not None
+                and row is not None
+                and (page_type_signature(page[row]).same_type(sig))
+            )
+
         lower = {k.lower(): k for k in given}
         used: set[str] = set()
         for p in operation.parameters:
@@ -933,12 +1008,20 @@ class _Comparer:
                     f"{p.name}: {expected.describe()}",
                     "absent",
                     reason="missing parameter",
+                    page=page is not None and p.name.lower() not in page_lower,
                 )
                 continue
             used.add(name)
             sig = given[name]
             if name != p.name:
-                self.wrong("operation-parameter", where, p.name, name, reason="parameter casing")
+                self.wrong(
+                    "operation-parameter",
+                    where,
+                    p.name,
+                    name,
+                    reason="parameter casing",
+                    page=page is not None and name in page,
+                )
             elif sig.type != "literal" and not sig.same_type(expected):
                 self.wrong(
                     "operation-parameter",
@@ -946,6 +1029,7 @@ class _Comparer:
                     expected.describe(),
                     sig.describe(),
                     reason="parameter " + _type_reason(self.md, expected, sig),
+                    page=page_types(name, sig),
                 )
             else:
                 self.right("operation-parameter")
@@ -957,6 +1041,7 @@ class _Comparer:
                     f"no parameter {name} of {operation.qualified_name}",
                     name,
                     reason="extra parameter",
+                    page=page is not None and name.lower() in page_lower,
                 )
 
     def check_return(
@@ -965,7 +1050,11 @@ class _Comparer:
         operation: Operation,
         status: int | None,
         response: Mapping[str, Any] | None,
+        page: OperationEvidence | None = None,
     ) -> None:
+        """The return type against the success body; where the spec answers what its page
+        states (that status and type, or no type where the page names none), a difference
+        is the page's."""
         schema = self.media_schema(response)
         if (
             status == 302
@@ -992,16 +1081,25 @@ class _Comparer:
                 expected.describe(),
                 "no content",
                 reason="no body",
+                page=page is not None and (page.returns is None or page.status == 204),
             )
             return
         got = self.response_signature(schema)
-        self.check(
+        if got.same_type(expected):
+            self.right("operation-return")
+            return
+        stated = None if page is None or page.returns is None else page.returns
+        self.wrong(
             "operation-return",
-            got.same_type(expected),
             where + "/responses",
             expected.describe(),
             got.describe(),
-            "return " + _type_reason(self.md, expected, got),
+            reason="return " + _type_reason(self.md, expected, got),
+            page=page is not None
+            and (
+                (stated is None and got.type == "any")
+                or (stated is not None and page_type_signature(stated).same_type(got))
+            ),
         )
 
     def check_request_body(self, where: str, op: Mapping[str, Any], t: _Target) -> None:
@@ -1040,7 +1138,16 @@ class _Comparer:
             "response " + _type_reason(self.md, expected, got),
         )
 
-    def check_status(self, where: str, method: str, t: _Target, status: int | None) -> None:
+    def check_status(
+        self,
+        where: str,
+        method: str,
+        t: _Target,
+        status: int | None,
+        page: OperationEvidence | None = None,
+    ) -> None:
+        """The success code against OData's conventions; a page that states another code
+        (which the spec keeps) is the cause of the difference."""
         if t.kind == "action":
             returns = t.operation is not None and t.operation.returns is not None
             allowed = {200, 201, 202} if returns else {204, 202}
@@ -1053,13 +1160,16 @@ class _Comparer:
             allowed = {200, 201, 204} if method == "put" else {200, 204}
         else:
             allowed = {204}
-        self.check(
+        if status in allowed:
+            self.right("success-code")
+            return
+        self.wrong(
             "success-code",
-            status in allowed,
             where + "/responses",
             "/".join(str(s) for s in sorted(allowed)),
             "none" if status is None else str(status),
-            f"{method} {status}",
+            reason=f"{method} {status}",
+            page=page is not None and page.status is not None and page.status == status,
         )
 
     # -- resolving a path against the metadata
@@ -1295,15 +1405,18 @@ def compare_spec(
     *,
     page_enums: Mapping[str, Sequence[str]] | None = None,
     documented: Sequence[tuple[str, str]] = (),
+    page_operations: Mapping[tuple[str, str], OperationEvidence] | None = None,
 ) -> FidelityReport:
     """Judge ``spec`` (an OpenAPI document apigen built from Graph pages) by ``metadata``.
 
     ``page_types`` ((schema, property) -> the type text the page's table states) and
     ``page_enums`` (enum -> the members the pages list) let a mismatch be found page-caused;
     ``documented`` ((schema, property) rows of the pages' property tables) gives the
-    ``page-recall`` figure. `page_evidence` makes all three from parsed pages.
+    ``page-recall`` figure; ``page_operations`` ((path, method) -> the parameters the page
+    lists) lets an action's or function's parameter mismatch be found page-caused.
+    `page_evidence` makes them all from parsed pages.
     """
-    comparer = _Comparer(spec, metadata, page_types, page_enums, documented)
+    comparer = _Comparer(spec, metadata, page_types, page_enums, documented, page_operations)
     comparer.check_schemas()
     comparer.check_page_recall()
     comparer.check_paths()

@@ -28,8 +28,10 @@ from generator.pages.paths import (
     entity_collection,
     entity_parent,
     graph_root,
+    is_parameter_table,
     normalize_path,
     split_target,
+    wrapped_parameter,
 )
 from generator.pages.schemas import ERROR_SCHEMA, Schemas
 from generator.pages.typemodel import TypeModel, body_type_name, row_prop
@@ -334,13 +336,22 @@ class Operations:
     def request_body(
         self, page: Page, ns: str, method: str, body_type: str | None
     ) -> dict[str, Any] | None:
-        if method in ("get", "delete", "head") or page.request_body_empty:
+        if method in ("get", "delete", "head"):
             return None
+        if page.request_body_empty and not page.request_body:
+            return None  # "No request body is required. However, you can specify ..." + table
         media: dict[str, Any]
         action_rows = [
-            r for t in page.request_body if t.rows and t.is_parameter_table for r in t.rows
+            r for t in page.request_body if t.rows and is_parameter_table(page, t) for r in t.rows
         ]
-        if action_rows:
+        wrapped = [wrapped_parameter(t) for t in page.request_body]
+        if action_rows and len(wrapped) == 1 and wrapped[0] is not None:
+            # The table is the inside of the one parameter; its type holds the rows.
+            item = self.schemas.scalar_schema(
+                wrapped[0], ns, (), page.source, page.request_body[0].line
+            )
+            media = {"schema": {"type": "object", "properties": {wrapped[0]: item}}}
+        elif action_rows:
             props = {
                 r.name: self.schemas.property_schema(row_prop(r, ns, page.source))
                 for r in action_rows
@@ -387,12 +398,8 @@ class Operations:
 
     def responses(self, page: Page, ns: str, op: dict[str, Any]) -> dict[str, Any]:
         info = page.response
-        status = info.status if info else None
-        if status is None:
-            statuses = [
-                e.http.status for e in page.examples_of("response") if e.http and e.http.status
-            ]
-            status = statuses[0] if statuses else 200
+        status = stated_status(page) or 200
+        if info is None:
             self.model.diag(
                 page.source,
                 page.title.line if page.title else 1,
@@ -401,15 +408,7 @@ class Operations:
             )
         reason = info.reason if info else _REASONS.get(status, "Success")
         resp: dict[str, Any] = {"description": reason}
-        body_type = info.body_type if info else None
-        collection = info.collection if info else False
-        if body_type is None:
-            for ex in page.examples_of("response"):
-                odata = ex.annotation.get("@odata.type")
-                if isinstance(odata, str) and ex.http and ex.http.has_json_body:
-                    body_type = odata.lstrip("#")
-                    collection = bool(ex.annotation.get("isCollection"))
-                    break
+        body_type, collection = response_type(page)
         if status != 204 and body_type:
             item = self.schemas.scalar_schema(
                 body_type, ns, (), page.source, info.line if info else 1
@@ -444,6 +443,33 @@ class Operations:
             },
         }
         return {"$ref": SCHEMA_PREFIX + name}
+
+
+def stated_status(page: Page) -> int | None:
+    """The success status the Response section states, else the first response example's."""
+    if page.response is not None:
+        return page.response.status
+    statuses = [e.http.status for e in page.examples_of("response") if e.http and e.http.status]
+    return statuses[0] if statuses else None
+
+
+def response_type(page: Page) -> tuple[str | None, bool]:
+    """(type name, collection) of the success body: the type the Response section links,
+    else the ``@odata.type`` of a response example's annotation (``microsoft.graph.x``, or
+    ``Collection(microsoft.graph.x)``, or with ``"isCollection": true``); (None, False)
+    when the page names none."""
+    info = page.response
+    if info is not None and info.body_type:
+        return info.body_type, info.collection
+    for ex in page.examples_of("response"):
+        odata = ex.annotation.get("@odata.type")
+        if isinstance(odata, str) and odata.strip("# ") and ex.http and ex.http.has_json_body:
+            name = odata.strip("# ")
+            m = re.fullmatch(r"Collection\((.+)\)", name, re.IGNORECASE)
+            if m:
+                return m.group(1).strip().lstrip("#"), True
+            return name, bool(ex.annotation.get("isCollection"))
+    return None, False
 
 
 def _error_responses(page: Page) -> dict[str, Any]:

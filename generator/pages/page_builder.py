@@ -205,6 +205,9 @@ class PageBuilder:
         elif section == "headers" or (first in ("name", "header") and section in ("http",)):
             self.request.header_table(t, optional=heading.lower().startswith("optional"))
             return "headers"
+        elif section == "path-parameters" and self.action_parameters(heading):
+            self.request.body_table(t, heading, self.intro)
+            return "request_body"
         elif section in ("path-parameters", "query"):
             self.request.parameter_table(t, "path" if section == "path-parameters" else "query")
             return "parameters"
@@ -235,6 +238,17 @@ class PageBuilder:
                 f"table with columns {', '.join(t.header)} under '{heading}' not understood",
             )
             return None
+
+    def action_parameters(self, heading: str) -> bool:
+        """A table under a bare "Parameters" heading of a page that POSTs lists what the
+        body carries (an action's parameters); under "Path parameters" or "Function
+        parameters", or on a GET page, it lists parameters of the address."""
+        requests = self.request.http_requests
+        return (
+            plain(heading).lower() == "parameters"
+            and bool(requests)
+            and all(r.method == "POST" for r in requests)
+        )
 
     def page(self, doc_type: str | None, front: dict[str, Located]) -> Page:
         request, declared, examples = self.request, self.declared, self.examples

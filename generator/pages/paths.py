@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.pages.model import Page, TypeText
-from generator.pages.names import camel, singular
+from generator.pages.model import Page, PropertyTable, TypeText
+from generator.pages.names import camel, singular, title_parts
 
 _PARAM = re.compile(r"\{([^{}]*)\}")
 
@@ -138,3 +138,59 @@ def entity_parent(path: str) -> str | None:
         if re.fullmatch(r"\{[^{}]+\}", parts[i]):
             return parts[i - 1]
     return None
+
+
+def _last_segment(target: str) -> str:
+    """The last segment of a request target, without its key or function arguments."""
+    path, _ = split_target(target)
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return last.split("(", 1)[0].strip(":")
+
+
+def bound_operation(page: Page) -> str | None:
+    """The action or function an API page calls, named as its request lines end, else None.
+
+    OData addresses an action or function as the last segment after its binding target
+    (``/me/events/{id}/accept``, ``/reports/getOffice365ActiveUserDetail(period='D7')``).
+    Pages say so in the title (``event: accept``, ``syncDevice action``); failing that, a
+    POST whose last segment is a single word that names no collection (collections are
+    plural: ``/me/events``) is taken as an action (``/me/drive/items/{id}/invite``).
+    """
+    if not page.http_requests:
+        return None
+    last = _last_segment(page.http_requests[0].target)
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", last):
+        return None  # a key, a cast, `$ref`, `$value`, a path-based address
+    title = page.title.value if page.title else ""
+    named = title.split(":", 1)[1] if ":" in title else re.sub(r"\s+action\s*$", "", title)
+    if camel(named.strip()).lower() == last.lower():
+        return last
+    verb, _ = title_parts(page)
+    method = page.http_requests[0].method
+    if method == "POST" and (
+        verb.lower() == last.lower() or not (last.endswith("s") or last == "children")
+    ):
+        return last
+    return None
+
+
+def is_parameter_table(page: Page, table: PropertyTable) -> bool:
+    """A request-body table lists an action's parameters, not a resource's properties: its
+    first column says "Parameter", or the page calls an action (whose body is, by OData,
+    always the parameters object, however the table heads its columns)."""
+    return table.is_parameter_table or bound_operation(page) is not None
+
+
+_WRAPPED = re.compile(
+    r"provide an? (?:optional |required )?[`*]*([A-Za-z]\w*)[`*]* object with the following"
+    r" properties",
+    re.IGNORECASE,
+)
+
+
+def wrapped_parameter(table: PropertyTable) -> str | None:
+    """The one parameter an action's table describes the inside of: "provide an optional
+    `passwordCredential` object with the following properties" makes the body
+    ``{"passwordCredential": {...}}``, the rows that type's properties."""
+    m = _WRAPPED.search(table.intro)
+    return m.group(1) if m else None
