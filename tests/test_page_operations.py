@@ -5,9 +5,16 @@ page of its own, written here."""
 
 from __future__ import annotations
 
+import importlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from openapi_spec_validator import validate
+from support.http_server import ScriptedServer, reply
 
 from generator.pages.build import build
 from generator.pages.parse import parse_text
@@ -36,6 +43,36 @@ def spec_of(*texts: str) -> tuple[dict[str, Any], list[str]]:
     for p in pages:
         diags += [f"{d.code}: {d.message}" for d in p.diagnostics]
     return result.spec, diags
+
+
+@pytest.fixture
+def sdk_of(tmp_path: Path) -> Iterator[Any]:
+    """Build the pages' spec, render its SDK into a folder and import it."""
+    from generator.sdk.load import load_api
+    from generator.sdk.render import PackageInfo, render_package
+    from generator.spec.io import parse_spec_text
+
+    names: list[str] = []
+
+    def make(*texts: str) -> Any:
+        spec, _ = spec_of(*texts)
+        name = f"pages_sdk_{len(names)}_{tmp_path.name}".replace("-", "_")
+        api = load_api(parse_spec_text(json.dumps(spec), "spec.json"))
+        for rel, text in render_package(api, PackageInfo(name, name, "1.0.0")).items():
+            target = tmp_path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        names.append(name)
+        return importlib.import_module(name)
+
+    sys.path.insert(0, str(tmp_path))
+    try:
+        yield make
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in names:
+            for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+                del sys.modules[module]
 
 
 # -- 1. request blocks ---------------------------------------------------------------------
@@ -358,3 +395,49 @@ Content-Type: application/json
     schema = op["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/microsoft.graph.driveItemCollectionResponse"}
     assert op["x-ms-pageable"]["itemName"] == "value"
+
+
+def test_the_client_never_sends_the_token_to_the_example_host(
+    sdk_of: Any, http_server: ScriptedServer, other_origin_server: ScriptedServer
+) -> None:
+    sdk = sdk_of(page(DOWNLOAD, "Download a file"))
+    client_module = importlib.import_module(sdk.__name__ + ".client")
+    assert client_module.DEFAULT_BASE_URL == "https://graph.microsoft.com/v1.0"
+    # The service answers with a redirect to the download host (here another origin).
+    http_server.script(reply(302, headers={"Location": f"{other_origin_server.url}/file.txt"}))
+    other_origin_server.script(reply(200, json={}))
+    with sdk.Client(http_server.url, token="secret-token") as client:
+        client.get_download_file("1")
+    (first,) = http_server.requests
+    (second,) = other_origin_server.requests
+    assert first.headers["Authorization"] == "Bearer secret-token"
+    assert "Authorization" not in second.headers
+
+
+# -- 6. OData function-call literals -------------------------------------------------------
+
+
+def test_a_quoted_function_argument_has_its_quotes_doubled(
+    sdk_of: Any, http_server: ScriptedServer
+) -> None:
+    sdk = sdk_of(
+        page(
+            """
+## HTTP request
+
+```http
+GET /me/drive/root/search(q='{search-text}')
+```
+
+## Response
+
+If successful, this method returns a `200 OK` response code.
+""",
+            "driveItem: search",
+        )
+    )
+    http_server.script(reply(200, json={}))
+    with sdk.Client(http_server.url, token="t") as client:
+        client.search_drive_item("O'Brien & co")
+    (request,) = http_server.requests
+    assert request.url_path == "/me/drive/root/search(q='O%27%27Brien%20%26%20co')"
