@@ -441,3 +441,94 @@ If successful, this method returns a `200 OK` response code.
         client.search_drive_item("O'Brien & co")
     (request,) = http_server.requests
     assert request.url_path == "/me/drive/root/search(q='O%27%27Brien%20%26%20co')"
+
+
+# -- 4. binary content ---------------------------------------------------------------------
+
+
+def test_content_reads_are_streams_or_a_documented_redirect_and_puts_send_bytes() -> None:
+    download, _ = spec_of(page(DOWNLOAD, "Download a file"))
+    answer = download["paths"]["/me/drive/items/{itemId}/content"]["get"]["responses"]
+    assert "content" not in answer["302"] and "Location" in answer["302"]["headers"]
+    photo = page(
+        """
+## HTTP request
+
+```http
+GET /me/photo/$value
+PUT /me/photo/$value
+```
+
+## Response
+
+If successful, this method returns a `200 OK` response code.
+
+## Example
+
+<!-- { "blockType": "request", "name": "put-photo" } -->
+```http
+PUT https://graph.microsoft.com/v1.0/me/photo/$value
+Content-type: image/jpeg
+
+Binary data for the image
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-type: image/jpeg
+```
+""",
+        "Photo",
+    )
+    spec, _ = spec_of(photo)
+    item = spec["paths"]["/me/photo/$value"]
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    assert item["get"]["responses"]["200"]["content"] == {"image/jpeg": binary}
+    assert item["put"]["requestBody"] == {"required": True, "content": {"image/jpeg": binary}}
+    assert not [p for p in item["get"].get("parameters", []) if p["name"] == "$value"]
+
+
+# -- 5. OData options in prose -------------------------------------------------------------
+
+
+def test_query_options_named_in_prose_and_those_the_page_refuses() -> None:
+    text = page(
+        """
+## HTTP request
+
+```http
+GET /groups
+```
+
+## Optional query parameters
+
+This method supports the `$count`, `$filter`, and `$top` OData query parameters. `$skip` isn't supported. Use the `$value` parameter to get the MIME content.
+
+This method supports the `@microsoft.graph.conflictBehavior` query parameter.
+
+| Value | Description |
+|:--|:--|
+| fail | Report the failure. |
+| rename | Rename the item. |
+
+### Extensions
+
+| Extension type | Comments |
+|:--|:--|
+| Schema extensions | Returned only with `$select`. |
+
+## Response
+
+If successful, this method returns a `200 OK` response code.
+""",
+        "List groups",
+    )
+    spec, diags = spec_of(text)
+    params = {p["name"]: p for p in spec["paths"]["/groups"]["get"]["parameters"]}
+    assert list(params) == ["$count", "$filter", "$top", "@microsoft.graph.conflictBehavior"]
+    assert params["@microsoft.graph.conflictBehavior"]["schema"]["enum"] == ["fail", "rename"]
+    assert any(d.startswith("query-option: $value is not an OData query option") for d in diags)
+    assert any(
+        d.startswith("table-not-understood: table with columns Extension type") for d in diags
+    )

@@ -99,10 +99,13 @@ class ParameterRow:
 
 @dataclass(frozen=True)
 class QueryOption:
-    """An OData system query option (``$select``...) named in an optional-parameters section."""
+    """A query option named in an optional-parameters section: an OData system query option
+    (``$select``...) or a custom one (`` `model` query parameter``), with the values a
+    "Value" table under it lists."""
 
     name: str
     line: int
+    values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

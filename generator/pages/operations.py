@@ -253,10 +253,14 @@ class Operations:
         parameters = self.parameters(page, params, method)
         if parameters:
             op["parameters"] = parameters
-        body = self.request_body(page, ns, method, body_type)
-        if body is not None:
-            op["requestBody"] = body
-        op["responses"] = self.responses(page, ns, op)
+        stream = is_stream(path)
+        if stream and method in ("put", "post", "patch"):
+            op["requestBody"] = _binary_content(page, "request", required=True)
+        else:
+            body = self.request_body(page, ns, method, body_type)
+            if body is not None:
+                op["requestBody"] = body
+        op["responses"] = self.responses(page, ns, op, stream and method == "get")
         perms = _permissions(page)
         if perms:
             op["x-ms-permissions"] = perms
@@ -313,7 +317,10 @@ class Operations:
                     description=str(known["description"]),
                 )
             else:
-                qp = _parameter(q.name, "query", {"type": "string"}, required=False)
+                custom: dict[str, Any] = {"type": "string"}
+                if q.values:
+                    custom["enum"] = list(q.values)
+                qp = _parameter(q.name, "query", custom, required=False)
             out.append(qp)
         for h in page.headers:
             lname = h.name.lower()
@@ -396,7 +403,14 @@ class Operations:
             return http.body_json, http.body_line or ex.line
         return None
 
-    def responses(self, page: Page, ns: str, op: dict[str, Any]) -> dict[str, Any]:
+    def responses(
+        self, page: Page, ns: str, op: dict[str, Any], stream: bool = False
+    ) -> dict[str, Any]:
+        """The success response the page states, the documented errors and the default.
+
+        A read of a stream (``/content``, ``/$value``) answers with the bytes (of the MIME
+        type the example states, else ``application/octet-stream``) or, when the page says
+        so, with a 302 to a download URL."""
         info = page.response
         status = stated_status(page) or 200
         if info is None:
@@ -409,7 +423,16 @@ class Operations:
         reason = info.reason if info else _REASONS.get(status, "Success")
         resp: dict[str, Any] = {"description": reason}
         body_type, collection = response_type(page)
-        if status != 204 and body_type:
+        if stream and status == 302:
+            resp["headers"] = {
+                "Location": {
+                    "description": "The preauthenticated URL of the content (send no token)",
+                    "schema": {"type": "string"},
+                }
+            }
+        elif stream and status != 204:
+            resp.update(_binary_content(page, "response"))
+        elif status != 204 and body_type:
             item = self.schemas.scalar_schema(
                 body_type, ns, (), page.source, info.line if info else 1
             )
@@ -443,6 +466,31 @@ class Operations:
             },
         }
         return {"$ref": SCHEMA_PREFIX + name}
+
+
+def is_stream(path: str) -> bool:
+    """A path that addresses a stream: a media entity's or property's ``/content``, or
+    ``/$value``."""
+    return path.rstrip("/").rsplit("/", 1)[-1].lower() in ("content", "$value")
+
+
+def _binary_content(page: Page, kind: str, *, required: bool | None = None) -> dict[str, Any]:
+    """Bytes as an OpenAPI body: the MIME type the page's first ``kind`` example states in
+    its Content-Type (when not JSON), else ``application/octet-stream``."""
+    media_type = "application/octet-stream"
+    for ex in page.examples_of(kind):
+        stated = (
+            {k.lower(): v for k, v in ex.http.headers}.get("content-type", "") if ex.http else ""
+        )
+        stated = stated.split(";")[0].strip().lower()
+        if re.fullmatch(r"[a-z]+/[\w.+-]+", stated) and "json" not in stated:
+            media_type = stated
+            break
+    out: dict[str, Any] = {}
+    if required is not None:
+        out["required"] = required
+    out["content"] = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return out
 
 
 def stated_status(page: Page) -> int | None:

@@ -33,6 +33,9 @@ def _request_section_kind(t: str) -> str | None:
     return None
 
 
+# The first column of a table of query parameters (others there are examples or notes).
+_QUERY_COLUMNS = ("name", "parameter", "query parameter", "parameter name")
+
 # The ``##`` sections under which a deeper heading may open a request section: a topic
 # (``## Create an upload session``), or the request's own sections (``### Request body``
 # under ``## HTTP request``). A topic opens one only while the page has no HTTP request
@@ -208,7 +211,9 @@ class PageBuilder:
         elif section == "path-parameters" and self.action_parameters(heading):
             self.request.body_table(t, heading, self.intro)
             return "request_body"
-        elif section in ("path-parameters", "query"):
+        elif section == "query" and first == "value" and self.request.query_values_table(t):
+            return "query_options"
+        elif section == "path-parameters" or (section == "query" and first in _QUERY_COLUMNS):
             self.request.parameter_table(t, "path" if section == "path-parameters" else "query")
             return "parameters"
         elif section == "body" and first in ("property", "parameter", "name"):
@@ -268,6 +273,7 @@ class PageBuilder:
                 q
                 for q in request.query_options
                 if q.name not in {p.name for p in request.parameters}
+                and q.name.lower() not in request.unsupported
             ),
             request_body=tuple(request.request_body),
             request_body_empty=request.request_body_empty,

@@ -33,6 +33,25 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _PROSE_HEADER = re.compile(r"`([A-Za-z][\w-]*:\s*[^`]+)`\s+(?:request\s+)?header\b")
 METHOD_LINE = re.compile(r"^(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS)\s+(\S.*?)\s*$")
 _QUERY_OPTION = re.compile(r"`(\$[A-Za-z]+)\b")
+# A custom query option named in prose: "supports the `model` query parameter".
+_CUSTOM_OPTION = re.compile(r"`([A-Za-z@][\w.@]*)`\s+(?:OData\s+)?query parameter")
+# OData's system query options; `$value`, `$ref` and `$count` as a path end are segments.
+SYSTEM_OPTIONS = frozenset(
+    [
+        "$select",
+        "$expand",
+        "$filter",
+        "$orderby",
+        "$top",
+        "$skip",
+        "$count",
+        "$search",
+        "$format",
+        "$skiptoken",
+        "$deltatoken",
+    ]
+)
+_UNSUPPORTED = re.compile(r"(?:\bnot|n't)\s+(?:be\s+)?support", re.IGNORECASE)
 
 ParseText = Callable[[str, str], Page]
 """Parses page text named by a source (`generator.pages.parse.parse_text`), for includes."""
@@ -55,6 +74,7 @@ class RequestSections:
         self.headers: list[HeaderRow] = []
         self.parameters: list[ParameterRow] = []
         self.query_options: list[QueryOption] = []
+        self.unsupported: set[str] = set()  # options the page says it does not support
         self.request_body: list[PropertyTable] = []
         self.request_body_empty = False
 
@@ -136,11 +156,35 @@ class RequestSections:
     # -- prose ----------------------------------------------------------------------
 
     def query_paragraph(self, p: Paragraph) -> None:
-        seen = {q.name for q in self.query_options}
-        for name in _QUERY_OPTION.findall(p.text):
-            if name not in seen:
-                self.query_options.append(QueryOption(name, p.line))
-                seen.add(name)
+        """The query options a paragraph names, sentence by sentence: those a sentence says
+        are not supported (`$skip` isn't supported) are kept out; `$value` and `$ref` are
+        path segments, never query options, and are reported."""
+        seen = {q.name.lower() for q in self.query_options}
+        for sentence in re.split(r"(?<=[.!?])\s+", p.text):
+            names = _QUERY_OPTION.findall(sentence) + _CUSTOM_OPTION.findall(sentence)
+            if _UNSUPPORTED.search(sentence):
+                self.unsupported.update(n.lower() for n in names)
+                continue
+            for name in names:
+                if name.startswith("$") and name.lower() not in SYSTEM_OPTIONS:
+                    self.r.diag(
+                        p.line,
+                        "query-option",
+                        f"{name} is not an OData query option (it ends a path); not emitted",
+                    )
+                elif name.lower() not in seen:
+                    self.query_options.append(QueryOption(name, p.line))
+                    seen.add(name.lower())
+
+    def query_values_table(self, t: Table) -> bool:
+        """A "Value" table under a custom option named just before: that option's values."""
+        custom = [q for q in self.query_options if not q.name.startswith("$")]
+        if not custom:
+            return False
+        values = tuple(plain(cells[0]).strip("` ") for cells, _ in t.rows if cells[0].strip())
+        index = self.query_options.index(custom[-1])
+        self.query_options[index] = replace(custom[-1], values=values)
+        return True
 
     def header_paragraph(self, p: Paragraph) -> None:
         """Request headers a sentence names with their value (`Prefer: x` header); the
