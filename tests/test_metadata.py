@@ -865,3 +865,38 @@ If successful, this action returns a `202 Accepted` response code.
     assert counted(report, "operation-return") == (0, 0, 1)
     without = compare_spec(spec, small)
     assert counted(without, "operation-parameter") == (0, 2, 0)
+
+
+def test_an_address_the_page_writes_and_the_metadata_lacks_is_the_pages(small: Metadata) -> None:
+    from generator.metadata.compare import page_evidence
+    from generator.pages.build import build_spec
+    from generator.pages.parse import parse_text
+
+    text = """---
+title: "Get nothing"
+doc_type: apiPageType
+---
+
+# Get nothing
+Namespace: microsoft.graph
+
+Get it.
+
+## HTTP request
+
+```http
+GET /items/{id}/nothing
+POST /Items/{id}
+```
+
+## Response
+
+If successful, this method returns a `200 OK` response code.
+"""
+    page = parse_text(text, "nothing.md")
+    spec = build_spec([page])
+    report = compare_spec(spec, small, page_operations=page_evidence([page]).operations)
+    assert counted(report, "path-address") == (1, 0, 1)
+    assert counted(report, "path-casing") == (0, 0, 1)
+    assert counted(report, "operation-method") == (0, 0, 1)
+    assert counted(compare_spec(spec, small), "path-address") == (1, 1, 0)

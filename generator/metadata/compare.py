@@ -24,8 +24,8 @@ says. The checks:
 Page evidence (`page_evidence`) says what the pages themselves state. When the spec says
 what its page says and the metadata differs, the mismatch is ``page_caused``: a finding
 about the page, counted apart (`Count.page_caused`) and listed, never hidden. Only the
-categories evidence speaks to (type names, properties, recall, enums, action and function
-parameters) can be page-caused.
+categories evidence speaks to (type names, properties, recall, enums, and of operations the
+page's own request line, parameter rows, status and response type) can be page-caused.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from generator.metadata.types import (
 from generator.pages import names as page_names
 from generator.pages.model import Page, TypeText
 from generator.pages.operations import response_type, stated_status
-from generator.pages.paths import is_parameter_table, normalize_path
+from generator.pages.paths import is_parameter_table, normalize_path, split_target
 from generator.pages.schemas import PRIMITIVES
 from generator.pages.typemodel import body_type_name, resource_type_name
 from generator.spec.openapi import SCHEMA_PREFIX
@@ -196,6 +196,20 @@ class OperationEvidence:
     parameters: Mapping[str, str]
     status: int | None
     returns: str | None
+    target: str = ""  # the request line's path as the page writes it
+
+    def writes(self, path: str) -> bool:
+        """The spec's path is the page's, segment for segment (keys and function arguments
+        apart, which the builder names): an address the metadata lacks is the page's."""
+        page_path, _ = split_target(self.target)
+        mine = _address_shape(path)
+        return bool(mine) and mine == _address_shape(page_path)
+
+
+def _address_shape(path: str) -> list[str]:
+    """A path's segments with every ``{...}`` and every ``(...)`` argument list blanked."""
+    path = re.sub(r"\([^()]*\)", "()", path)
+    return [re.sub(r"\{[^{}/]*\}?", "{}", s) for s in path.strip("/").split("/")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,9 +309,9 @@ def _operation_evidence(page: Page, ns: str, out: dict[tuple[str, str], Operatio
     returns = None
     if name is not None:
         returns = _type_text(TypeText(name, name, collection), ns)
-    evidence = OperationEvidence(params, stated_status(page), returns)
     for req in page.http_requests:
         path, _ = normalize_path(req.target, page)
+        evidence = OperationEvidence(params, stated_status(page), returns, req.target)
         out.setdefault((path, req.method.lower()), evidence)
 
 
@@ -833,6 +847,8 @@ class _Comparer:
     ) -> None:
         where = pointer("paths", path, method)
         t = res.target
+        page = None if self.page_operations is None else self.page_operations.get((path, method))
+        page_path = page is not None and page.writes(path)
         if t is None:
             self.wrong(
                 "path-address",
@@ -840,28 +856,29 @@ class _Comparer:
                 "an address the metadata defines",
                 f"{method.upper()} {path}: {res.problem}",
                 reason=res.reason,
+                page=page_path,
             )
             return
         self.right("path-address")
-        self.check(
-            "path-casing",
-            not res.casing,
-            where,
-            ", ".join(res.casing),
-            path,
-            "casing",
-        )
+        if res.casing:
+            self.wrong(
+                "path-casing", where, ", ".join(res.casing), path, reason="casing", page=page_path
+            )
+        else:
+            self.right("path-casing")
         allowed = _ALLOWED.get(t.kind, set())
-        self.check(
-            "operation-method",
-            method in allowed,
-            where,
-            "/".join(sorted(m.upper() for m in allowed)) + f" on {t.kind} {t.type}",
-            method.upper(),
-            f"{method} on {t.kind}",
-        )
+        if method in allowed:
+            self.right("operation-method")
+        else:
+            self.wrong(
+                "operation-method",
+                where,
+                "/".join(sorted(m.upper() for m in allowed)) + f" on {t.kind} {t.type}",
+                method.upper(),
+                reason=f"{method} on {t.kind}",
+                page=page_path,  # the page's own request line says this method
+            )
         status, response = self.success(op)
-        page = None if self.page_operations is None else self.page_operations.get((path, method))
         if t.operation is not None:
             params = None if page is None else page.parameters
             if t.kind == "action":
