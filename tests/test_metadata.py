@@ -14,7 +14,7 @@ import pytest
 
 from generator.errors import InputError
 from generator.metadata import csdl
-from generator.metadata.compare import FidelityReport, compare_spec
+from generator.metadata.compare import FidelityReport, compare_spec, page_evidence
 from generator.metadata.csdl import Metadata, Property, load_metadata, parse_csdl
 from generator.metadata.types import (
     EDM,
@@ -24,6 +24,8 @@ from generator.metadata.types import (
     page_type_signature,
     schema_signature,
 )
+from generator.pages.build import build_spec
+from generator.pages.parse import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_METADATA = ROOT.parent / "shared" / "corpus" / "graph-metadata" / "v1.0.csdl"
@@ -822,20 +824,23 @@ def test_the_fidelity_on_tests_pages_stays_above_its_floors(graph: Metadata) -> 
     assert "property-recall" in text and "mismatches by category" in text
 
 
-def test_operation_differences_the_page_states_are_counted_apart(small: Metadata) -> None:
-    from generator.metadata.compare import page_evidence
-    from generator.pages.build import build_spec
-    from generator.pages.parse import parse_text
-
-    text = """---
-title: "item: copy"
+def api_page(title: str, body: str) -> str:
+    """A small API page of one's own: front matter, title, namespace, then ``body``."""
+    return f"""---
+title: "{title}"
 doc_type: apiPageType
 ---
 
-# item: copy
+# {title}
 Namespace: microsoft.graph
 
-Copy an item.
+{body}"""
+
+
+def test_operation_differences_the_page_states_are_counted_apart(small: Metadata) -> None:
+    text = api_page(
+        "item: copy",
+        """Copy an item.
 
 ## HTTP request
 
@@ -852,7 +857,8 @@ POST /items/{id}/copy
 ## Response
 
 If successful, this action returns a `202 Accepted` response code.
-"""
+""",
+    )
     page = parse_text(text, "copy.md")
     spec = build_spec([page])
     body = spec["paths"]["/items/{itemId}/copy"]["post"]["requestBody"]
@@ -868,19 +874,9 @@ If successful, this action returns a `202 Accepted` response code.
 
 
 def test_an_address_the_page_writes_and_the_metadata_lacks_is_the_pages(small: Metadata) -> None:
-    from generator.metadata.compare import page_evidence
-    from generator.pages.build import build_spec
-    from generator.pages.parse import parse_text
-
-    text = """---
-title: "Get nothing"
-doc_type: apiPageType
----
-
-# Get nothing
-Namespace: microsoft.graph
-
-Get it.
+    text = api_page(
+        "Get nothing",
+        """Get it.
 
 ## HTTP request
 
@@ -892,7 +888,8 @@ POST /Items/{id}
 ## Response
 
 If successful, this method returns a `200 OK` response code.
-"""
+""",
+    )
     page = parse_text(text, "nothing.md")
     spec = build_spec([page])
     report = compare_spec(spec, small, page_operations=page_evidence([page]).operations)
