@@ -532,3 +532,49 @@ If successful, this method returns a `200 OK` response code.
     assert any(
         d.startswith("table-not-understood: table with columns Extension type") for d in diags
     )
+
+
+REF_PAGE = """
+## HTTP request
+
+```http
+POST /groups/{id}/members/$ref
+```
+
+## Request body
+
+In the request body, supply a JSON representation of a **directoryObject** reference.
+
+## Response
+
+If successful, this method returns a `204 No Content` response code.
+
+## Example
+
+<!-- { "blockType": "request", "name": "add-member" } -->
+```http
+POST https://graph.microsoft.com/v1.0/groups/1/members/$ref
+Content-type: application/json
+
+{
+  "@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/2"
+}
+```
+"""
+
+
+def test_a_ref_endpoint_takes_the_odata_id_of_what_it_links(
+    sdk_of: Any, http_server: ScriptedServer
+) -> None:
+    spec, _ = spec_of(page(REF_PAGE, "Add members"))
+    op = spec["paths"]["/groups/{groupId}/members/$ref"]["post"]
+    media = op["requestBody"]["content"]["application/json"]
+    assert media["schema"] == {"$ref": "#/components/schemas/ReferenceCreate"}
+    assert media["example"] == {"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/2"}
+    assert spec["components"]["schemas"]["ReferenceCreate"]["required"] == ["@odata.id"]
+    sdk = sdk_of(page(REF_PAGE, "Add members"))
+    http_server.script(reply(204))
+    with sdk.Client(http_server.url, token="t") as client:
+        client.add_members("1", sdk.ReferenceCreate(odata_id="https://x/directoryObjects/2"))
+    (request,) = http_server.requests
+    assert request.json() == {"@odata.id": "https://x/directoryObjects/2"}

@@ -12,6 +12,7 @@ here they become one document, with an overlay applied last (`generator.spec.ove
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import yaml
 from generator.pages.examples import conform_example
 from generator.pages.model import Page
 from generator.pages.names import DEFAULT_NAMESPACE, page_namespace, plain_text
-from generator.pages.operations import Operations
+from generator.pages.operations import REFERENCE, REFERENCE_SCHEMA, Operations
 from generator.pages.paths import DEFAULT_SERVER
 from generator.pages.schemas import ERROR_SCHEMA, Schemas, error_schemas
 from generator.pages.typemodel import BuildDiagnostic, collect_types
@@ -57,6 +58,8 @@ def build(
     components = schemas.build()
     for name, schema in ops.collections.items():
         components[name] = schema
+    if ops.references:
+        components[REFERENCE_SCHEMA] = copy.deepcopy(REFERENCE)
     components.update(error_schemas())
     listed = {t.name for t in model.types.values() if t.from_enum_page}
     unused = listed - _referenced(

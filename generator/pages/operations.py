@@ -60,6 +60,14 @@ QUERY_OPTIONS: dict[str, dict[str, Any]] = {
     "$expand": {"description": "Expand related entities", "array": True},
 }
 
+# OData's body of a reference to add (``POST .../members/$ref``, ``PUT .../manager/$ref``).
+REFERENCE_SCHEMA = "ReferenceCreate"
+REFERENCE = {
+    "type": "object",
+    "properties": {"@odata.id": {"type": "string", "description": "The URL of the entity"}},
+    "required": ["@odata.id"],
+}
+
 _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 302: "Found"}
 
 
@@ -111,6 +119,7 @@ class Operations:
         self.tags: set[str] = set()
         self.operation_ids: set[str] = set()
         self.servers: list[str] = []
+        self.references = False  # a /$ref operation takes `REFERENCE_SCHEMA`
 
     def unique_id(self, op_id: str) -> str:
         base, n = op_id, 2
@@ -256,6 +265,8 @@ class Operations:
         stream = is_stream(path)
         if stream and method in ("put", "post", "patch"):
             op["requestBody"] = _binary_content(page, "request", required=True)
+        elif path.endswith("/$ref") and method in ("put", "post"):
+            op["requestBody"] = self.reference_body(page)
         else:
             body = self.request_body(page, ns, method, body_type)
             if body is not None:
@@ -388,6 +399,16 @@ class Operations:
                     "request body table with no resource type to attach it to; left out",
                 )
             return None
+        example = self.first_example(page, "request", None)
+        if example is not None:
+            self.examples.append((media, example[0], page.source, example[1]))
+        return {"required": True, "content": {"application/json": media}}
+
+    def reference_body(self, page: Page) -> dict[str, Any]:
+        """What a ``/$ref`` POST or PUT takes, by OData: the reference to the entity to link,
+        ``{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}``."""
+        self.references = True
+        media: dict[str, Any] = {"schema": {"$ref": SCHEMA_PREFIX + REFERENCE_SCHEMA}}
         example = self.first_example(page, "request", None)
         if example is not None:
             self.examples.append((media, example[0], page.source, example[1]))
