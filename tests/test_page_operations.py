@@ -578,3 +578,36 @@ def test_a_ref_endpoint_takes_the_odata_id_of_what_it_links(
         client.add_members("1", sdk.ReferenceCreate(odata_id="https://x/directoryObjects/2"))
     (request,) = http_server.requests
     assert request.json() == {"@odata.id": "https://x/directoryObjects/2"}
+
+
+def test_function_parameters_go_in_the_call_or_else_the_query() -> None:
+    text = page(
+        """
+## HTTP request
+
+```http
+GET /me/drive/root/delta
+GET /reports/getReport(period='{period_value}')
+```
+
+## Function parameters
+
+| Parameter | Type | Description |
+|:--|:--|:--|
+| token | string | Optional. A previous delta token. |
+| period | string | The period. Required. |
+
+## Response
+
+If successful, this method returns a `200 OK` response code.
+""",
+        "driveItem: delta",
+    )
+    spec, _ = spec_of(text)
+    delta = spec["paths"]["/me/drive/root/delta"]["get"]["parameters"]
+    assert [(p["name"], p["in"], p["required"]) for p in delta] == [
+        ("token", "query", False),
+        ("period", "query", True),
+    ]
+    report = spec["paths"]["/reports/getReport(period='{period}')"]["get"]["parameters"]
+    assert [(p["name"], p["in"]) for p in report] == [("period", "path"), ("token", "query")]

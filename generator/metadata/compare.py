@@ -1006,12 +1006,14 @@ class _Comparer:
         page_lower = {k.lower(): k for k in page or {}}
 
         def page_types(name: str, sig: Signature) -> bool:
+            """The spec types the parameter as its page row does, or the page has no row
+            (an argument written in the request line only) and the spec keeps it a string."""
             row = page_lower.get(name.lower())
-            return (
-                page is not None
-                and row is not None
-                and (page_type_signature(page[row]).same_type(sig))
-            )
+            if page is None:
+                return False
+            if row is None:
+                return sig.same_type(Signature("string"))
+            return page_type_signature(page[row]).same_type(sig)
 
         lower = {k.lower(): k for k in given}
         used: set[str] = set()

@@ -92,7 +92,9 @@ class ParameterRow:
     name: str
     type: TypeText
     description: str
-    location: str  # "path" (path and function parameters) or "query"
+    # "path", "function" (a function's parameter: in the call's parentheses when the path
+    # names it, else a query option, OData's implicit parameter alias) or "query"
+    location: str
     line: int
     required: bool | None = None
 

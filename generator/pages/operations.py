@@ -295,9 +295,12 @@ class Operations:
                     description=plain_text(p.description),
                 )
             )
+        in_path = {p.original.lower() for p in params} | {p.name.lower() for p in params}
         for row in page.parameters:
-            if row.location != "query":
-                continue
+            if row.location == "path" or (
+                row.location == "function" and row.name.lower() in in_path
+            ):
+                continue  # in the path; a function's other parameters are query options
             schema = self.schemas.type_schema(row.type, ns, (), page.source, row.line)
             out.append(
                 _parameter(

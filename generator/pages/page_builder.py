@@ -33,6 +33,13 @@ def _request_section_kind(t: str) -> str | None:
     return None
 
 
+def _parameter_location(section: str, heading: str) -> str:
+    """Where a parameter table's rows go: the path, a function's call, or the query."""
+    if section == "query":
+        return "query"
+    return "function" if "function parameter" in plain(heading).lower() else "path"
+
+
 # The first column of a table of query parameters (others there are examples or notes).
 _QUERY_COLUMNS = ("name", "parameter", "query parameter", "parameter name")
 
@@ -214,7 +221,7 @@ class PageBuilder:
         elif section == "query" and first == "value" and self.request.query_values_table(t):
             return "query_options"
         elif section == "path-parameters" or (section == "query" and first in _QUERY_COLUMNS):
-            self.request.parameter_table(t, "path" if section == "path-parameters" else "query")
+            self.request.parameter_table(t, _parameter_location(section, heading))
             return "parameters"
         elif section == "body" and first in ("property", "parameter", "name"):
             self.request.body_table(t, heading, self.intro)

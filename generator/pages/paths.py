@@ -63,7 +63,7 @@ def split_target(target: str) -> tuple[str, str | None]:
 def normalize_path(target: str, page: Page) -> tuple[str, list[PathParam]]:
     """A page's path template in one spelling: ``{id}`` keys named after their collection."""
     path, _ = split_target(target)
-    table = {p.name.lower(): p for p in page.parameters if p.location == "path"}
+    table = {p.name.lower(): p for p in page.parameters if p.location in ("path", "function")}
     params: list[PathParam] = []
     used: set[str] = set()
 
