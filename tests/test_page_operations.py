@@ -611,3 +611,72 @@ If successful, this method returns a `200 OK` response code.
     ]
     report = spec["paths"]["/reports/getReport(period='{period}')"]["get"]["parameters"]
     assert [(p["name"], p["in"]) for p in report] == [("period", "path"), ("token", "query")]
+
+
+# -- 7. examples ---------------------------------------------------------------------------
+
+
+def test_every_example_is_kept_whole_even_against_a_placeholder_schema() -> None:
+    text = page(
+        """
+## HTTP request
+
+```http
+POST /me/widgets
+```
+
+## Request body
+
+In the request body, supply a JSON representation of a [widget](../resources/widget.md) object.
+
+## Response
+
+If successful, this method returns a `201 Created` response code and a [widget](../resources/widget.md) object in the response body.
+
+## Examples
+
+<!-- { "blockType": "request", "name": "create-widget" } -->
+```http
+POST /me/widgets
+Content-type: application/json
+
+{"displayName": "A", "size": {"width": 2, "height": 3}}
+```
+
+<!-- { "blockType": "response", "@odata.type": "microsoft.graph.widget" } -->
+```http
+HTTP/1.1 201 Created
+Content-type: application/json
+
+{"id": "1", "displayName": "A"}
+```
+
+<!-- { "blockType": "request", "name": "create-bare-widget" } -->
+```http
+POST /me/widgets
+Content-type: application/json
+
+{"displayName": "B"}
+```
+
+<!-- { "blockType": "response", "@odata.type": "microsoft.graph.widget" } -->
+```http
+HTTP/1.1 201 Created
+Content-type: application/json
+
+{"id": "2", "displayName": "B"}
+```
+""",
+        "Create widget",
+    )
+    spec, _ = spec_of(text)
+    op = spec["paths"]["/me/widgets"]["post"]
+    assert op["requestBody"]["content"]["application/json"]["examples"] == {
+        "create-widget": {"value": {"displayName": "A", "size": {"width": 2, "height": 3}}},
+        "create-bare-widget": {"value": {"displayName": "B"}},
+    }
+    answers = op["responses"]["201"]["content"]["application/json"]["examples"]
+    assert [a["value"] for a in answers.values()] == [
+        {"id": "1", "displayName": "A"},
+        {"id": "2", "displayName": "B"},
+    ]

@@ -23,10 +23,10 @@ import yaml
 from generator.pages.examples import conform_example
 from generator.pages.model import Page
 from generator.pages.names import DEFAULT_NAMESPACE, page_namespace, plain_text
-from generator.pages.operations import REFERENCE, REFERENCE_SCHEMA, Operations
+from generator.pages.operations import REFERENCE, REFERENCE_SCHEMA, Operations, PageExample
 from generator.pages.paths import DEFAULT_SERVER
 from generator.pages.schemas import ERROR_SCHEMA, Schemas, error_schemas
-from generator.pages.typemodel import BuildDiagnostic, collect_types
+from generator.pages.typemodel import BuildDiagnostic, TypeModel, collect_types
 from generator.spec.openapi import SCHEMA_PREFIX
 from generator.spec.overlay import apply_overlay
 
@@ -67,17 +67,7 @@ def build(
     )
     components = {k: v for k, v in components.items() if k not in unused}
     components = {k: components[k] for k in sorted(components)}
-    for media, value, source, line in ops.examples:
-        ok, example = conform_example(value, media["schema"], components)
-        if ok:
-            media["example"] = example
-        else:
-            model.diag(
-                source,
-                line,
-                "example-dropped",
-                "example could not be made to fit its schema; left out",
-            )
+    _attach_examples(ops.examples, components, model)
     spec = _document(pages, api_pages, ops, components, title)
     if overlay is not None:
         spec = apply_overlay(spec, overlay)
@@ -90,6 +80,37 @@ def build(
             )
         ),
     )
+
+
+def _attach_examples(
+    examples: Sequence[PageExample], components: Mapping[str, Any], model: TypeModel
+) -> None:
+    """Each page example on its media object, fitted to the schema: one as ``example``,
+    several (a page's other requests or answers) as ``examples`` by their names."""
+    fitted: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for ex in examples:
+        ok, value = conform_example(ex.value, ex.media["schema"], components)
+        if not ok:
+            model.diag(
+                ex.source,
+                ex.line,
+                "example-dropped",
+                "example could not be made to fit its schema; left out",
+            )
+            continue
+        _, named = fitted.setdefault(id(ex.media), (ex.media, {}))
+        if value in named.values():
+            continue  # the same body shown twice (a page and its variant) is one example
+        base = ex.name or "example"
+        name, n = (base, 2) if ex.name else (f"{base}-1", 2)
+        while name in named:
+            name, n = f"{base}-{n}", n + 1
+        named[name] = value
+    for media, named in fitted.values():
+        if len(named) == 1:
+            media["example"] = next(iter(named.values()))
+        else:
+            media["examples"] = {name: {"value": value} for name, value in named.items()}
 
 
 def _referenced(roots: list[Any], components: Mapping[str, Any]) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.pages.model import Page
@@ -71,6 +72,18 @@ REFERENCE = {
 _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 302: "Found"}
 
 
+@dataclass(frozen=True)
+class PageExample:
+    """A page's example body, kept for the media object it illustrates; ``name`` is its
+    annotation's (``"name": "create-user"``), or empty."""
+
+    media: dict[str, Any]
+    value: Any
+    source: str
+    line: int
+    name: str
+
+
 def _permissions(page: Page) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for row in page.permissions:
@@ -112,9 +125,7 @@ class Operations:
         self.model = model
         self.schemas = schemas
         self.paths: dict[str, dict[str, Any]] = {}
-        self.examples: list[tuple[dict[str, Any], Any, str, int]] = (
-            []
-        )  # (media, value, source, line)
+        self.examples: list[PageExample] = []
         self.collections: dict[str, dict[str, Any]] = {}
         self.tags: set[str] = set()
         self.operation_ids: set[str] = set()
@@ -205,9 +216,9 @@ class Operations:
             for old_resp, new_resp in zip(source["responses"].values(), op["responses"].values()):
                 old_media = old_resp.get("content", {}).get("application/json")
                 new_media = new_resp.get("content", {}).get("application/json")
-                for media, value, src, line in list(self.examples):
-                    if media is old_media and new_media is not None:
-                        self.examples.append((new_media, value, src, line))
+                for ex in list(self.examples):
+                    if ex.media is old_media and new_media is not None:
+                        self.examples.append(replace(ex, media=new_media))
             path_params = [p for p in sibling.get("parameters", []) if p["in"] == "path"]
             others = [p for p in source.get("parameters", []) if p["in"] != "path"]
             op["parameters"] = copy.deepcopy(path_params) + others
@@ -402,9 +413,7 @@ class Operations:
                     "request body table with no resource type to attach it to; left out",
                 )
             return None
-        example = self.first_example(page, "request", None)
-        if example is not None:
-            self.examples.append((media, example[0], page.source, example[1]))
+        self.keep_examples(media, page, "request", None)
         return {"required": True, "content": {"application/json": media}}
 
     def reference_body(self, page: Page) -> dict[str, Any]:
@@ -412,20 +421,30 @@ class Operations:
         ``{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}``."""
         self.references = True
         media: dict[str, Any] = {"schema": {"$ref": SCHEMA_PREFIX + REFERENCE_SCHEMA}}
-        example = self.first_example(page, "request", None)
-        if example is not None:
-            self.examples.append((media, example[0], page.source, example[1]))
+        self.keep_examples(media, page, "request", None)
         return {"required": True, "content": {"application/json": media}}
 
-    def first_example(self, page: Page, kind: str, status: int | None) -> tuple[Any, int] | None:
+    def keep_examples(
+        self, media: dict[str, Any], page: Page, kind: str, status: int | None
+    ) -> None:
+        """Every JSON body of the page's ``kind`` examples (of ``status``, for responses),
+        each whole, to be attached to ``media`` once the schemas exist."""
         for ex in page.examples_of(kind):
             http = ex.http
             if http is None or not http.has_json_body:
                 continue
             if status is not None and http.status is not None and http.status != status:
                 continue
-            return http.body_json, http.body_line or ex.line
-        return None
+            name = ex.annotation.get("name")
+            self.examples.append(
+                PageExample(
+                    media,
+                    http.body_json,
+                    page.source,
+                    http.body_line or ex.line,
+                    name.strip() if isinstance(name, str) else "",
+                )
+            )
 
     def responses(
         self, page: Page, ns: str, op: dict[str, Any], stream: bool = False
@@ -469,9 +488,7 @@ class Operations:
             else:
                 schema = item
             media: dict[str, Any] = {"schema": schema}
-            example = self.first_example(page, "response", status)
-            if example is not None:
-                self.examples.append((media, example[0], page.source, example[1]))
+            self.keep_examples(media, page, "response", status)
             resp["content"] = {"application/json": media}
         out: dict[str, Any] = {str(status): resp}
         out.update(_error_responses(page))
