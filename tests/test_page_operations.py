@@ -680,3 +680,56 @@ Content-type: application/json
         {"id": "1", "displayName": "A"},
         {"id": "2", "displayName": "B"},
     ]
+
+
+def test_the_body_type_the_request_body_section_names_and_creates_with_parameter_tables() -> None:
+    stated = page(
+        """
+## HTTP request
+
+```http
+PATCH /sites/{site-id}/lists/{list-id}/items/{item-id}/fields
+```
+
+## Request body
+
+In the request body, supply a JSON representation of a [fieldValueSet][] specifying the fields to update.
+
+## Response
+
+If successful, this method returns a `200 OK` response code.
+
+[fieldValueSet]: ../resources/fieldvalueset.md
+""",
+        "Update listItem",
+    )
+    spec, _ = spec_of(stated)
+    op = spec["paths"]["/sites/{siteId}/lists/{listId}/items/{itemId}/fields"]["patch"]
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/microsoft.graph.fieldValueSet"}
+    create = page(
+        """
+## HTTP request
+
+```http
+POST /servicePrincipals/{id}/appRoleAssignedTo
+```
+
+## Request body
+
+| Parameter | Type | Description |
+|:--|:--|:--|
+| principalId | Guid | The principal. |
+
+## Response
+
+If successful, this method returns a `201 Created` response code and an [appRoleAssignment](../resources/approleassignment.md) object in the response body.
+""",
+        "Grant an appRoleAssignment for a service principal",
+    )
+    spec, _ = spec_of(create)
+    op = spec["paths"]["/servicePrincipals/{servicePrincipalId}/appRoleAssignedTo"]["post"]
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/microsoft.graph.appRoleAssignment"}
+    props = spec["components"]["schemas"]["microsoft.graph.appRoleAssignment"]["properties"]
+    assert list(props) == ["principalId"]

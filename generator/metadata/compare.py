@@ -52,7 +52,7 @@ from generator.metadata.types import (
 from generator.pages import names as page_names
 from generator.pages.model import Page, TypeText
 from generator.pages.operations import response_type, stated_status
-from generator.pages.paths import is_parameter_table, normalize_path, split_target
+from generator.pages.paths import normalize_path, split_target, takes_parameters
 from generator.pages.schemas import PRIMITIVES
 from generator.pages.typemodel import body_type_name, resource_type_name
 from generator.spec.openapi import SCHEMA_PREFIX
@@ -197,6 +197,7 @@ class OperationEvidence:
     status: int | None
     returns: str | None
     target: str = ""  # the request line's path as the page writes it
+    body: str | None = None  # the type the Request body section says to supply
 
     def writes(self, path: str) -> bool:
         """The spec's path is the page's, segment for segment (keys and function arguments
@@ -284,7 +285,7 @@ def page_evidence(pages: Sequence[Page]) -> PageEvidence:
             _operation_evidence(page, ns, operations)
             body = body_type_name(page)
             for table in page.request_body:
-                if is_parameter_table(page, table) or body is None:
+                if takes_parameters(page) or body is None:
                     continue
                 for row in table.rows:
                     if not row.name.startswith("@"):
@@ -300,18 +301,21 @@ def _operation_evidence(page: Page, ns: str, out: dict[tuple[str, str], Operatio
     status and response type."""
     params: dict[str, str] = {}
     for table in page.request_body:
-        if is_parameter_table(page, table):
+        if takes_parameters(page):
             for row in table.rows:
                 params.setdefault(row.name, _type_text(row.type, ns))
     for prow in page.parameters:
         params.setdefault(prow.name, _type_text(prow.type, ns))
+    body = None
+    if page.request_body_type:
+        body = _type_text(TypeText(page.request_body_type, page.request_body_type, False), ns)
     name, collection = response_type(page)
     returns = None
     if name is not None:
         returns = _type_text(TypeText(name, name, collection), ns)
     for req in page.http_requests:
         path, _ = normalize_path(req.target, page)
-        evidence = OperationEvidence(params, stated_status(page), returns, req.target)
+        evidence = OperationEvidence(params, stated_status(page), returns, req.target, body)
         out.setdefault((path, req.method.lower()), evidence)
 
 
@@ -887,9 +891,9 @@ class _Comparer:
                 self.check_function_parameters(where, op, t, params)
             self.check_return(where, t.operation, status, response, page)
         elif method in ("post", "patch", "put") and t.kind in ("entities", "entity", "complex"):
-            self.check_request_body(where, op, t)
+            self.check_request_body(where, op, t, page)
         elif method == "get" and t.kind in ("entities", "entity", "complex", "primitive"):
-            self.check_response(where, t, response)
+            self.check_response(where, t, response, page)
         self.check_status(where, method, t, status, page)
 
     def success(self, op: Mapping[str, Any]) -> tuple[int | None, Mapping[str, Any] | None]:
@@ -1121,40 +1125,66 @@ class _Comparer:
             ),
         )
 
-    def check_request_body(self, where: str, op: Mapping[str, Any], t: _Target) -> None:
+    def check_request_body(
+        self, where: str, op: Mapping[str, Any], t: _Target, page: OperationEvidence | None = None
+    ) -> None:
+        """A create's or update's body type; the page's stated type, kept, is the page's."""
         body = self.deref(op.get("requestBody"), "requestBodies")
         schema = self.media_schema(body if isinstance(body, Mapping) else None)
         if schema is None:
             self.wrong("request-body", where, t.type, "no body", reason="no body")
             return
         got = schema_signature(schema)
-        ok = got.named and not got.collection and self.md.is_derived(got.type, t.type)
-        expected = Signature(t.type)
-        self.check(
+        if got.named and not got.collection and self.md.is_derived(got.type, t.type):
+            self.right("request-body")
+            return
+        stated = None if page is None else page.body
+        self.wrong(
             "request-body",
-            ok,
             where + "/requestBody",
             t.type,
             got.describe(),
-            "body " + _type_reason(self.md, expected, got),
+            reason="body " + _type_reason(self.md, Signature(t.type), got),
+            page=stated is not None and page_type_signature(stated).same_type(got),
         )
 
-    def check_response(self, where: str, t: _Target, response: Mapping[str, Any] | None) -> None:
+    def check_response(
+        self,
+        where: str,
+        t: _Target,
+        response: Mapping[str, Any] | None,
+        page: OperationEvidence | None = None,
+    ) -> None:
+        """A read's response type; where the spec answers what the page states, or nothing
+        typed where the page names no type, a difference is the page's."""
         if t.kind == "primitive":
             return  # a property's value: its type was judged with the schema
         schema = self.media_schema(response)
         expected = Signature(t.type, None, t.collection)
+        unstated = page is not None and page.returns is None
         if schema is None:
-            self.wrong("response-type", where, expected.describe(), "no body", reason="no body")
+            self.wrong(
+                "response-type",
+                where,
+                expected.describe(),
+                "no body",
+                reason="no body",
+                page=unstated,
+            )
             return
         got = self.response_signature(schema)
-        self.check(
+        if got.same_type(expected):
+            self.right("response-type")
+            return
+        stated = None if page is None else page.returns
+        self.wrong(
             "response-type",
-            got.same_type(expected),
             where + "/responses",
             expected.describe(),
             got.describe(),
-            "response " + _type_reason(self.md, expected, got),
+            reason="response " + _type_reason(self.md, expected, got),
+            page=(unstated and got.type == "any")
+            or (stated is not None and page_type_signature(stated).same_type(got)),
         )
 
     def check_status(

@@ -139,11 +139,6 @@ class PropertyTable:
     columns: tuple[str, ...] = ()
     intro: str = ""  # the paragraph just before the table ("... for **learningAssignment**")
 
-    @property
-    def is_parameter_table(self) -> bool:
-        """An action's body: a table of parameters rather than of a resource's properties."""
-        return bool(self.columns) and self.columns[0].lower() == "parameter"
-
 
 @dataclass(frozen=True)
 class ResponseInfo:
@@ -237,6 +232,9 @@ class Page:
     query_options: tuple[QueryOption, ...] = ()
     request_body: tuple[PropertyTable, ...] = ()
     request_body_empty: bool = False
+    # The type the Request body section says to supply ("a JSON representation of a
+    # [fieldValueSet](...)"), as the link names it.
+    request_body_type: str | None = None
     response: ResponseInfo | None = None
     errors: tuple[ErrorRow, ...] = ()
     examples: tuple[ExampleBlock, ...] = ()

@@ -29,9 +29,9 @@ from generator.pages.paths import (
     entity_collection,
     entity_parent,
     graph_root,
-    is_parameter_table,
     normalize_path,
     split_target,
+    takes_parameters,
     wrapped_parameter,
 )
 from generator.pages.schemas import ERROR_SCHEMA, Schemas
@@ -373,9 +373,7 @@ class Operations:
         if page.request_body_empty and not page.request_body:
             return None  # "No request body is required. However, you can specify ..." + table
         media: dict[str, Any]
-        action_rows = [
-            r for t in page.request_body if t.rows and is_parameter_table(page, t) for r in t.rows
-        ]
+        action_rows = [r for t in page.request_body if takes_parameters(page) for r in t.rows]
         wrapped = [wrapped_parameter(t) for t in page.request_body]
         if action_rows and len(wrapped) == 1 and wrapped[0] is not None:
             # The table is the inside of the one parameter; its type holds the rows.
@@ -393,6 +391,12 @@ class Operations:
             if req:
                 schema["required"] = req
             media = {"schema": schema}
+        elif page.request_body_type and not page.request_body:
+            # No table: the type the section says to supply is the body.
+            stated = self.schemas.scalar_schema(
+                page.request_body_type, ns, (), page.source, page.title.line if page.title else 1
+            )
+            media = {"schema": stated}
         elif body_type is not None and (page.request_body or method in ("patch", "post", "put")):
             if not page.request_body and not any(
                 e.http and e.http.has_json_body for e in page.examples_of("request")

@@ -284,6 +284,7 @@ class PageBuilder:
             ),
             request_body=tuple(request.request_body),
             request_body_empty=request.request_body_empty,
+            request_body_type=request.request_body_type,
             response=examples.response,
             errors=tuple(examples.errors),
             examples=tuple(examples.examples),

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from generator.pages.model import Page, PropertyTable, TypeText
-from generator.pages.names import camel, singular, title_parts
+from generator.pages.names import camel, singular
 
 _PARAM = re.compile(r"\{([^{}]*)\}")
 
@@ -147,14 +147,27 @@ def _last_segment(target: str) -> str:
     return last.split("(", 1)[0].strip(":")
 
 
+# Verbs Graph's action names start with (``createLink``, ``getMemberObjects``, ``follow``).
+_VERB_SEGMENT = re.compile(
+    r"(?:get|check|create|add|remove|set|send|copy|move|follow|unfollow|invite|preview|accept"
+    r"|decline|cancel|forward|reply|restore|assign|validate|activate|deactivate|submit"
+    r"|unsubmit|return|publish|unpublish|abort|checkin|checkout|lock|sync|scan|reset|retry"
+    r"|dismiss|snooze|export|import|upload|renew|revoke|approve|deny|stop|start|pause|resume"
+    r"|share|grant|clear|mark|pin|unpin|archive|unarchive|complete|reassign|reprocess"
+    r"|disable|enable|wipe|retire|reboot|shutdown|locate|logout|recover|delete|apply"
+    r"|batch|filter|find|lookup|query|translate|verify|upgrade|install)(?:[A-Z]\w*)?"
+)
+
+
 def bound_operation(page: Page) -> str | None:
     """The action or function an API page calls, named as its request lines end, else None.
 
     OData addresses an action or function as the last segment after its binding target
     (``/me/events/{id}/accept``, ``/reports/getOffice365ActiveUserDetail(period='D7')``).
     Pages say so in the title (``event: accept``, ``syncDevice action``); failing that, a
-    POST whose last segment is a single word that names no collection (collections are
-    plural: ``/me/events``) is taken as an action (``/me/drive/items/{id}/invite``).
+    POST whose last segment is a verb, alone or leading a camelCase name (``invite``,
+    ``createLink``, ``getMemberObjects``), is taken as an action; navigation collections
+    are nouns (``/me/events``, ``appRoleAssignedTo``).
     """
     if not page.http_requests:
         return None
@@ -165,20 +178,17 @@ def bound_operation(page: Page) -> str | None:
     named = title.split(":", 1)[1] if ":" in title else re.sub(r"\s+action\s*$", "", title)
     if camel(named.strip()).lower() == last.lower():
         return last
-    verb, _ = title_parts(page)
-    method = page.http_requests[0].method
-    if method == "POST" and (
-        verb.lower() == last.lower() or not (last.endswith("s") or last == "children")
-    ):
+    if page.http_requests[0].method == "POST" and _VERB_SEGMENT.fullmatch(last):
         return last
     return None
 
 
-def is_parameter_table(page: Page, table: PropertyTable) -> bool:
-    """A request-body table lists an action's parameters, not a resource's properties: its
-    first column says "Parameter", or the page calls an action (whose body is, by OData,
-    always the parameters object, however the table heads its columns)."""
-    return table.is_parameter_table or bound_operation(page) is not None
+def takes_parameters(page: Page) -> bool:
+    """The page's request-body tables list an action's parameters, not a resource's
+    properties: the page calls an action, whose body is by OData always the parameters
+    object, however the table heads its columns (and a create's table headed "Parameter"
+    still lists the entity's properties)."""
+    return bound_operation(page) is not None
 
 
 _WRAPPED = re.compile(

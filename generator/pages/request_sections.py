@@ -31,6 +31,10 @@ from generator.pages.model import (
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # A request header named in prose: "adding the `Prefer: hierarchicalsharing` header".
 _PROSE_HEADER = re.compile(r"`([A-Za-z][\w-]*:\s*[^`]+)`\s+(?:request\s+)?header\b")
+# "supply a JSON representation of a [fieldValueSet](...)" (or a reference-style link).
+_BODY_TYPE = re.compile(
+    r"representation of (?:an?|the) \[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])", re.IGNORECASE
+)
 METHOD_LINE = re.compile(r"^(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS)\s+(\S.*?)\s*$")
 _QUERY_OPTION = re.compile(r"`(\$[A-Za-z]+)\b")
 # A custom query option named in prose: "supports the `model` query parameter".
@@ -77,6 +81,7 @@ class RequestSections:
         self.unsupported: set[str] = set()  # options the page says it does not support
         self.request_body: list[PropertyTable] = []
         self.request_body_empty = False
+        self.request_body_type: str | None = None
 
     # -- tables ---------------------------------------------------------------------
 
@@ -200,6 +205,9 @@ class RequestSections:
             self.add_header(m.group(1), p.text, p.line, None, False)
 
     def body_paragraph(self, p: Paragraph) -> None:
+        stated = _BODY_TYPE.search(p.text)
+        if stated and self.request_body_type is None:
+            self.request_body_type = plain(stated.group(1)).strip("`* ")
         low = p.text.lower()
         if "supply a request body" in low or "no request body" in low:
             self.request_body_empty = True
