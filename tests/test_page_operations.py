@@ -733,3 +733,48 @@ If successful, this method returns a `201 Created` response code and an [appRole
     assert schema == {"$ref": "#/components/schemas/microsoft.graph.appRoleAssignment"}
     props = spec["components"]["schemas"]["microsoft.graph.appRoleAssignment"]["properties"]
     assert list(props) == ["principalId"]
+
+
+def test_a_disclaimer_beside_the_permissions_table_is_text_not_an_include_to_read() -> None:
+    text = page(
+        """
+## Permissions
+
+|Permission type | Permissions |
+|:--|:--|
+|Application | Application.ReadWrite.All |
+
+[!INCLUDE [permissions-ownedby-disclaimer](../../includes/permissions-ownedby-disclaimer.md)]
+
+## HTTP request
+
+```http
+GET /servicePrincipals/delta
+```
+
+## Response
+
+If successful, this method returns a `200 OK` response code.
+""",
+        "servicePrincipal: delta",
+    )
+    parsed = parse_text(text, "p.md")
+    assert [r.permissions for r in parsed.permissions] == ["Application.ReadWrite.All"]
+
+
+def test_a_resource_page_filed_as_an_api_page_is_read_as_a_resource_page() -> None:
+    text = page(
+        """
+## Properties
+
+| Property | Type | Description |
+|:--|:--|:--|
+| emailAddress | String | The email address. |
+""",
+        "emailAuthenticationMethod resource type",
+    )
+    parsed = parse_text(text, "p.md")
+    assert parsed.is_resource_page and [p.name for p in parsed.properties] == ["emailAddress"]
+    assert [d.code for d in parsed.diagnostics] == ["doc-type"]
+    spec, _ = spec_of(text)
+    assert "microsoft.graph.emailAuthenticationMethod" in spec["components"]["schemas"]

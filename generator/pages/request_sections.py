@@ -33,7 +33,7 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _PROSE_HEADER = re.compile(r"`([A-Za-z][\w-]*:\s*[^`]+)`\s+(?:request\s+)?header\b")
 # "supply a JSON representation of a [fieldValueSet](...)" (or a reference-style link).
 _BODY_TYPE = re.compile(
-    r"representation of (?:an?|the) \[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])", re.IGNORECASE
+    r"representation of (?:an?\s+|the\s+)?\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])", re.IGNORECASE
 )
 METHOD_LINE = re.compile(r"^(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS)\s+(\S.*?)\s*$")
 _QUERY_OPTION = re.compile(r"`(\$[A-Za-z]+)\b")
@@ -232,8 +232,14 @@ class RequestSections:
     # -- includes -------------------------------------------------------------------
 
     def include(self, inc: Include, section: str) -> None:
+        # A permissions table is included as `[!INCLUDE [permissions-table](../includes/
+        # permissions/x.md)]`; a note beside it (`permissions-...-disclaimer`) is text.
         is_permissions = (inc.annotation or {}).get("blockType") == "permissions" or (
-            section == "permissions" and "permission" in inc.target.lower()
+            section == "permissions"
+            and (
+                inc.label.strip().lower() == "permissions-table"
+                or "permissions" in re.split(r"[\\/]", inc.target.lower())[:-1]
+            )
         )
         if not is_permissions:
             return  # snippets, notes and table intros: text for readers, nothing to build
