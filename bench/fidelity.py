@@ -115,7 +115,12 @@ def measure(
     built = time.perf_counter()
     evidence = page_evidence(parsed)
     report = compare_spec(
-        spec, md, evidence.types, page_enums=evidence.enums, documented=evidence.documented
+        spec,
+        md,
+        evidence.types,
+        page_enums=evidence.enums,
+        documented=evidence.documented,
+        page_operations=evidence.operations,
     )
     compared = time.perf_counter()
     result: dict[str, Any] = {

@@ -14,7 +14,7 @@ import pytest
 
 from generator.errors import InputError
 from generator.metadata import csdl
-from generator.metadata.compare import FidelityReport, compare_spec
+from generator.metadata.compare import FidelityReport, compare_spec, page_evidence
 from generator.metadata.csdl import Metadata, Property, load_metadata, parse_csdl
 from generator.metadata.types import (
     EDM,
@@ -24,6 +24,8 @@ from generator.metadata.types import (
     page_type_signature,
     schema_signature,
 )
+from generator.pages.build import build_spec
+from generator.pages.parse import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_METADATA = ROOT.parent / "shared" / "corpus" / "graph-metadata" / "v1.0.csdl"
@@ -40,7 +42,7 @@ FLOORS = {
     "property-recall": 0.57,
     "page-recall": 0.93,
     "type-known": 0.95,
-    "type-casing": 0.92,
+    "type-casing": 0.90,
     "type-kind": 1.00,
     "base-type": 0.92,
     "abstract": 1.00,
@@ -51,7 +53,7 @@ FLOORS = {
     "path-address": 1.00,
     "path-casing": 0.93,
     "operation-method": 1.00,
-    "operation-parameter": 0.13,
+    "operation-parameter": 0.26,
     "operation-return": 0.78,
     "request-body": 0.90,
     "response-type": 1.00,
@@ -820,3 +822,78 @@ def test_the_fidelity_on_tests_pages_stays_above_its_floors(graph: Metadata) -> 
     assert not below, f"figures fell below their floors {FLOORS}: {below}"
     text = bench.text_report(result)
     assert "property-recall" in text and "mismatches by category" in text
+
+
+def api_page(title: str, body: str) -> str:
+    """A small API page of one's own: front matter, title, namespace, then ``body``."""
+    return f"""---
+title: "{title}"
+doc_type: apiPageType
+---
+
+# {title}
+Namespace: microsoft.graph
+
+{body}"""
+
+
+def test_operation_differences_the_page_states_are_counted_apart(small: Metadata) -> None:
+    text = api_page(
+        "item: copy",
+        """Copy an item.
+
+## HTTP request
+
+```http
+POST /items/{id}/copy
+```
+
+## Request body
+
+| Property | Type | Description |
+|:--|:--|:--|
+| parentid | Int32 | Where the copy goes. |
+
+## Response
+
+If successful, this action returns a `202 Accepted` response code.
+""",
+    )
+    page = parse_text(text, "copy.md")
+    spec = build_spec([page])
+    body = spec["paths"]["/items/{itemId}/copy"]["post"]["requestBody"]
+    assert list(body["content"]["application/json"]["schema"]["properties"]) == ["parentid"]
+    evidence = page_evidence([page])
+    report = compare_spec(spec, small, page_operations=evidence.operations)
+    # The page lists no `name`, writes `parentid` and answers 202 without the item: its own
+    # statements, so the differences are findings about the page, not apigen's errors.
+    assert counted(report, "operation-parameter") == (0, 0, 2)
+    assert counted(report, "operation-return") == (0, 0, 1)
+    without = compare_spec(spec, small)
+    assert counted(without, "operation-parameter") == (0, 2, 0)
+
+
+def test_an_address_the_page_writes_and_the_metadata_lacks_is_the_pages(small: Metadata) -> None:
+    text = api_page(
+        "Get nothing",
+        """Get it.
+
+## HTTP request
+
+```http
+GET /items/{id}/nothing
+POST /Items/{id}
+```
+
+## Response
+
+If successful, this method returns a `200 OK` response code.
+""",
+    )
+    page = parse_text(text, "nothing.md")
+    spec = build_spec([page])
+    report = compare_spec(spec, small, page_operations=page_evidence([page]).operations)
+    assert counted(report, "path-address") == (1, 0, 1)
+    assert counted(report, "path-casing") == (0, 0, 1)
+    assert counted(report, "operation-method") == (0, 0, 1)
+    assert counted(compare_spec(spec, small), "path-address") == (1, 1, 0)

@@ -273,8 +273,8 @@ def test_function_parameters_and_query_parameter_tables() -> None:
         PAGES / "api-reference__v1.0__api__reportroot-getemailactivityuserdetail.md"
     )
     assert [(p.name, p.location, p.type.name) for p in report.parameters] == [
-        ("period", "path", "string"),
-        ("date", "path", "Date"),
+        ("period", "function", "string"),
+        ("date", "function", "Date"),
     ]
     delta = parse_page(PAGES / "api-reference__v1.0__api__message-delta.md")
     assert [(p.name, p.location) for p in delta.parameters] == [

@@ -24,7 +24,8 @@ says. The checks:
 Page evidence (`page_evidence`) says what the pages themselves state. When the spec says
 what its page says and the metadata differs, the mismatch is ``page_caused``: a finding
 about the page, counted apart (`Count.page_caused`) and listed, never hidden. Only the
-categories evidence speaks to (type names, properties, recall, enums) can be page-caused.
+categories evidence speaks to (type names, properties, recall, enums, and of operations the
+page's own request line, parameter rows, status and response type) can be page-caused.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ from generator.metadata.types import (
 )
 from generator.pages import names as page_names
 from generator.pages.model import Page, TypeText
+from generator.pages.operations import response_type, stated_status
+from generator.pages.paths import normalize_path, split_target, takes_parameters
 from generator.pages.schemas import PRIMITIVES
 from generator.pages.typemodel import body_type_name, resource_type_name
 from generator.spec.openapi import SCHEMA_PREFIX
@@ -60,6 +63,7 @@ __all__ = [
     "Count",
     "FidelityReport",
     "Mismatch",
+    "OperationEvidence",
     "PageEvidence",
     "compare_spec",
     "page_evidence",
@@ -185,6 +189,32 @@ class FidelityReport:
 
 
 @dataclass(frozen=True, slots=True)
+class OperationEvidence:
+    """What an API page states of its operation: the parameters its tables list (name ->
+    type text), the success status and the response type (type text, None when the page
+    names none)."""
+
+    parameters: Mapping[str, str]
+    status: int | None
+    returns: str | None
+    target: str = ""  # the request line's path as the page writes it
+    body: str | None = None  # the type the Request body section says to supply
+
+    def writes(self, path: str) -> bool:
+        """The spec's path is the page's, segment for segment (keys and function arguments
+        apart, which the builder names): an address the metadata lacks is the page's."""
+        page_path, _ = split_target(self.target)
+        mine = _address_shape(path)
+        return bool(mine) and mine == _address_shape(page_path)
+
+
+def _address_shape(path: str) -> list[str]:
+    """A path's segments with every ``{...}`` and every ``(...)`` argument list blanked."""
+    path = re.sub(r"\([^()]*\)", "()", path)
+    return [re.sub(r"\{[^{}/]*\}?", "{}", s) for s in path.strip("/").split("/")]
+
+
+@dataclass(frozen=True, slots=True)
 class PageEvidence:
     """What the pages state, keyed the way the builder names schemas.
 
@@ -192,13 +222,16 @@ class PageEvidence:
     ``Collection(Int32)``, ``microsoft.graph.itemBody``); every property table, request-body
     tables included. ``documented``: the keys of resource-page tables (property and
     relationship rows). ``enums``: enum name -> members its tables and "Possible values" list.
-    ``where``: (schema, property) -> ``file:line`` of the row.
+    ``where``: (schema, property) -> ``file:line`` of the row. ``operations``: (path, method)
+    -> what the API page states of the operation (`OperationEvidence`), for the paths the
+    builder makes of its request lines.
     """
 
     types: Mapping[tuple[str, str], str]
     documented: tuple[tuple[str, str], ...]
     enums: Mapping[str, tuple[str, ...]]
     where: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    operations: Mapping[tuple[str, str], OperationEvidence] = field(default_factory=dict)
 
 
 def _type_text(t: TypeText, ns: str) -> str:
@@ -217,6 +250,7 @@ def page_evidence(pages: Sequence[Page]) -> PageEvidence:
     where: dict[tuple[str, str], str] = {}
     documented: list[tuple[str, str]] = []
     enums: dict[str, list[str]] = {}
+    operations: dict[tuple[str, str], OperationEvidence] = {}
 
     def note(schema: str, row_name: str, text: str, source: str, line: int) -> None:
         k = (schema, row_name)
@@ -249,14 +283,41 @@ def page_evidence(pages: Sequence[Page]) -> PageEvidence:
                 if row.enum_values and row.type.name.lower() not in PRIMITIVES:
                     enum_values(page_names.qualify(row.type.name, ns), row.enum_values)
         elif page.is_api_page:
+            _operation_evidence(page, ns, operations)
             body = body_type_name(page)
             for table in page.request_body:
-                if table.is_parameter_table or body is None:
+                if takes_parameters(page) or body is None:
                     continue
                 for row in table.rows:
                     if not row.name.startswith("@"):
                         note(body, row.name, _type_text(row.type, ns), page.source, row.line)
-    return PageEvidence(types, tuple(documented), {k: tuple(v) for k, v in enums.items()}, where)
+    return PageEvidence(
+        types, tuple(documented), {k: tuple(v) for k, v in enums.items()}, where, operations
+    )
+
+
+def _operation_evidence(page: Page, ns: str, out: dict[tuple[str, str], OperationEvidence]) -> None:
+    """What an API page states of the operations its request lines make: the rows of its
+    action-parameter tables, its function (path) and query parameter tables, its success
+    status and response type."""
+    params: dict[str, str] = {}
+    for table in page.request_body:
+        if takes_parameters(page):
+            for row in table.rows:
+                params.setdefault(row.name, _type_text(row.type, ns))
+    for prow in page.parameters:
+        params.setdefault(prow.name, _type_text(prow.type, ns))
+    body = None
+    if page.request_body_type:
+        body = _type_text(TypeText(page.request_body_type, page.request_body_type, False), ns)
+    name, collection = response_type(page)
+    returns = None
+    if name is not None:
+        returns = _type_text(TypeText(name, name, collection), ns)
+    for req in page.http_requests:
+        path, _ = normalize_path(req.target, page)
+        evidence = OperationEvidence(params, stated_status(page), returns, req.target, body)
+        out.setdefault((path, req.method.lower()), evidence)
 
 
 # ---------------------------------------------------------------------------------------
@@ -339,8 +400,10 @@ class _Comparer:
         page_types: Mapping[tuple[str, str], str] | None,
         page_enums: Mapping[str, Sequence[str]] | None,
         documented: Sequence[tuple[str, str]],
+        page_operations: Mapping[tuple[str, str], OperationEvidence] | None = None,
     ) -> None:
         self.spec = spec
+        self.page_operations = page_operations
         self.md = md
         components = spec.get("components")
         schemas = components.get("schemas") if isinstance(components, Mapping) else None
@@ -739,6 +802,8 @@ class _Comparer:
     ) -> None:
         where = pointer("paths", path, method)
         t = res.target
+        page = None if self.page_operations is None else self.page_operations.get((path, method))
+        page_path = page is not None and page.writes(path)
         if t is None:
             self.wrong(
                 "path-address",
@@ -746,38 +811,41 @@ class _Comparer:
                 "an address the metadata defines",
                 f"{method.upper()} {path}: {res.problem}",
                 reason=res.reason,
+                page=page_path,
             )
             return
         self.right("path-address")
-        self.check(
-            "path-casing",
-            not res.casing,
-            where,
-            ", ".join(res.casing),
-            path,
-            "casing",
-        )
+        if res.casing:
+            self.wrong(
+                "path-casing", where, ", ".join(res.casing), path, reason="casing", page=page_path
+            )
+        else:
+            self.right("path-casing")
         allowed = _ALLOWED.get(t.kind, set())
-        self.check(
-            "operation-method",
-            method in allowed,
-            where,
-            "/".join(sorted(m.upper() for m in allowed)) + f" on {t.kind} {t.type}",
-            method.upper(),
-            f"{method} on {t.kind}",
-        )
+        if method in allowed:
+            self.right("operation-method")
+        else:
+            self.wrong(
+                "operation-method",
+                where,
+                "/".join(sorted(m.upper() for m in allowed)) + f" on {t.kind} {t.type}",
+                method.upper(),
+                reason=f"{method} on {t.kind}",
+                page=page_path,  # the page's own request line says this method
+            )
         status, response = self.success(op)
         if t.operation is not None:
+            params = None if page is None else page.parameters
             if t.kind == "action":
-                self.check_action_parameters(where, op, t.operation)
+                self.check_action_parameters(where, op, t.operation, params)
             else:
-                self.check_function_parameters(where, op, t)
-            self.check_return(where, t.operation, status, response)
+                self.check_function_parameters(where, op, t, params)
+            self.check_return(where, t.operation, status, response, page)
         elif method in ("post", "patch", "put") and t.kind in ("entities", "entity", "complex"):
-            self.check_request_body(where, op, t)
+            self.check_request_body(where, op, t, page)
         elif method == "get" and t.kind in ("entities", "entity", "complex", "primitive"):
-            self.check_response(where, t, response)
-        self.check_status(where, method, t, status)
+            self.check_response(where, t, response, page)
+        self.check_status(where, method, t, status, page)
 
     def success(self, op: Mapping[str, Any]) -> tuple[int | None, Mapping[str, Any] | None]:
         responses = op.get("responses")
@@ -825,7 +893,13 @@ class _Comparer:
             return Signature(inner.type, inner.format, True, None)
         return schema_signature(schema)
 
-    def check_action_parameters(self, where: str, op: Mapping[str, Any], action: Operation) -> None:
+    def check_action_parameters(
+        self,
+        where: str,
+        op: Mapping[str, Any],
+        action: Operation,
+        page: Mapping[str, str] | None = None,
+    ) -> None:
         body = self.deref(op.get("requestBody"), "requestBodies")
         schema = self.deref(
             self.media_schema(body if isinstance(body, Mapping) else None), "schemas"
@@ -848,9 +922,15 @@ class _Comparer:
                     reason="body is a resource type",
                 )
             return
-        self.match_parameters(where + "/requestBody", action, given)
+        self.match_parameters(where + "/requestBody", action, given, page)
 
-    def check_function_parameters(self, where: str, op: Mapping[str, Any], t: Target) -> None:
+    def check_function_parameters(
+        self,
+        where: str,
+        op: Mapping[str, Any],
+        t: Target,
+        page: Mapping[str, str] | None = None,
+    ) -> None:
         assert t.operation is not None
         params: dict[tuple[str, str], Any] = {}
         for p in op.get("parameters", []) or []:
@@ -867,11 +947,29 @@ class _Comparer:
             # Other query parameters are custom query options, not the function's.
             if where_in == "query" and name.lower() in wanted:
                 given.setdefault(name, schema_signature(schema))
-        self.match_parameters(where + "/parameters", t.operation, given)
+        self.match_parameters(where + "/parameters", t.operation, given, page)
 
     def match_parameters(
-        self, where: str, operation: Operation, given: Mapping[str, Signature]
+        self,
+        where: str,
+        operation: Operation,
+        given: Mapping[str, Signature],
+        page: Mapping[str, str] | None = None,
     ) -> None:
+        """Each metadata parameter against the spec's; where the spec says what the page's
+        table says (``page``: name -> type text), a difference is the page's."""
+        page_lower = {k.lower(): k for k in page or {}}
+
+        def page_types(name: str, sig: Signature) -> bool:
+            """The spec types the parameter as its page row does, or the page has no row
+            (an argument written in the request line only) and the spec keeps it a string."""
+            row = page_lower.get(name.lower())
+            if page is None:
+                return False
+            if row is None:
+                return sig.same_type(Signature("string"))
+            return page_type_signature(page[row]).same_type(sig)
+
         lower = {k.lower(): k for k in given}
         used: set[str] = set()
         for p in operation.parameters:
@@ -884,12 +982,20 @@ class _Comparer:
                     f"{p.name}: {expected.describe()}",
                     "absent",
                     reason="missing parameter",
+                    page=page is not None and p.name.lower() not in page_lower,
                 )
                 continue
             used.add(name)
             sig = given[name]
             if name != p.name:
-                self.wrong("operation-parameter", where, p.name, name, reason="parameter casing")
+                self.wrong(
+                    "operation-parameter",
+                    where,
+                    p.name,
+                    name,
+                    reason="parameter casing",
+                    page=page is not None and name in page,
+                )
             elif sig.type != "literal" and not sig.same_type(expected):
                 self.wrong(
                     "operation-parameter",
@@ -897,6 +1003,7 @@ class _Comparer:
                     expected.describe(),
                     sig.describe(),
                     reason="parameter " + _type_reason(self.md, expected, sig),
+                    page=page_types(name, sig),
                 )
             else:
                 self.right("operation-parameter")
@@ -908,6 +1015,7 @@ class _Comparer:
                     f"no parameter {name} of {operation.qualified_name}",
                     name,
                     reason="extra parameter",
+                    page=page is not None and name.lower() in page_lower,
                 )
 
     def check_return(
@@ -916,7 +1024,11 @@ class _Comparer:
         operation: Operation,
         status: int | None,
         response: Mapping[str, Any] | None,
+        page: OperationEvidence | None = None,
     ) -> None:
+        """The return type against the success body; where the spec answers what its page
+        states (that status and type, or no type where the page names none), a difference
+        is the page's."""
         schema = self.media_schema(response)
         if (
             status == 302
@@ -943,55 +1055,99 @@ class _Comparer:
                 expected.describe(),
                 "no content",
                 reason="no body",
+                page=page is not None and (page.returns is None or page.status == 204),
             )
             return
         got = self.response_signature(schema)
-        self.check(
+        if got.same_type(expected):
+            self.right("operation-return")
+            return
+        stated = None if page is None or page.returns is None else page.returns
+        self.wrong(
             "operation-return",
-            got.same_type(expected),
             where + "/responses",
             expected.describe(),
             got.describe(),
-            "return " + _type_reason(self.md, expected, got),
+            reason="return " + _type_reason(self.md, expected, got),
+            page=page is not None
+            and (
+                (stated is None and got.type == "any")
+                or (stated is not None and page_type_signature(stated).same_type(got))
+            ),
         )
 
-    def check_request_body(self, where: str, op: Mapping[str, Any], t: Target) -> None:
+    def check_request_body(
+        self, where: str, op: Mapping[str, Any], t: Target, page: OperationEvidence | None = None
+    ) -> None:
+        """A create's or update's body type; the page's stated type, kept, is the page's."""
         body = self.deref(op.get("requestBody"), "requestBodies")
         schema = self.media_schema(body if isinstance(body, Mapping) else None)
         if schema is None:
             self.wrong("request-body", where, t.type, "no body", reason="no body")
             return
         got = schema_signature(schema)
-        ok = got.named and not got.collection and self.md.is_derived(got.type, t.type)
-        expected = Signature(t.type)
-        self.check(
+        if got.named and not got.collection and self.md.is_derived(got.type, t.type):
+            self.right("request-body")
+            return
+        stated = None if page is None else page.body
+        self.wrong(
             "request-body",
-            ok,
             where + "/requestBody",
             t.type,
             got.describe(),
-            "body " + _type_reason(self.md, expected, got),
+            reason="body " + _type_reason(self.md, Signature(t.type), got),
+            page=stated is not None and page_type_signature(stated).same_type(got),
         )
 
-    def check_response(self, where: str, t: Target, response: Mapping[str, Any] | None) -> None:
+    def check_response(
+        self,
+        where: str,
+        t: Target,
+        response: Mapping[str, Any] | None,
+        page: OperationEvidence | None = None,
+    ) -> None:
+        """A read's response type; where the spec answers what the page states, or nothing
+        typed where the page names no type, a difference is the page's."""
         if t.kind == "primitive":
             return  # a property's value: its type was judged with the schema
         schema = self.media_schema(response)
         expected = Signature(t.type, None, t.collection)
+        unstated = page is not None and page.returns is None
         if schema is None:
-            self.wrong("response-type", where, expected.describe(), "no body", reason="no body")
+            self.wrong(
+                "response-type",
+                where,
+                expected.describe(),
+                "no body",
+                reason="no body",
+                page=unstated,
+            )
             return
         got = self.response_signature(schema)
-        self.check(
+        if got.same_type(expected):
+            self.right("response-type")
+            return
+        stated = None if page is None else page.returns
+        self.wrong(
             "response-type",
-            got.same_type(expected),
             where + "/responses",
             expected.describe(),
             got.describe(),
-            "response " + _type_reason(self.md, expected, got),
+            reason="response " + _type_reason(self.md, expected, got),
+            page=(unstated and got.type == "any")
+            or (stated is not None and page_type_signature(stated).same_type(got)),
         )
 
-    def check_status(self, where: str, method: str, t: Target, status: int | None) -> None:
+    def check_status(
+        self,
+        where: str,
+        method: str,
+        t: Target,
+        status: int | None,
+        page: OperationEvidence | None = None,
+    ) -> None:
+        """The success code against OData's conventions; a page that states another code
+        (which the spec keeps) is the cause of the difference."""
         if t.kind == "action":
             returns = t.operation is not None and t.operation.returns is not None
             allowed = {200, 201, 202} if returns else {204, 202}
@@ -1004,13 +1160,16 @@ class _Comparer:
             allowed = {200, 201, 204} if method == "put" else {200, 204}
         else:
             allowed = {204}
-        self.check(
+        if status in allowed:
+            self.right("success-code")
+            return
+        self.wrong(
             "success-code",
-            status in allowed,
             where + "/responses",
             "/".join(str(s) for s in sorted(allowed)),
             "none" if status is None else str(status),
-            f"{method} {status}",
+            reason=f"{method} {status}",
+            page=page is not None and page.status is not None and page.status == status,
         )
 
     def resolve(self, path: str) -> Resolution:
@@ -1024,15 +1183,18 @@ def compare_spec(
     *,
     page_enums: Mapping[str, Sequence[str]] | None = None,
     documented: Sequence[tuple[str, str]] = (),
+    page_operations: Mapping[tuple[str, str], OperationEvidence] | None = None,
 ) -> FidelityReport:
     """Judge ``spec`` (an OpenAPI document apigen built from Graph pages) by ``metadata``.
 
     ``page_types`` ((schema, property) -> the type text the page's table states) and
     ``page_enums`` (enum -> the members the pages list) let a mismatch be found page-caused;
     ``documented`` ((schema, property) rows of the pages' property tables) gives the
-    ``page-recall`` figure. `page_evidence` makes all three from parsed pages.
+    ``page-recall`` figure; ``page_operations`` ((path, method) -> the parameters the page
+    lists) lets an action's or function's parameter mismatch be found page-caused.
+    `page_evidence` makes them all from parsed pages.
     """
-    comparer = _Comparer(spec, metadata, page_types, page_enums, documented)
+    comparer = _Comparer(spec, metadata, page_types, page_enums, documented, page_operations)
     comparer.check_schemas()
     comparer.check_page_recall()
     comparer.check_paths()

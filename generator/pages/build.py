@@ -13,6 +13,7 @@ here they become one document (an overlay, if any, is applied to it afterwards:
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,9 +24,10 @@ import yaml
 from generator.pages.examples import conform_example
 from generator.pages.model import Page
 from generator.pages.names import DEFAULT_NAMESPACE, page_namespace, plain_text
-from generator.pages.operations import Operations
+from generator.pages.operations import REFERENCE, REFERENCE_SCHEMA, Operations, PageExample
+from generator.pages.paths import DEFAULT_SERVER
 from generator.pages.schemas import ERROR_SCHEMA, Schemas, error_schemas
-from generator.pages.typemodel import BuildDiagnostic, collect_types
+from generator.pages.typemodel import BuildDiagnostic, TypeModel, collect_types
 from generator.spec.openapi import SCHEMA_PREFIX
 
 __all__ = ["BuildResult", "build", "build_spec", "dump_yaml"]
@@ -55,6 +57,8 @@ def build(
     components = schemas.build()
     for name, schema in ops.collections.items():
         components[name] = schema
+    if ops.references:
+        components[REFERENCE_SCHEMA] = copy.deepcopy(REFERENCE)
     components.update(error_schemas())
     listed = {t.name for t in model.types.values() if t.from_enum_page}
     unused = listed - _referenced(
@@ -62,17 +66,7 @@ def build(
     )
     components = {k: v for k, v in components.items() if k not in unused}
     components = {k: components[k] for k in sorted(components)}
-    for media, value, source, line in ops.examples:
-        ok, example = conform_example(value, media["schema"], components)
-        if ok:
-            media["example"] = example
-        else:
-            model.diag(
-                source,
-                line,
-                "example-dropped",
-                "example could not be made to fit its schema; left out",
-            )
+    _attach_examples(ops.examples, components, model)
     spec = _document(pages, api_pages, ops, components, title)
     return BuildResult(
         spec,
@@ -83,6 +77,37 @@ def build(
             )
         ),
     )
+
+
+def _attach_examples(
+    examples: Sequence[PageExample], components: Mapping[str, Any], model: TypeModel
+) -> None:
+    """Each page example on its media object, fitted to the schema: one as ``example``,
+    several (a page's other requests or answers) as ``examples`` by their names."""
+    fitted: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for ex in examples:
+        ok, value = conform_example(ex.value, ex.media["schema"], components)
+        if not ok:
+            model.diag(
+                ex.source,
+                ex.line,
+                "example-dropped",
+                "example could not be made to fit its schema; left out",
+            )
+            continue
+        _, named = fitted.setdefault(id(ex.media), (ex.media, {}))
+        if value in named.values():
+            continue  # the same body shown twice (a page and its variant) is one example
+        base = ex.name or "example"
+        name, n = (base, 2) if ex.name else (f"{base}-1", 2)
+        while name in named:
+            name, n = f"{base}-{n}", n + 1
+        named[name] = value
+    for media, named in fitted.values():
+        if len(named) == 1:
+            media["example"] = next(iter(named.values()))
+        else:
+            media["examples"] = {name: {"value": value} for name, value in named.items()}
 
 
 def _referenced(roots: list[Any], components: Mapping[str, Any]) -> set[str]:
@@ -111,7 +136,7 @@ def _document(
     components: dict[str, Any],
     title: str | None,
 ) -> dict[str, Any]:
-    server = ops.servers[0] if ops.servers else "https://graph.microsoft.com/v1.0"
+    server = ops.servers[0] if ops.servers else DEFAULT_SERVER
     m = re.search(r"/(v\d[\w.]*|beta)$", server)
     version = m.group(1) if m and ops.servers else "1.0.0"
     if title is None:

@@ -3,8 +3,9 @@
 Graph pages show examples with placeholder values (``"String"``, ``"Int32"``), keys the
 tables never list and values of the wrong format. An example that does not match its schema
 misleads the readers and mock servers of the spec, so each one is fitted: what fits is kept,
-placeholders and misfits become deterministic typed samples, undocumented keys go
-(``@odata.*`` annotations stay), and a discriminated value follows its ``@odata.type``.
+placeholders and misfits become deterministic typed samples, keys the tables do not list
+stay as the page shows them (a schema that is a placeholder prunes nothing), and a
+discriminated value follows its ``@odata.type``.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ _MAX_DEPTH = 12
 
 class _ExampleFitter:
     """Makes a page example fit a schema: keeps what fits, replaces placeholders and misfits
-    with deterministic typed samples, drops undocumented keys (``@odata.*`` annotations stay).
+    with deterministic typed samples, keeps the keys the schema does not list.
     """
 
     def __init__(self, components: Mapping[str, Any]) -> None:
@@ -192,8 +193,8 @@ class _ExampleFitter:
                 out[key] = self.fit(item, props[key], depth + 1)
             elif key.lower() in lower and lower[key.lower()] not in value:
                 out[lower[key.lower()]] = self.fit(item, props[lower[key.lower()]], depth + 1)
-            elif key.startswith("@odata.") and isinstance(item, str):
-                out[key] = item
+            else:
+                out[key] = item  # a key the tables do not list: the page shows it, so it stays
         for name in required:
             if name not in out:
                 out[name] = self.sample(props.get(name, {}), depth + 1)

@@ -62,11 +62,18 @@ class HttpRequestLine:
 
 @dataclass(frozen=True)
 class HeaderRow:
+    """A request header the page documents, in a headers table or in prose.
+
+    ``value`` is the documented value a cell or sentence writes after the name
+    (``Prefer: outlook.timezone`` is the header ``Prefer`` with the value
+    ``outlook.timezone``), None when the page names the header alone."""
+
     name: str
     description: str
     line: int
     type: str | None = None
     required: bool | None = None
+    value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,17 +92,22 @@ class ParameterRow:
     name: str
     type: TypeText
     description: str
-    location: str  # "path" (path and function parameters) or "query"
+    # "path", "function" (a function's parameter: in the call's parentheses when the path
+    # names it, else a query option, OData's implicit parameter alias) or "query"
+    location: str
     line: int
     required: bool | None = None
 
 
 @dataclass(frozen=True)
 class QueryOption:
-    """An OData system query option (``$select``...) named in an optional-parameters section."""
+    """A query option named in an optional-parameters section: an OData system query option
+    (``$select``...) or a custom one (`` `model` query parameter``), with the values a
+    "Value" table under it lists."""
 
     name: str
     line: int
+    values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,11 +138,6 @@ class PropertyTable:
     line: int
     columns: tuple[str, ...] = ()
     intro: str = ""  # the paragraph just before the table ("... for **learningAssignment**")
-
-    @property
-    def is_parameter_table(self) -> bool:
-        """An action's body: a table of parameters rather than of a resource's properties."""
-        return bool(self.columns) and self.columns[0].lower() == "parameter"
 
 
 @dataclass(frozen=True)
@@ -234,6 +241,9 @@ class Page:
     query_options: tuple[QueryOption, ...] = ()
     request_body: tuple[PropertyTable, ...] = ()
     request_body_empty: bool = False
+    # The type the Request body section says to supply ("a JSON representation of a
+    # [fieldValueSet](...)"), as the link names it.
+    request_body_type: str | None = None
     response: ResponseInfo | None = None
     errors: tuple[ErrorRow, ...] = ()
     examples: tuple[ExampleBlock, ...] = ()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.pages.model import Page
@@ -27,8 +28,11 @@ from generator.pages.paths import (
     PathParam,
     entity_collection,
     entity_parent,
+    graph_root,
     normalize_path,
     split_target,
+    takes_parameters,
+    wrapped_parameter,
 )
 from generator.pages.schemas import ERROR_SCHEMA, Schemas
 from generator.pages.typemodel import TypeModel, body_type_name, row_prop
@@ -57,7 +61,27 @@ QUERY_OPTIONS: dict[str, dict[str, Any]] = {
     "$expand": {"description": "Expand related entities", "array": True},
 }
 
+# OData's body of a reference to add (``POST .../members/$ref``, ``PUT .../manager/$ref``).
+REFERENCE_SCHEMA = "ReferenceCreate"
+REFERENCE = {
+    "type": "object",
+    "properties": {"@odata.id": {"type": "string", "description": "The URL of the entity"}},
+    "required": ["@odata.id"],
+}
+
 _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 302: "Found"}
+
+
+@dataclass(frozen=True)
+class PageExample:
+    """A page's example body, kept for the media object it illustrates; ``name`` is its
+    annotation's (``"name": "create-user"``), or empty."""
+
+    media: dict[str, Any]
+    value: Any
+    source: str
+    line: int
+    name: str
 
 
 def _permissions(page: Page) -> list[dict[str, Any]]:
@@ -101,14 +125,13 @@ class Operations:
         self.model = model
         self.schemas = schemas
         self.paths: dict[str, dict[str, Any]] = {}
-        self.examples: list[tuple[dict[str, Any], Any, str, int]] = (
-            []
-        )  # (media, value, source, line)
+        self.examples: list[PageExample] = []
         self.collections: dict[str, dict[str, Any]] = {}
         self.tags: set[str] = set()
         self.operation_ids: set[str] = set()
         self.servers: list[str] = []
         self.source_of: dict[tuple[str, str], str] = {}  # (path, method) -> the page that added it
+        self.references = False  # a /$ref operation takes `REFERENCE_SCHEMA`
 
     def unique_id(self, op_id: str) -> str:
         base, n = op_id, 2
@@ -124,8 +147,16 @@ class Operations:
         for ex in page.examples_of("request"):
             if ex.http and ex.http.target:
                 _, server = split_target(ex.http.target)
-                if server:
+                if server and graph_root(server):
                     self.servers.append(server)
+                elif server:
+                    self.model.diag(
+                        page.source,
+                        ex.http.line,
+                        "server-host",
+                        f"example host {server} is not a Graph service root; "
+                        "the spec's server stays Graph's",
+                    )
         first_path: str | None = None
         for index, req in enumerate(page.http_requests):
             path, params = normalize_path(req.target, page)
@@ -189,9 +220,9 @@ class Operations:
             for old_resp, new_resp in zip(source["responses"].values(), op["responses"].values()):
                 old_media = old_resp.get("content", {}).get("application/json")
                 new_media = new_resp.get("content", {}).get("application/json")
-                for media, value, src, line in list(self.examples):
-                    if media is old_media and new_media is not None:
-                        self.examples.append((new_media, value, src, line))
+                for ex in list(self.examples):
+                    if ex.media is old_media and new_media is not None:
+                        self.examples.append(replace(ex, media=new_media))
             path_params = [p for p in sibling.get("parameters", []) if p["in"] == "path"]
             others = [p for p in source.get("parameters", []) if p["in"] != "path"]
             op["parameters"] = copy.deepcopy(path_params) + others
@@ -246,10 +277,16 @@ class Operations:
         parameters = self.parameters(page, params, method)
         if parameters:
             op["parameters"] = parameters
-        body = self.request_body(page, ns, method, body_type)
-        if body is not None:
-            op["requestBody"] = body
-        op["responses"] = self.responses(page, ns, op)
+        stream = is_stream(path)
+        if stream and method in ("put", "post", "patch"):
+            op["requestBody"] = _binary_content(page, "request", required=True)
+        elif path.endswith("/$ref") and method in ("put", "post"):
+            op["requestBody"] = self.reference_body(page)
+        else:
+            body = self.request_body(page, ns, method, body_type)
+            if body is not None:
+                op["requestBody"] = body
+        op["responses"] = self.responses(page, ns, op, stream and method == "get")
         perms = _permissions(page)
         if perms:
             op["x-ms-permissions"] = perms
@@ -273,9 +310,12 @@ class Operations:
                     description=plain_text(p.description),
                 )
             )
+        in_path = {p.original.lower() for p in params} | {p.name.lower() for p in params}
         for row in page.parameters:
-            if row.location != "query":
-                continue
+            if row.location == "path" or (
+                row.location == "function" and row.name.lower() in in_path
+            ):
+                continue  # in the path; a function's other parameters are query options
             schema = self.schemas.type_schema(row.type, ns, (), page.source, row.line)
             out.append(
                 _parameter(
@@ -306,17 +346,23 @@ class Operations:
                     description=str(known["description"]),
                 )
             else:
-                qp = _parameter(q.name, "query", {"type": "string"}, required=False)
+                custom: dict[str, Any] = {"type": "string"}
+                if q.values:
+                    custom["enum"] = list(q.values)
+                qp = _parameter(q.name, "query", custom, required=False)
             out.append(qp)
         for h in page.headers:
             lname = h.name.lower()
             if lname == "authorization" or (lname == "content-type"):
                 continue
+            header_schema: dict[str, Any] = {"type": "string"}
+            if h.value:
+                header_schema["example"] = h.value  # e.g. Prefer: outlook.timezone="..."
             out.append(
                 _parameter(
                     h.name,
                     "header",
-                    {"type": "string"},
+                    header_schema,
                     required=bool(h.required),
                     description=property_description(h.description),
                 )
@@ -326,13 +372,20 @@ class Operations:
     def request_body(
         self, page: Page, ns: str, method: str, body_type: str | None
     ) -> dict[str, Any] | None:
-        if method in ("get", "delete", "head") or page.request_body_empty:
+        if method in ("get", "delete", "head"):
             return None
+        if page.request_body_empty and not page.request_body:
+            return None  # "No request body is required. However, you can specify ..." + table
         media: dict[str, Any]
-        action_rows = [
-            r for t in page.request_body if t.rows and t.is_parameter_table for r in t.rows
-        ]
-        if action_rows:
+        action_rows = [r for t in page.request_body if takes_parameters(page) for r in t.rows]
+        wrapped = [wrapped_parameter(t) for t in page.request_body]
+        if action_rows and len(wrapped) == 1 and wrapped[0] is not None:
+            # The table is the inside of the one parameter; its type holds the rows.
+            item = self.schemas.scalar_schema(
+                wrapped[0], ns, (), page.source, page.request_body[0].line
+            )
+            media = {"schema": {"type": "object", "properties": {wrapped[0]: item}}}
+        elif action_rows:
             props = {
                 r.name: self.schemas.property_schema(row_prop(r, ns, page.source))
                 for r in action_rows
@@ -342,6 +395,12 @@ class Operations:
             if req:
                 schema["required"] = req
             media = {"schema": schema}
+        elif page.request_body_type and not page.request_body:
+            # No table: the type the section says to supply is the body.
+            stated = self.schemas.scalar_schema(
+                page.request_body_type, ns, (), page.source, page.title.line if page.title else 1
+            )
+            media = {"schema": stated}
         elif body_type is not None and (page.request_body or method in ("patch", "post", "put")):
             if not page.request_body and not any(
                 e.http and e.http.has_json_body for e in page.examples_of("request")
@@ -362,29 +421,50 @@ class Operations:
                     "request body table with no resource type to attach it to; left out",
                 )
             return None
-        example = self.first_example(page, "request", None)
-        if example is not None:
-            self.examples.append((media, example[0], page.source, example[1]))
+        self.keep_examples(media, page, "request", None)
         return {"required": True, "content": {"application/json": media}}
 
-    def first_example(self, page: Page, kind: str, status: int | None) -> tuple[Any, int] | None:
+    def reference_body(self, page: Page) -> dict[str, Any]:
+        """What a ``/$ref`` POST or PUT takes, by OData: the reference to the entity to link,
+        ``{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}``."""
+        self.references = True
+        media: dict[str, Any] = {"schema": {"$ref": SCHEMA_PREFIX + REFERENCE_SCHEMA}}
+        self.keep_examples(media, page, "request", None)
+        return {"required": True, "content": {"application/json": media}}
+
+    def keep_examples(
+        self, media: dict[str, Any], page: Page, kind: str, status: int | None
+    ) -> None:
+        """Every JSON body of the page's ``kind`` examples (of ``status``, for responses),
+        each whole, to be attached to ``media`` once the schemas exist."""
         for ex in page.examples_of(kind):
             http = ex.http
             if http is None or not http.has_json_body:
                 continue
             if status is not None and http.status is not None and http.status != status:
                 continue
-            return http.body_json, http.body_line or ex.line
-        return None
+            name = ex.annotation.get("name")
+            self.examples.append(
+                PageExample(
+                    media,
+                    http.body_json,
+                    page.source,
+                    http.body_line or ex.line,
+                    name.strip() if isinstance(name, str) else "",
+                )
+            )
 
-    def responses(self, page: Page, ns: str, op: dict[str, Any]) -> dict[str, Any]:
+    def responses(
+        self, page: Page, ns: str, op: dict[str, Any], stream: bool = False
+    ) -> dict[str, Any]:
+        """The success response the page states, the documented errors and the default.
+
+        A read of a stream (``/content``, ``/$value``) answers with the bytes (of the MIME
+        type the example states, else ``application/octet-stream``) or, when the page says
+        so, with a 302 to a download URL."""
         info = page.response
-        status = info.status if info else None
-        if status is None:
-            statuses = [
-                e.http.status for e in page.examples_of("response") if e.http and e.http.status
-            ]
-            status = statuses[0] if statuses else 200
+        status = stated_status(page) or 200
+        if info is None:
             self.model.diag(
                 page.source,
                 page.title.line if page.title else 1,
@@ -393,16 +473,17 @@ class Operations:
             )
         reason = info.reason if info else _REASONS.get(status, "Success")
         resp: dict[str, Any] = {"description": reason}
-        body_type = info.body_type if info else None
-        collection = info.collection if info else False
-        if body_type is None:
-            for ex in page.examples_of("response"):
-                odata = ex.annotation.get("@odata.type")
-                if isinstance(odata, str) and ex.http and ex.http.has_json_body:
-                    body_type = odata.lstrip("#")
-                    collection = bool(ex.annotation.get("isCollection"))
-                    break
-        if status != 204 and body_type:
+        body_type, collection = response_type(page)
+        if stream and status == 302:
+            resp["headers"] = {
+                "Location": {
+                    "description": "The preauthenticated URL of the content (send no token)",
+                    "schema": {"type": "string"},
+                }
+            }
+        elif stream and status != 204:
+            resp.update(_binary_content(page, "response"))
+        elif status != 204 and body_type:
             item = self.schemas.scalar_schema(
                 body_type, ns, (), page.source, info.line if info else 1
             )
@@ -415,9 +496,7 @@ class Operations:
             else:
                 schema = item
             media: dict[str, Any] = {"schema": schema}
-            example = self.first_example(page, "response", status)
-            if example is not None:
-                self.examples.append((media, example[0], page.source, example[1]))
+            self.keep_examples(media, page, "response", status)
             resp["content"] = {"application/json": media}
         out: dict[str, Any] = {str(status): resp}
         out.update(_error_responses(page))
@@ -436,6 +515,58 @@ class Operations:
             },
         }
         return {"$ref": SCHEMA_PREFIX + name}
+
+
+def is_stream(path: str) -> bool:
+    """A path that addresses a stream: a media entity's or property's ``/content``, or
+    ``/$value``."""
+    return path.rstrip("/").rsplit("/", 1)[-1].lower() in ("content", "$value")
+
+
+def _binary_content(page: Page, kind: str, *, required: bool | None = None) -> dict[str, Any]:
+    """Bytes as an OpenAPI body: the MIME type the page's first ``kind`` example states in
+    its Content-Type (when not JSON), else ``application/octet-stream``."""
+    media_type = "application/octet-stream"
+    for ex in page.examples_of(kind):
+        stated = (
+            {k.lower(): v for k, v in ex.http.headers}.get("content-type", "") if ex.http else ""
+        )
+        stated = stated.split(";")[0].strip().lower()
+        if re.fullmatch(r"[a-z]+/[\w.+-]+", stated) and "json" not in stated:
+            media_type = stated
+            break
+    out: dict[str, Any] = {}
+    if required is not None:
+        out["required"] = required
+    out["content"] = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return out
+
+
+def stated_status(page: Page) -> int | None:
+    """The success status the Response section states, else the first response example's."""
+    if page.response is not None:
+        return page.response.status
+    statuses = [e.http.status for e in page.examples_of("response") if e.http and e.http.status]
+    return statuses[0] if statuses else None
+
+
+def response_type(page: Page) -> tuple[str | None, bool]:
+    """(type name, collection) of the success body: the type the Response section links,
+    else the ``@odata.type`` of a response example's annotation (``microsoft.graph.x``, or
+    ``Collection(microsoft.graph.x)``, or with ``"isCollection": true``); (None, False)
+    when the page names none."""
+    info = page.response
+    if info is not None and info.body_type:
+        return info.body_type, info.collection
+    for ex in page.examples_of("response"):
+        odata = ex.annotation.get("@odata.type")
+        if isinstance(odata, str) and odata.strip("# ") and ex.http and ex.http.has_json_body:
+            name = odata.strip("# ")
+            m = re.fullmatch(r"Collection\((.+)\)", name, re.IGNORECASE)
+            if m:
+                return m.group(1).strip().lstrip("#"), True
+            return name, bool(ex.annotation.get("isCollection"))
+    return None, False
 
 
 def _error_responses(page: Page) -> dict[str, Any]:

@@ -20,8 +20,43 @@ from generator.pages.property_sections import PropertySections
 from generator.pages.request_sections import ParseText, RequestSections
 
 
-def _section_kind(level: int, text: str) -> str | None:
-    """The kind of section a heading opens, or None if it does not open a known one."""
+def _request_section_kind(t: str) -> str | None:
+    """The request section a (plain, lower-cased) heading names: "HTTP request", also as
+    "HTTP request (to replace an existing item)", the request headers (optional ones too)
+    or the request body."""
+    if re.fullmatch(r"http request(?: \(.*\))?", t):
+        return "http"
+    if re.fullmatch(r"(?:optional )?request headers?", t):
+        return "headers"
+    if t == "request body":
+        return "body"
+    return None
+
+
+def _parameter_location(section: str, heading: str) -> str:
+    """Where a parameter table's rows go: the path, a function's call, or the query."""
+    if section == "query":
+        return "query"
+    return "function" if "function parameter" in plain(heading).lower() else "path"
+
+
+# The first column of a table of query parameters (others there are examples or notes).
+_QUERY_COLUMNS = ("name", "parameter", "query parameter", "parameter name")
+
+# The ``##`` sections under which a deeper heading may open a request section: a topic
+# (``## Create an upload session``), or the request's own sections (``### Request body``
+# under ``## HTTP request``). A topic opens one only while the page has no HTTP request
+# section yet: later topics' ``### HTTP request`` headings introduce examples.
+_REQUEST_PARENTS = ("other", "http", "headers", "body")
+
+
+def _section_kind(level: int, text: str, nested_request: bool = False) -> str | None:
+    """The kind of section a heading opens, or None if it does not open a known one.
+
+    A heading deeper than ``##`` opens a request section only when ``nested_request``: pages
+    that group the call under a topic (``## Create an upload session`` then ``### HTTP
+    request``, ``### Request body``) write it one level down, while the same words under an
+    example name the example's own parts."""
     t = re.sub(r"\s+", " ", plain(text).lower()).strip()
     if re.fullmatch(r"[\w.]+ values", t):
         return "enum"
@@ -31,14 +66,13 @@ def _section_kind(level: int, text: str) -> str | None:
         return "query"
     if t.startswith("error") or "error condition" in t:
         return "errors"
+    request = _request_section_kind(t)
     if level > 2:
-        return None
+        return request if request is not None and nested_request else None
+    if request is not None:
+        return request
     table = {
         "permissions": "permissions",
-        "http request": "http",
-        "request headers": "headers",
-        "request header": "headers",
-        "request body": "body",
         "response": "response",
         "responses": "response",
         "properties": "properties",
@@ -74,6 +108,9 @@ class PageBuilder:
 
     def run(self, blocks: list[Block]) -> None:
         section = "preamble"
+        top_kind = "preamble"  # the kind of the last ``#``/``##`` heading, ``topic``
+        topic: Heading | None = None
+        request_topic: Heading | None = None  # the topic whose ``###`` opened HTTP request
         section_heading = ""
         sub_heading = ""
         self.intro = ""
@@ -95,8 +132,17 @@ class PageBuilder:
                             f"second top-level heading: {block.text}",
                         )
                     continue
-                kind = _section_kind(block.level, block.text)
+                if block.level <= 2:
+                    topic = block
+                nested = top_kind in _REQUEST_PARENTS and (
+                    top_kind != "other" or self.http_heading_line is None or topic is request_topic
+                )
+                kind = _section_kind(block.level, block.text, nested)
                 sub_heading = block.text
+                if block.level <= 2:
+                    top_kind = kind or "other"
+                elif kind == "http" and request_topic is None:
+                    request_topic = topic
                 if kind is not None:
                     section, section_heading = kind, block.text
                     if kind == "http" and self.http_heading_line is None:
@@ -117,6 +163,8 @@ class PageBuilder:
         self.declared.enum_without_table(open_enum)
 
     def paragraph(self, p: Paragraph, section: str) -> None:
+        if section not in ("examples", "response", "json"):
+            self.request.header_paragraph(p)
         if section == "preamble":
             self.preamble(p)
         elif section == "query":
@@ -167,10 +215,15 @@ class PageBuilder:
             self.request.permission_table(t)
             return "permissions"
         elif section == "headers" or (first in ("name", "header") and section in ("http",)):
-            self.request.header_table(t)
+            self.request.header_table(t, optional=heading.lower().startswith("optional"))
             return "headers"
-        elif section in ("path-parameters", "query"):
-            self.request.parameter_table(t, "path" if section == "path-parameters" else "query")
+        elif section == "path-parameters" and self.action_parameters(heading):
+            self.request.body_table(t, heading, self.intro)
+            return "request_body"
+        elif section == "query" and first == "value" and self.request.query_values_table(t):
+            return "query_options"
+        elif section == "path-parameters" or (section == "query" and first in _QUERY_COLUMNS):
+            self.request.parameter_table(t, _parameter_location(section, heading))
             return "parameters"
         elif section == "body" and first in ("property", "parameter", "name"):
             self.request.body_table(t, heading, self.intro)
@@ -200,6 +253,17 @@ class PageBuilder:
             )
             return None
 
+    def action_parameters(self, heading: str) -> bool:
+        """A table under a bare "Parameters" heading of a page that POSTs lists what the
+        body carries (an action's parameters); under "Path parameters" or "Function
+        parameters", or on a GET page, it lists parameters of the address."""
+        requests = self.request.http_requests
+        return (
+            plain(heading).lower() == "parameters"
+            and bool(requests)
+            and all(r.method == "POST" for r in requests)
+        )
+
     def page(self, doc_type: str | None, front: dict[str, Located]) -> Page:
         request, declared, examples = self.request, self.declared, self.examples
         declared.check_resource_json(examples.resource)
@@ -218,9 +282,11 @@ class PageBuilder:
                 q
                 for q in request.query_options
                 if q.name not in {p.name for p in request.parameters}
+                and q.name.lower() not in request.unsupported
             ),
             request_body=tuple(request.request_body),
             request_body_empty=request.request_body_empty,
+            request_body_type=request.request_body_type,
             response=examples.response,
             errors=tuple(examples.errors),
             examples=tuple(examples.examples),

@@ -66,6 +66,20 @@ def _parse(text: str, source: str, path: Path | None) -> Page:
             file=source,
             line=1,
         )
+    if (
+        doc_type == "apiPageType"
+        and not builder.request.http_requests
+        and builder.title is not None
+        and re.search(r"\bresource type\s*$", builder.title.value, re.IGNORECASE)
+    ):
+        # A resource page filed as an API page: its title and tables say what it is.
+        reader.diag(
+            front["doc_type"].line,
+            "doc-type",
+            "page says doc_type apiPageType but has no HTTP request and its title names a "
+            "resource type; read as a resource page",
+        )
+        doc_type = "resourcePageType"
     if doc_type == "apiPageType" and not builder.request.http_requests:
         line = builder.http_heading_line or (builder.title.line if builder.title else 1)
         raise InputError(

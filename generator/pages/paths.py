@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.pages.model import Page, TypeText
+from generator.pages.model import Page, PropertyTable, TypeText
 from generator.pages.names import camel, singular
 
 _PARAM = re.compile(r"\{([^{}]*)\}")
@@ -25,6 +25,25 @@ class PathParam:
     original: str
     type: TypeText | None
     description: str
+
+
+# Graph's service roots: the global service and the national clouds. A spec's server is one
+# of these and never the host of an example (a download or upload URL the service hands out),
+# because the SDK sends its token to the server it is built for.
+GRAPH_HOSTS = (
+    "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
+)
+DEFAULT_SERVER = "https://graph.microsoft.com/v1.0"
+
+
+def graph_root(server: str) -> str | None:
+    """``server`` when it is a Graph service root with a version (``https://graph.microsoft.us/
+    v1.0``), else None."""
+    m = re.fullmatch(r"https://([^/:]+)/(?:v1\.0|beta)", server)
+    return server if m and m.group(1).lower() in GRAPH_HOSTS else None
 
 
 def split_target(target: str) -> tuple[str, str | None]:
@@ -44,7 +63,7 @@ def split_target(target: str) -> tuple[str, str | None]:
 def normalize_path(target: str, page: Page) -> tuple[str, list[PathParam]]:
     """A page's path template in one spelling: ``{id}`` keys named after their collection."""
     path, _ = split_target(target)
-    table = {p.name.lower(): p for p in page.parameters if p.location == "path"}
+    table = {p.name.lower(): p for p in page.parameters if p.location in ("path", "function")}
     params: list[PathParam] = []
     used: set[str] = set()
 
@@ -119,3 +138,69 @@ def entity_parent(path: str) -> str | None:
         if re.fullmatch(r"\{[^{}]+\}", parts[i]):
             return parts[i - 1]
     return None
+
+
+def _last_segment(target: str) -> str:
+    """The last segment of a request target, without its key or function arguments."""
+    path, _ = split_target(target)
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return last.split("(", 1)[0].strip(":")
+
+
+# Verbs Graph's action names start with (``createLink``, ``getMemberObjects``, ``follow``).
+_VERB_SEGMENT = re.compile(
+    r"(?:get|check|create|add|remove|set|send|copy|move|follow|unfollow|invite|preview|accept"
+    r"|decline|cancel|forward|reply|restore|assign|validate|activate|deactivate|submit"
+    r"|unsubmit|return|publish|unpublish|abort|checkin|checkout|lock|sync|scan|reset|retry"
+    r"|dismiss|snooze|export|import|upload|renew|revoke|approve|deny|stop|start|pause|resume"
+    r"|share|grant|clear|mark|pin|unpin|archive|unarchive|complete|reassign|reprocess"
+    r"|disable|enable|wipe|retire|reboot|shutdown|locate|logout|recover|delete|apply"
+    r"|batch|filter|find|lookup|query|translate|verify|upgrade|install)(?:[A-Z]\w*)?"
+)
+
+
+def bound_operation(page: Page) -> str | None:
+    """The action or function an API page calls, named as its request lines end, else None.
+
+    OData addresses an action or function as the last segment after its binding target
+    (``/me/events/{id}/accept``, ``/reports/getOffice365ActiveUserDetail(period='D7')``).
+    Pages say so in the title (``event: accept``, ``syncDevice action``); failing that, a
+    POST whose last segment is a verb, alone or leading a camelCase name (``invite``,
+    ``createLink``, ``getMemberObjects``), is taken as an action; navigation collections
+    are nouns (``/me/events``, ``appRoleAssignedTo``).
+    """
+    if not page.http_requests:
+        return None
+    last = _last_segment(page.http_requests[0].target)
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", last):
+        return None  # a key, a cast, `$ref`, `$value`, a path-based address
+    title = page.title.value if page.title else ""
+    named = title.split(":", 1)[1] if ":" in title else re.sub(r"\s+action\s*$", "", title)
+    if camel(named.strip()).lower() == last.lower():
+        return last
+    if page.http_requests[0].method == "POST" and _VERB_SEGMENT.fullmatch(last):
+        return last
+    return None
+
+
+def takes_parameters(page: Page) -> bool:
+    """The page's request-body tables list an action's parameters, not a resource's
+    properties: the page calls an action, whose body is by OData always the parameters
+    object, however the table heads its columns (and a create's table headed "Parameter"
+    still lists the entity's properties)."""
+    return bound_operation(page) is not None
+
+
+_WRAPPED = re.compile(
+    r"provide an? (?:optional |required )?[`*]*([A-Za-z]\w*)[`*]* object with the following"
+    r" properties",
+    re.IGNORECASE,
+)
+
+
+def wrapped_parameter(table: PropertyTable) -> str | None:
+    """The one parameter an action's table describes the inside of: "provide an optional
+    `passwordCredential` object with the following properties" makes the body
+    ``{"passwordCredential": {...}}``, the rows that type's properties."""
+    m = _WRAPPED.search(table.intro)
+    return m.group(1) if m else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from generator.errors import InputError
@@ -26,8 +27,35 @@ from generator.pages.model import (
     QueryOption,
 )
 
+# An HTTP field name is a token (RFC 9110 5.1).
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# A request header named in prose: "adding the `Prefer: hierarchicalsharing` header".
+_PROSE_HEADER = re.compile(r"`([A-Za-z][\w-]*:\s*[^`]+)`\s+(?:request\s+)?header\b")
+# "supply a JSON representation of a [fieldValueSet](...)" (or a reference-style link).
+_BODY_TYPE = re.compile(
+    r"representation of (?:an?\s+|the\s+)?\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])", re.IGNORECASE
+)
 METHOD_LINE = re.compile(r"^(GET|POST|PATCH|PUT|DELETE|HEAD|OPTIONS)\s+(\S.*?)\s*$")
 _QUERY_OPTION = re.compile(r"`(\$[A-Za-z]+)\b")
+# A custom query option named in prose: "supports the `model` query parameter".
+_CUSTOM_OPTION = re.compile(r"`([A-Za-z@][\w.@]*)`\s+(?:OData\s+)?query parameter")
+# OData's system query options; `$value`, `$ref` and `$count` as a path end are segments.
+SYSTEM_OPTIONS = frozenset(
+    [
+        "$select",
+        "$expand",
+        "$filter",
+        "$orderby",
+        "$top",
+        "$skip",
+        "$count",
+        "$search",
+        "$format",
+        "$skiptoken",
+        "$deltatoken",
+    ]
+)
+_UNSUPPORTED = re.compile(r"(?:\bnot|n't)\s+(?:be\s+)?support", re.IGNORECASE)
 
 ParseText = Callable[[str, str], Page]
 """Parses page text named by a source (`generator.pages.parse.parse_text`), for includes."""
@@ -50,8 +78,10 @@ class RequestSections:
         self.headers: list[HeaderRow] = []
         self.parameters: list[ParameterRow] = []
         self.query_options: list[QueryOption] = []
+        self.unsupported: set[str] = set()  # options the page says it does not support
         self.request_body: list[PropertyTable] = []
         self.request_body_empty = False
+        self.request_body_type: str | None = None
 
     # -- tables ---------------------------------------------------------------------
 
@@ -62,13 +92,45 @@ class RequestSections:
                 PermissionRow(plain(cells[0]), cells[1] if len(cells) > 1 else "", line, higher)
             )
 
-    def header_table(self, t: Table) -> None:
+    def header_table(self, t: Table, optional: bool = False) -> None:
+        """A headers table; under "Optional request headers" a row is optional unless its
+        description says "Required."."""
         for cells, line in t.rows:
             desc = cells[-1] if len(cells) > 1 else ""
             typ = cells[1] if len(cells) > 2 else None
-            self.headers.append(
-                HeaderRow(plain(cells[0]).strip("`"), desc, line, typ, read_required(desc))
-            )
+            required = read_required(desc)
+            if optional and required is None:
+                required = False
+            self.add_header(plain(cells[0]).strip("`*_ "), desc, line, typ, required)
+
+    def add_header(
+        self, cell: str, desc: str, line: int, typ: str | None, required: bool | None
+    ) -> None:
+        """One header, from a cell or a sentence that may write its value after the name
+        (``Prefer: outlook.timezone``). A name that is no HTTP token is reported and left
+        out (a client would refuse it); a header already documented is reported once."""
+        name, _, value = (part.strip() for part in cell.partition(":"))
+        if not _HEADER_NAME.fullmatch(name):
+            self.r.diag(line, "header-name", f"header {cell[:60]!r} is not an HTTP header name")
+            return
+        for index, known in enumerate(self.headers):
+            if known.name.lower() != name.lower():
+                continue
+            values = known.value.split(", ") if known.value else []
+            if value and value not in values:  # another documented value of one header
+                self.headers[index] = replace(
+                    known,
+                    value=", ".join([*values, value]),
+                    description=f"{known.description} `{value}`: {desc}".strip(),
+                )
+            else:
+                self.r.diag(
+                    line,
+                    "duplicate-header",
+                    f"header {name} is already documented at line {known.line}; kept that",
+                )
+            return
+        self.headers.append(HeaderRow(name, desc, line, typ, required, value or None))
 
     def parameter_table(self, t: Table, location: str) -> None:
         for cells, line in t.rows:
@@ -99,13 +161,53 @@ class RequestSections:
     # -- prose ----------------------------------------------------------------------
 
     def query_paragraph(self, p: Paragraph) -> None:
-        seen = {q.name for q in self.query_options}
-        for name in _QUERY_OPTION.findall(p.text):
-            if name not in seen:
-                self.query_options.append(QueryOption(name, p.line))
-                seen.add(name)
+        """The query options a paragraph names, sentence by sentence: those a sentence says
+        are not supported (`$skip` isn't supported) are kept out; `$value` and `$ref` are
+        path segments, never query options, and are reported."""
+        seen = {q.name.lower() for q in self.query_options}
+        for sentence in re.split(r"(?<=[.!?])\s+", p.text):
+            names = _QUERY_OPTION.findall(sentence) + _CUSTOM_OPTION.findall(sentence)
+            if _UNSUPPORTED.search(sentence):
+                self.unsupported.update(n.lower() for n in names)
+                continue
+            for name in names:
+                if name.startswith("$") and name.lower() not in SYSTEM_OPTIONS:
+                    self.r.diag(
+                        p.line,
+                        "query-option",
+                        f"{name} is not an OData query option (it ends a path); not emitted",
+                    )
+                elif name.lower() not in seen:
+                    self.query_options.append(QueryOption(name, p.line))
+                    seen.add(name.lower())
+
+    def query_values_table(self, t: Table) -> bool:
+        """A "Value" table under a custom option named just before: that option's values."""
+        custom = [q for q in self.query_options if not q.name.startswith("$")]
+        if not custom:
+            return False
+        values = tuple(plain(cells[0]).strip("` ") for cells, _ in t.rows if cells[0].strip())
+        index = self.query_options.index(custom[-1])
+        self.query_options[index] = replace(custom[-1], values=values)
+        return True
+
+    def header_paragraph(self, p: Paragraph) -> None:
+        """Request headers a sentence names with their value (`Prefer: x` header); the
+        response's own headers ("the response includes a `Preference-Applied: x` header")
+        and the content type of the body are not request options."""
+        for m in _PROSE_HEADER.finditer(p.text):
+            before = p.text[max(0, m.start() - 40) : m.start()].lower()
+            if "response" in before or "returns" in before:
+                continue
+            name = m.group(1).split(":", 1)[0].strip().lower()
+            if name in ("content-type", "authorization"):
+                continue
+            self.add_header(m.group(1), p.text, p.line, None, False)
 
     def body_paragraph(self, p: Paragraph) -> None:
+        stated = _BODY_TYPE.search(p.text)
+        if stated and self.request_body_type is None:
+            self.request_body_type = plain(stated.group(1)).strip("`* ")
         low = p.text.lower()
         if "supply a request body" in low or "no request body" in low:
             self.request_body_empty = True
@@ -130,8 +232,14 @@ class RequestSections:
     # -- includes -------------------------------------------------------------------
 
     def include(self, inc: Include, section: str) -> None:
+        # A permissions table is included as `[!INCLUDE [permissions-table](../includes/
+        # permissions/x.md)]`; a note beside it (`permissions-...-disclaimer`) is text.
         is_permissions = (inc.annotation or {}).get("blockType") == "permissions" or (
-            section == "permissions" and "permission" in inc.target.lower()
+            section == "permissions"
+            and (
+                inc.label.strip().lower() == "permissions-table"
+                or "permissions" in re.split(r"[\\/]", inc.target.lower())[:-1]
+            )
         )
         if not is_permissions:
             return  # snippets, notes and table intros: text for readers, nothing to build

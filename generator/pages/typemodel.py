@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from generator.pages.model import Page, PropertyRow, TypeText
 from generator.pages.names import camel, page_namespace, plain_text, qualify, title_parts
+from generator.pages.paths import takes_parameters, wrapped_parameter
 
 ENTITY = "microsoft.graph.entity"
 
@@ -265,7 +266,14 @@ def _collect_api_page_types(model: TypeModel, page: Page) -> None:
     ns = page_namespace(page)
     body = body_type_name(page, model)
     for table in page.request_body:
-        if table.is_parameter_table or body is None:
+        wrapped = wrapped_parameter(table)
+        if wrapped is not None and takes_parameters(page):
+            inner = model.ensure(qualify(wrapped, ns), "object", page.source, table.line)
+            if not inner.from_resource_page:
+                for row in table.rows:
+                    model.add_prop(inner, row_prop(row, ns, page.source))
+            continue
+        if takes_parameters(page) or body is None:
             continue
         base = model.ensure(body, "object", page.source, table.line)
         t = base

@@ -57,7 +57,7 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-__version__ = "1.0.0"
+__version__ = "1.0.1"
 
 __all__ = [
     "UNSET",

@@ -67,10 +67,17 @@ def _text(value: Any) -> str:
 
 
 def expand_path(template: str, names: tuple[str, ...], values: tuple[Any, ...]) -> str:
-    """Fill `{name}` segments, each value percent-encoded so it stays one segment."""
+    """Fill `{name}` segments, each value percent-encoded so it stays one segment.
+
+    A value that stands inside quotes, as an OData string literal (``search(q='{q}')``),
+    has its quotes doubled first, as OData escapes them: ``O'Brien`` is sent as
+    ``q='O''Brien'``, never as a literal that ends early."""
     result = template
     for name, value in zip(names, values):
-        result = result.replace("{" + name + "}", quote(_text(value), safe=""))
+        text = _text(value)
+        if "'{" + name + "}'" in result:
+            text = text.replace("'", "''")
+        result = result.replace("{" + name + "}", quote(text, safe=""))
     return result
 
 
