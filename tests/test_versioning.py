@@ -104,3 +104,14 @@ def test_below_one_a_break_moves_the_minor_version(tmp_path: Path) -> None:
     assert _build(tmp_path, removed, version="0.3.2")[0] == "0.4.0"
     docs = text.replace("A closed enum (no unknownFutureValue).", "A closed enum of sizes.")
     assert _build(tmp_path, docs, version="0.3.2")[0] == "0.3.3"
+
+
+def test_a_damaged_release_record_is_refused_naming_it(tmp_path: Path) -> None:
+    text = EDGE.spec.read_text(encoding="utf-8")
+    _build(tmp_path, text)
+    record = tmp_path / "sdk" / ".apigen-release.yaml"
+    assert record.read_text(encoding="utf-8").startswith("# apigen: the last release of this package, version 2.1.0\n")
+    record.write_text("version: 9\n", encoding="utf-8")
+    with pytest.raises(InputError, match="release record is damaged") as err:
+        _build(tmp_path, text)
+    assert err.value.file is not None and err.value.file.endswith(".apigen-release.yaml")

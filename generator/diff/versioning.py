@@ -24,11 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.diff import diff_specs, next_version, render_changelog
 from generator.errors import InputError
-from generator.spec.io import parse_spec_text, read_yaml
+from generator.spec.io import parse_spec_text
 
 SPEC_COPY = ".apigen-spec.yaml"
 RELEASE = ".apigen-release.yaml"
@@ -77,31 +75,28 @@ def _built_version(output: Path) -> str | None:
     return version if isinstance(version, str) else None
 
 
+_RECORD_HEADER = "# apigen: the last release of this package, version "
+_RECORD_NOTE = "# (apigen bumps the version from it; below is that release's spec)\n"
+
+
 def release_record(version: str, spec_text: str) -> str:
-    """The text of `.apigen-release.yaml`: the last release's version and spec."""
-    data = {"version": version, "spec": spec_text}
-    header = "# The last release of this package: apigen bumps the version from it.\n"
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    """The text of `.apigen-release.yaml`: the last release's spec, as it was, under a
+    comment naming its version (still a YAML document, and a plain diff in review)."""
+    return f"{_RECORD_HEADER}{version}\n{_RECORD_NOTE}{spec_text}"
 
 
 def _read_record(output: Path) -> tuple[str, str] | None:
     text = _read(output / RELEASE)
     if text is None:
         return None
-    try:
-        data: Any = read_yaml(text, str(output / RELEASE))
-    except (yaml.YAMLError, ValueError, InputError):
-        data = None
-    if not (
-        isinstance(data, dict)
-        and isinstance(data.get("version"), str)
-        and isinstance(data.get("spec"), str)
-    ):
+    first, _, rest = text.partition("\n")
+    version = first.removeprefix(_RECORD_HEADER)
+    if not first.startswith(_RECORD_HEADER) or not rest.startswith(_RECORD_NOTE) or not version:
         raise InputError(
             "the release record is damaged; restore it from version control",
             file=str(output / RELEASE),
         )
-    return data["version"], data["spec"]
+    return version, rest.removeprefix(_RECORD_NOTE)
 
 
 def _history(log: str) -> str:
