@@ -92,6 +92,11 @@ def _parser() -> argparse.ArgumentParser:
         "--overlay", type=Path, help="an OpenAPI Overlay 1.0 file applied to the built spec"
     )
     spec.add_argument(
+        "--pages-root",
+        type=Path,
+        help="the docs tree: follow the pages' type links to resource pages under it",
+    )
+    spec.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if the spec file is stale"
     )
 
@@ -197,7 +202,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_spec(args: argparse.Namespace) -> int:
-    text = spec_text_from_pages(args.pages, args.overlay)
+    text = spec_text_from_pages(args.pages, args.overlay, args.pages_root)
     if args.check:
         old = read_text(args.output) if args.output.is_file() else ""
         if old != text:

@@ -30,6 +30,8 @@ from generator.output.write import (
 )
 from generator.pages import build as build_stage
 from generator.pages import parse as parse_stage
+from generator.pages.links import follow_links
+from generator.pages.typemodel import BuildDiagnostic
 from generator.progress import QUIET, Progress
 from generator.sdk.ir import Api
 from generator.sdk.load import load_api
@@ -55,12 +57,26 @@ def page_paths(paths: Sequence[Path]) -> list[Path]:
     return result
 
 
-def spec_text_from_pages(pages: Sequence[Path], overlay: Path | None = None) -> str:
-    """parse + build: pages to the spec's YAML text."""
+def build_pages(
+    pages: Sequence[Path], overlay: Path | None = None, pages_root: Path | None = None
+) -> build_stage.BuildResult:
+    """parse + build: pages to the spec and what had to be guessed. With ``pages_root``,
+    the resource pages the pages' type links reach under it are read too."""
     parsed = [parse_stage.parse_page(path) for path in page_paths(pages)]
+    notes: tuple[BuildDiagnostic, ...] = ()
+    if pages_root is not None:
+        followed = follow_links(parsed, pages_root)
+        parsed += followed.pages
+        notes = followed.diagnostics
     overlay_doc = read_spec(overlay).data if overlay is not None else None
-    spec = build_stage.build_spec(parsed, overlay=overlay_doc)
-    return build_stage.dump_yaml(spec)
+    return build_stage.build(parsed, overlay=overlay_doc, notes=notes)
+
+
+def spec_text_from_pages(
+    pages: Sequence[Path], overlay: Path | None = None, pages_root: Path | None = None
+) -> str:
+    """parse + build: pages to the spec's YAML text (see `build_pages`)."""
+    return build_stage.dump_yaml(build_pages(pages, overlay, pages_root).spec)
 
 
 def read_spec_or_pages(path: Path) -> SpecFile:
@@ -189,7 +205,7 @@ def run_build(
         refuse_symlinked(build.spec.absolute(), "spec")
     progress.stage("spec")
     if build.pages:
-        spec_text = spec_text_from_pages(build.pages, build.overlay)
+        spec_text = spec_text_from_pages(build.pages, build.overlay, build.pages_root)
     else:
         spec_text = read_text(build.spec)
     inputs = inputs_key(
