@@ -149,3 +149,57 @@ Namespace: microsoft.graph
     colour = result.spec["components"]["schemas"]["microsoft.graph.colour"]
     assert colour["enum"] == ["red", "blue"]
     assert not [d for d in result.diagnostics if d.code == "type-stub"]
+
+
+def test_cells_with_prose_notes_and_shortcut_links() -> None:
+    assert (read_type("[educationModule] collection").name, True) == ("educationModule", True)
+    assert read_type("[educationModule] collection").label == "educationmodule"
+    assert read_type("[itemAnalytics](itemanalytics.md) resource").name == "itemAnalytics"
+    text = read_type("[educationOutcome](o.md) collection. Holds grades and feedback.")
+    assert (text.name, text.collection) == ("educationOutcome", True)
+
+
+def test_a_deprecated_property_keeps_its_name_and_says_so() -> None:
+    p = props(built(page("| owner (deprecated) | String | Use group instead. |")))
+    assert p["owner"]["deprecated"] is True and "owner (deprecated)" not in p
+
+
+def test_an_undefined_type_is_named_as_graph_names_types() -> None:
+    # "Recipient" in a cell is Graph's recipient: the name its page will give it.
+    result = built(page("| from | [Recipient](recipient.md) | The sender. Not nullable. |"))
+    assert props(result)["from"] == {
+        "allOf": [{"$ref": REF + "recipient"}],
+        "description": "The sender. Not nullable.",
+    }
+    assert "microsoft.graph.Recipient" not in result.spec["components"]["schemas"]
+
+
+def test_a_link_to_a_section_names_the_enum_there_not_the_page_type() -> None:
+    chat = page(
+        "| chatType | [chatType](thing.md#chattype-values) | The kind. |",
+        extra="\n### chatType values\n\n| Member |\n|:---|\n| group |\n| oneOnOne |\n",
+    )
+    result = build([parse_text(chat, "resources/thing.md")])
+    assert props(result)["chatType"]["anyOf"][0] == {"$ref": REF + "chatType"}
+    assert result.spec["components"]["schemas"]["microsoft.graph.chatType"]["enum"] == [
+        "group",
+        "oneOnOne",
+    ]
+
+
+def test_a_resource_keyed_by_id_with_no_stated_base_derives_from_entity() -> None:
+    keyed = page(
+        "| name | String | A name. |",
+        extra='\n## JSON representation\n\n<!-- { "blockType": "resource", "keyProperty": "id",'
+        ' "@odata.type": "microsoft.graph.thing" } -->\n\n```json\n{"name": "String"}\n```\n',
+    )
+    thing = built(keyed).spec["components"]["schemas"]["microsoft.graph.thing"]
+    assert thing["allOf"][0] == {"$ref": REF + "entity"}
+
+
+def test_inheritance_statements_in_prose_are_linked_or_named_not_any_word() -> None:
+    text = page(
+        "| a | String | A. |", extra="\nSome values are derived from descendants of the item.\n"
+    )
+    thing = built(text).spec["components"]["schemas"]["microsoft.graph.thing"]
+    assert "allOf" not in thing

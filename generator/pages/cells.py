@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from generator.pages.model import PropertyRow, TypeText
 
 LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
-# A reference-style link: ``[text][label]``, or ``[text][]`` whose label is its text.
-REF_LINK = re.compile(r"\[([^\]]+)\]\[([^\]]*)\]")
+# A reference-style link: ``[text][label]``, ``[text][]`` or ``[text]`` (label: the text).
+REF_LINK = re.compile(r"(?<![\]!])\[([^\[\]]+)\](?:\[([^\]]*)\]|(?![(:\[]))")
 # A reference definition, ``[label]: target`` (a paragraph joins the lines of several).
 LINK_DEFINITION = re.compile(r"(?:^|\s)\[([^\]]+)\]:\s*<?([^\s>]+)>?")
 _NOT_NULLABLE = re.compile(r"\b(?:not|non)[\s-]?nullable\b|\bcannot be null\b", re.IGNORECASE)
@@ -40,7 +40,7 @@ def plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def link_label(text: str, label: str) -> str:
+def link_label(text: str, label: str | None) -> str:
     """The label a reference-style link ``[text][label]`` is defined under (case-folded)."""
     return re.sub(r"\s+", " ", (label or plain(text)).strip("*` ")).lower()
 
@@ -61,6 +61,9 @@ def read_type(cell: str) -> TypeText:
     raw = cell.strip()
     link, label = first_link(raw)
     text = re.sub(r"\s+", " ", plain(raw).replace("`", "")).strip(" *")
+    # Prose after the type ("x collection. Holds grades ...") and "x resource" are not the type.
+    text = re.sub(r"(?<=\w)\.\s.*$", "", text).rstrip(".")
+    text = re.sub(r"(?<=\w)\s*(?:resource|object|entity)\b", "", text, flags=re.IGNORECASE)
     collection = False
     m = re.fullmatch(r"Collection\s*\(([^()]+)\)", text, re.IGNORECASE)
     if m:
@@ -135,6 +138,9 @@ def read_enum_values(description: str) -> tuple[str, ...]:
 
 def property_row(cells: tuple[str, ...], line: int) -> PropertyRow:
     name = plain(cells[0]).strip("`* ")
+    noted = re.fullmatch(r"(\S+)\s*\((deprecated)\)", name, re.IGNORECASE)
+    if noted:  # "backupReviewers (deprecated)": the note is not part of the name
+        name = noted.group(1)
     type_cell = cells[1] if len(cells) > 1 else ""
     description = cells[2] if len(cells) > 2 else ""
     return PropertyRow(
@@ -146,4 +152,5 @@ def property_row(cells: tuple[str, ...], line: int) -> PropertyRow:
         inherited_from=read_inherited(description),
         enum_values=read_enum_values(description),
         nullable=read_nullable(description),
+        deprecated=noted is not None,
     )

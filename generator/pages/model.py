@@ -124,6 +124,7 @@ class PropertyRow:
     inherited_from: str | None = None
     enum_values: tuple[str, ...] = ()
     nullable: bool | None = None  # "Nullable." / "Not nullable." in the description
+    deprecated: bool = False  # the name cell says "(deprecated)"
 
 
 @dataclass(frozen=True)

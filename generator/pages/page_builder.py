@@ -59,9 +59,11 @@ def _section_kind(level: int, text: str) -> str | None:
 
 # The page's statement of its base type: "Inherits from [entity](entity.md)", "The **drive**
 # resource is derived from [**baseItem**](baseitem.md)", "Derived from [attachment][]".
+# A bare word names the base only after "Inherits from" ("derived from descendants" is prose).
 _BASE_STATEMENT = re.compile(
-    r"\b(?:inherits|derives|(?:is\s+)?derived)\s+from\s+(?:the\s+)?"
-    r"(\[[^\]]+\](?:\([^)]*\)|\[[^\]]*\])|\*\*`?[\w.]+`?\*\*|`[\w.]+`|[\w.]+)",
+    r"\b(?:(?:inherits|derives|(?:is\s+)?derived)\s+from\s+(?:the\s+)?"
+    r"(\[[^\]]+\](?:\([^)]*\)|\[[^\]]*\])?|\*\*`?[\w.]+`?\*\*|`[\w.]+`)"
+    r"|inherits\s+from\s+([A-Za-z][\w.]*))",
     re.IGNORECASE,
 )
 
@@ -137,6 +139,8 @@ class PageBuilder:
             return
         if section in ("body", "response"):  # "returns a [user](../resources/user.md) object"
             self.links.extend((target, label, p.line) for target, label in links(p.text))
+        if section in ("preamble", "json", "properties", "relationships"):
+            self.base_statement(p)
         if section == "preamble":
             self.preamble(p)
         elif section == "query":
@@ -145,6 +149,14 @@ class PageBuilder:
             self.request.body_paragraph(p)
         elif section == "response" and self.examples.response is None:
             self.examples.read_response(p.text, p.line)
+
+    def base_statement(self, p: Paragraph) -> None:
+        """ "Inherits from [x](x.md)" (or "is derived from"): the type's base, stated once."""
+        base = _BASE_STATEMENT.search(p.text)
+        if base and self.base_type is None:
+            named = base.group(1) or base.group(2)
+            self.base_type = Located(plain(named).strip("*`[] "), p.line)
+            self.links.extend((target, label, p.line) for target, label in links(named))
 
     def preamble(self, p: Paragraph) -> None:
         """The namespace line, an "Inherits from" line, and the first paragraph: the description."""
@@ -160,10 +172,6 @@ class PageBuilder:
                 self.description = Located(tail, p.line)
             return
         base = _BASE_STATEMENT.search(text)
-        if base and self.base_type is None:
-            named = base.group(1)
-            self.base_type = Located(plain(named).strip("*`[] "), p.line)
-            self.links.extend((target, label, p.line) for target, label in links(named))
         if base and base.start() == 0:
             return  # the line says only that: it is not the description
         if self.description is None and not text.startswith(">") and self.title is not None:

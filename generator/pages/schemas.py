@@ -45,6 +45,7 @@ PRIMITIVES: dict[str, dict[str, Any]] = {
     "bool": {"type": "boolean"},
     "datetimeoffset": {"type": "string", "format": "date-time"},
     "timestamp": {"type": "string", "format": "date-time"},
+    "datetime": {"type": "string", "format": "date-time"},  # pages' name for DateTimeOffset
     "date": {"type": "string", "format": "date"},
     "timeofday": {"type": "string", "format": "time"},
     "duration": {"type": "string", "format": "duration"},
@@ -126,6 +127,12 @@ class Schemas:
             if bounds:
                 schema["minimum"], schema["maximum"] = bounds
             return schema
+        collection = re.fullmatch(r"Collection\(([^()]+)\)", name)
+        if collection:  # an annotation's "Collection(microsoft.graph.x)"
+            item = self.scalar_schema(collection.group(1), ns, enum_values, source, line, linked)
+            return {"type": "array", "items": item}
+        if name.lower().startswith("edm."):
+            return self.scalar_schema(name[4:], ns, enum_values, source, line, linked)
         if not name or not re.fullmatch(r"[A-Za-z_][\w.]*", name):
             self.model.diag(
                 source,
@@ -148,6 +155,10 @@ class Schemas:
                 )
                 return {}
         if t is None:
+            # Graph's type names start in lower case ("Recipient" in a cell is recipient):
+            # the name its page gives, so adding that page later does not rename the schema.
+            head, _, last = full.rpartition(".")
+            full = f"{head}.{last[:1].lower()}{last[1:]}"
             if enum_values:
                 t = self.model.ensure(full, "enum", source, line)
             else:
@@ -189,7 +200,9 @@ class Schemas:
             out["description"] = desc
         if prop.navigation:
             out["x-ms-navigationProperty"] = True
-        if out.get("allOf") and "description" not in out and "x-ms-navigationProperty" not in out:
+        if prop.deprecated:
+            out["deprecated"] = True
+        if set(out) == {"allOf"}:
             return dict(out["allOf"][0])
         return out
 

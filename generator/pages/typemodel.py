@@ -50,6 +50,7 @@ class PropDef:
     line: int
     navigation: bool = False
     nullable: bool | None = None  # as the page states it; None when it does not
+    deprecated: bool = False
 
 
 @dataclass
@@ -81,8 +82,11 @@ class TypeModel:
 
     def linked(self, text: TypeText, source: str) -> str | None:
         """The canonical name of the type a cell links, when its target page is in the set:
-        the page names the type, never the link text (whose letter case may differ)."""
-        target = link_path(source, text.link) if text.link else None
+        the page names the type, never the link text (whose letter case may differ). A link
+        to a section (``chat.md#chattype-values``) names what the section declares instead."""
+        if text.link is None or "#" in text.link:
+            return None
+        target = link_path(source, text.link)
         return self.pages.get(path_key(target)) if target is not None else None
 
     def diag(self, source: str, line: int, code: str, message: str) -> None:
@@ -129,6 +133,7 @@ def row_prop(row: PropertyRow, ns: str, source: str, navigation: bool = False) -
         row.line,
         navigation,
         row.nullable,
+        row.deprecated,
     )
 
 
@@ -196,6 +201,9 @@ def _collect_resource_page(model: TypeModel, page: Page) -> None:
         base = str(page.resource.annotation["baseType"]).strip("#")
     if base is None:
         base = _base_from_rows(page, name)
+    keyed = page.resource is not None and page.resource.annotation.get("keyProperty") == "id"
+    if base is None and keyed:
+        base = ENTITY  # keyed by id and no other base stated: Graph's entity
     if base and base.lower() != name.lower():
         t.base = base
     if page.resource is not None:
