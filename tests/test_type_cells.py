@@ -203,3 +203,34 @@ def test_inheritance_statements_in_prose_are_linked_or_named_not_any_word() -> N
     )
     thing = built(text).spec["components"]["schemas"]["microsoft.graph.thing"]
     assert "allOf" not in thing
+
+
+def test_instance_attribute_tables_are_never_enum_members() -> None:
+    text = page(
+        "| status | [thingStatus](#thingstatus-values) | The status. |",
+        extra="\n### thingStatus values\n\n| Member |\n|:---|\n| on |\n| off |\n\n"
+        "### Instance attributes\n\n| Property name | Type | Description |\n|:---|:---|:---|\n"
+        "| @microsoft.graph.downloadUrl | string | A URL. |\n",
+    )
+    parsed = parse_text(text, "thing.md")
+    assert [(e.name, [m.name for m in e.members]) for e in parsed.enums] == [
+        ("thingStatus", ["on", "off"])
+    ]
+    assert any(d.code == "instance-attributes" and d.line == 25 for d in parsed.diagnostics)
+    result = build([parsed])
+    assert result.spec["components"]["schemas"]["microsoft.graph.thingStatus"]["enum"] == [
+        "on",
+        "off",
+    ]
+    assert "@microsoft.graph.downloadUrl" not in props(result)
+
+
+def test_a_property_table_under_an_enum_heading_lists_no_members() -> None:
+    text = page(
+        "| a | String | A. |",
+        extra="\n### colour values\n\n| Property | Type | Description |\n|:---|:---|:---|\n"
+        "| red | String | Not a member. |\n",
+    )
+    parsed = parse_text(text, "thing.md")
+    assert parsed.enums == ()
+    assert any(d.code == "enum-table-columns" for d in parsed.diagnostics)

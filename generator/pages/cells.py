@@ -63,7 +63,7 @@ def read_type(cell: str) -> TypeText:
     text = re.sub(r"\s+", " ", plain(raw).replace("`", "")).strip(" *")
     # Prose after the type ("x collection. Holds grades ...") and "x resource" are not the type.
     text = re.sub(r"(?<=\w)\.\s.*$", "", text).rstrip(".")
-    text = re.sub(r"(?<=\w)\s*(?:resource|object|entity)\b", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<=\w)\s+(?:resource|object|entity)s?$", "", text, flags=re.IGNORECASE)
     collection = False
     m = re.fullmatch(r"Collection\s*\(([^()]+)\)", text, re.IGNORECASE)
     if m:

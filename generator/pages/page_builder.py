@@ -32,6 +32,8 @@ def _section_kind(level: int, text: str) -> str | None:
         return "query"
     if t.startswith("error") or "error condition" in t:
         return "errors"
+    if t == "instance attributes":  # at any level: never the enum or table before it
+        return "instance-attributes"
     if t in ("properties", "relationships", "json representation"):
         return t.split()[0]  # older resource pages put these under ### headings
     if level > 2:
@@ -217,6 +219,21 @@ class PageBuilder:
         ):
             self.declared.relationship_table(t)
             return "relationships"
+        elif section == "instance-attributes":
+            self.r.diag(
+                t.line,
+                "instance-attributes",
+                "instance attributes (annotations such as @microsoft.graph.downloadUrl) are "
+                "not properties of the type; not emitted",
+            )
+            return None
+        elif section == "enum" and "type" in cols:
+            self.r.diag(
+                t.line,
+                "enum-table-columns",
+                f"table with a Type column under '{heading}' lists no enum members; not read",
+            )
+            return None
         elif section == "enum" or (first == "member" and section in ("properties", "other")):
             return "enums" if self.declared.enum_table(t, heading) else None
         elif section == "errors" or ("http code" in cols or "status code" in cols):
