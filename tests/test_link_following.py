@@ -201,3 +201,18 @@ def test_the_command_line_and_the_config_take_the_pages_root(tmp_path: Path) -> 
         tmp_path,
     )  # fmt: skip
     assert config.builds[0].pages_root == tmp_path / "docs"
+
+
+def test_a_link_to_a_renamed_page_finds_the_page_named_for_the_type(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    (root / "resources" / "audio.md").write_text(
+        resource("audio", "| part | [OnenoteSection](section.md) | Old link name. |")
+    )
+    (root / "resources" / "onenotesection.md").write_text(resource("onenoteSection"))
+    spec = api.spec([root / "api" / "plannertask-get.md"], pages_root=root)
+    section = spec["components"]["schemas"]["microsoft.graph.onenoteSection"]
+    assert section["properties"]["title"] == {
+        "type": "string",
+        "nullable": True,
+        "description": "A title.",
+    }

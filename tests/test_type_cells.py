@@ -72,7 +72,7 @@ def test_reference_style_links_resolve_by_the_definitions_below() -> None:
     parsed = parse_text(text, "resources/thing.md")
     types = {r.name: r.type for r in parsed.properties}
     assert types["body"].link == "itembody.md" and types["audio"].link == "audio.md"
-    assert {link.value for link in parsed.type_links} == {"itembody.md", "audio.md"}
+    assert {link.target for link in parsed.type_links} == {"itembody.md", "audio.md"}
 
 
 def test_primitives_and_their_formats() -> None:

@@ -91,15 +91,18 @@ def link_definitions(paragraph: str) -> dict[str, str]:
     return {link_label(m.group(1), ""): m.group(2) for m in LINK_DEFINITION.finditer(paragraph)}
 
 
-def links(text: str) -> list[tuple[str | None, str | None]]:
-    """Every link of a text, in order: (target, None) inline, (None, label) reference-style."""
-    found: list[tuple[int, str | None, str | None]] = [
-        (m.start(), m.group(2).strip() or None, None) for m in LINK.finditer(text)
+def links(text: str) -> list[tuple[str | None, str | None, str]]:
+    """Every link of a text, in order: (target, None, text) inline, (None, label, text)
+    reference-style; the text is the link's, as plain text."""
+    found: list[tuple[int, str | None, str | None, str]] = [
+        (m.start(), m.group(2).strip() or None, None, plain(m.group(1)).strip("*` "))
+        for m in LINK.finditer(text)
     ]
     found += [
-        (m.start(), None, link_label(m.group(1), m.group(2))) for m in REF_LINK.finditer(text)
+        (m.start(), None, link_label(m.group(1), m.group(2)), plain(m.group(1)).strip("*` "))
+        for m in REF_LINK.finditer(text)
     ]
-    return [(target, label) for _, target, label in sorted(found, key=lambda f: f[0])]
+    return [(target, label, shown) for _, target, label, shown in sorted(found, key=lambda f: f[0])]
 
 
 def with_link(text: TypeText, definitions: Mapping[str, str]) -> TypeText:

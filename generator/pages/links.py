@@ -10,13 +10,14 @@ followed only to a file inside the tree: a path that leaves it is reported, neve
 from __future__ import annotations
 
 import os
+import re
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import InputError
-from generator.pages.model import Located, Page
+from generator.pages.model import Page, TypeLink
 from generator.pages.names import link_path, path_key
 from generator.pages.parse import parse_page
 from generator.pages.typemodel import BuildDiagnostic
@@ -55,13 +56,17 @@ def follow_links(pages: Sequence[Page], root: Path) -> Followed:
         raise InputError("the pages root is not a folder", file=str(root))
     inside = os.path.realpath(root)
     seen = {path_key(p.source) for p in pages}
-    queue: deque[tuple[Page, Located]] = deque((p, link) for p in pages for link in p.type_links)
+    queue: deque[tuple[Page, TypeLink]] = deque((p, link) for p in pages for link in p.type_links)
     found: list[Page] = []
     notes: list[BuildDiagnostic] = []
     while queue:
         page, link = queue.popleft()
-        target = link_path(page.source, link.value)
+        target = link_path(page.source, link.target)
         path = _existing(target) if target is not None else None
+        if path is None and target is not None and re.fullmatch(r"[A-Za-z]\w*", link.name):
+            # A link to a page since renamed (older pages link section.md for
+            # onenoteSection): the page named for the type, beside where the link points.
+            path = _existing(os.path.join(os.path.dirname(target), link.name.lower() + ".md"))
         if path is None or path_key(path) in seen:
             continue  # a missing page's type is reported where the type is written out
         seen.add(path_key(path))
@@ -71,7 +76,7 @@ def follow_links(pages: Sequence[Page], root: Path) -> Followed:
                     page.source,
                     link.line,
                     "link-outside-root",
-                    f"link {link.value} leads outside the pages root {root}; not followed",
+                    f"link {link.target} leads outside the pages root {root}; not followed",
                 )
             )
             continue
@@ -81,7 +86,7 @@ def follow_links(pages: Sequence[Page], root: Path) -> Followed:
                     page.source,
                     link.line,
                     "link-limit",
-                    f"link following stopped after {MAX_FOLLOWED} pages; {link.value} not read",
+                    f"link following stopped after {MAX_FOLLOWED} pages; {link.target} not read",
                 )
             )
             break

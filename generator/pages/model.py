@@ -87,6 +87,15 @@ class TypeText:
 
 
 @dataclass(frozen=True)
+class TypeLink:
+    """A link to a type's page: its target (``../resources/x.md``), its text, its line."""
+
+    target: str
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
 class ParameterRow:
     """A row of a path, function or query parameter table."""
 
@@ -245,7 +254,7 @@ class Page:
     enums: tuple[EnumTable, ...] = ()
     # Where the page links a type: its type cells, its inheritance statement, and the
     # request-body and response prose (the targets, reference-style ones resolved).
-    type_links: tuple[Located, ...] = ()
+    type_links: tuple[TypeLink, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     constructs: tuple[Construct, ...] = ()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.pages.blocks import Block, BlockReader, Fence, Heading, Include, Paragraph, Table
 from generator.pages.cells import link_definitions, links, plain, with_link
 from generator.pages.example_sections import ExampleSections
-from generator.pages.model import Located, Page, PropertyRow
+from generator.pages.model import Located, Page, PropertyRow, TypeLink
 from generator.pages.property_sections import PropertySections
 from generator.pages.request_sections import ParseText, RequestSections
 
@@ -83,7 +83,7 @@ class PageBuilder:
         self.http_heading_line: int | None = None
         self.definitions: dict[str, str] = {}  # reference-style link labels -> targets
         # Links to types: (target, reference label, line), resolved when the page is made.
-        self.links: list[tuple[str | None, str | None, int]] = []
+        self.links: list[tuple[str | None, str | None, str, int]] = []
         self.intro = ""  # the text of the paragraph just read, for the table that follows
         self.request = RequestSections(reader, path, parse_text)
         self.declared = PropertySections(reader)
@@ -140,7 +140,7 @@ class PageBuilder:
                 self.definitions.setdefault(label, target)
             return
         if section in ("body", "response"):  # "returns a [user](../resources/user.md) object"
-            self.links.extend((target, label, p.line) for target, label in links(p.text))
+            self.links.extend((*link, p.line) for link in links(p.text))
         if section in ("preamble", "json", "properties", "relationships"):
             self.base_statement(p)
         if section == "preamble":
@@ -158,7 +158,7 @@ class PageBuilder:
         if base and self.base_type is None:
             named = base.group(1) or base.group(2)
             self.base_type = Located(plain(named).strip("*`[] "), p.line)
-            self.links.extend((target, label, p.line) for target, label in links(named))
+            self.links.extend((*link, p.line) for link in links(named))
 
     def preamble(self, p: Paragraph) -> None:
         """The namespace line, an "Inherits from" line, and the first paragraph: the description."""
@@ -252,16 +252,16 @@ class PageBuilder:
     def row(self, row: PropertyRow) -> PropertyRow:
         """The row with its type cell's reference-style link resolved, its link noted."""
         typed = with_link(row.type, self.definitions)
-        self.links.append((typed.link, typed.label, row.line))
+        self.links.append((typed.link, typed.label, typed.name, row.line))
         return row if typed is row.type else replace(row, type=typed)
 
-    def type_links(self) -> tuple[Located, ...]:
+    def type_links(self) -> tuple[TypeLink, ...]:
         """The targets of the page's type links, each once (first line it is linked on)."""
-        out: dict[str, Located] = {}
-        for target, label, line in self.links:
+        out: dict[str, TypeLink] = {}
+        for target, label, name, line in self.links:
             found = target if target is not None else self.definitions.get(label or "")
             if found and found not in out:
-                out[found] = Located(found, line)
+                out[found] = TypeLink(found, name, line)
         return tuple(out.values())
 
     def page(self, doc_type: str | None, front: dict[str, Located]) -> Page:
