@@ -234,3 +234,10 @@ def test_a_property_table_under_an_enum_heading_lists_no_members() -> None:
     parsed = parse_text(text, "thing.md")
     assert parsed.enums == ()
     assert any(d.code == "enum-table-columns" for d in parsed.diagnostics)
+
+
+def test_a_base_no_page_defines_is_reported_with_the_hint() -> None:
+    result = built(page("| a | String | A. |", "Inherits from [outlookItem](outlookitem.md)."))
+    found = [d for d in result.diagnostics if "base type microsoft.graph.outlookItem" in d.message]
+    assert found and found[0].code == "type-stub" and found[0].source == "page0.md"
+    assert "pass --pages-root or the resource page" in found[0].message

@@ -236,7 +236,8 @@ class Schemas:
                         t.source,
                         t.line,
                         "type-stub",
-                        f"base type {b.name} is not defined by any page; emitted as an empty object schema",
+                        f"base type {b.name} is not defined by any page given; pass --pages-root "
+                        "or the resource page (emitted as an empty object schema)",
                     )
                     resolved[b.name.lower()] = []
         children: dict[str, list[str]] = {}
