@@ -1,6 +1,7 @@
 """Fidelity: how close is the spec apigen builds from Graph pages to Graph's service metadata?
 
-Usage: python bench/fidelity.py [PAGES...] [--metadata CSDL] [--json] [--alone]
+Usage: python bench/fidelity.py [PAGES...] [--split train|holdout|all] [--pages-root DIR]
+                                [--metadata CSDL] [--json] [--alone]
 
 PAGES are page files or folders of them (default: tests/pages and, when it exists,
 tests/corpus/graph-docs). All pages make one spec (`generator.api.spec`); a page that does
@@ -11,6 +12,12 @@ own tables as evidence of which mismatches the pages cause. Prints every categor
 (precision or recall; page-caused apart), the most common mismatch classes, then every
 mismatch by category. ``--alone`` also builds each API page alone and counts how many build;
 ``--json`` prints the same as JSON.
+
+``--split`` chooses the pages from the corpus's SOURCES.tsv by its ``split`` column instead
+(``all``: train and holdout, each measured apart, then together) and prints the headline
+figures of each split first. ``--pages-root DIR`` lets the build follow the chosen pages'
+type links to resource pages under DIR (`generator.api.spec`'s ``pages_root``): those pages
+are context, they are not counted among the chosen pages.
 """
 
 from __future__ import annotations
@@ -37,12 +44,35 @@ from generator.metadata.compare import (
     compare_spec,
     page_evidence,
 )
-from generator.metadata.csdl import load_metadata
+from generator.metadata.csdl import Metadata, load_metadata
+from generator.pages.links import follow_links
 from generator.pages.model import Page
 from generator.pages.parse import parse_page
 
 DEFAULT_METADATA = ROOT.parent / "shared" / "corpus" / "graph-metadata" / "v1.0.csdl"
-DEFAULT_PAGES = (ROOT / "tests" / "pages", ROOT / "tests" / "corpus" / "graph-docs")
+CORPUS = ROOT / "tests" / "corpus" / "graph-docs"
+DEFAULT_PAGES = (ROOT / "tests" / "pages", CORPUS)
+SPLITS = ("train", "holdout")
+# The figures printed per split: (property, type) precision, recall, placeholders, bases.
+HEADLINE = ("property", "property-nullable", "property-recall", "page-recall", "placeholder")
+HEADLINE += ("base-type", "enum-recall")
+
+
+def split_pages(split: str, corpus: Path = CORPUS) -> list[Path]:
+    """The corpus pages of one split (``train``/``holdout``; ``all``: both), by SOURCES.tsv.
+
+    Permissions includes are not pages: the API pages that include them read them.
+    """
+    lines = (corpus / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    path_at, kind_at, split_at = header.index("path"), header.index("kind"), header.index("split")
+    wanted = SPLITS if split == "all" else (split,)
+    out: list[Path] = []
+    for line in lines[1:]:
+        cells = line.split("\t")
+        if len(cells) == len(header) and cells[split_at] in wanted and cells[kind_at] != "include":
+            out.append(corpus / cells[path_at])
+    return sorted(out)
 
 
 def page_files(paths: Sequence[Path]) -> list[Path]:
@@ -56,8 +86,14 @@ def page_files(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def build_spec(files: Sequence[Path]) -> tuple[dict[str, Any], list[Page], list[tuple[str, str]]]:
-    """One spec from every page that builds: (spec, the pages in it, [(page, error)])."""
+def build_spec(
+    files: Sequence[Path], pages_root: Path | None = None
+) -> tuple[dict[str, Any], list[Page], list[tuple[str, str]]]:
+    """One spec from every page that builds: (spec, the pages in it, [(page, error)]).
+
+    With ``pages_root``, the build follows type links to resource pages under it; the
+    pages returned (the evidence) are then the chosen ones and those the links reached.
+    """
     failed: list[tuple[str, str]] = []
     parsed: dict[str, tuple[Path, Page]] = {}
     for path in files:
@@ -70,7 +106,7 @@ def build_spec(files: Sequence[Path]) -> tuple[dict[str, Any], list[Page], list[
             parsed[str(path)] = (path, page)
     while True:
         try:
-            spec = api.spec([p for p, _ in parsed.values()])
+            spec = api.spec([p for p, _ in parsed.values()], pages_root=pages_root)
             break
         except InputError as exc:
             if exc.file not in parsed:  # not one page's fault: report it as all of them
@@ -78,7 +114,10 @@ def build_spec(files: Sequence[Path]) -> tuple[dict[str, Any], list[Page], list[
                 return {}, [], failed
             del parsed[exc.file]
             failed.append((exc.file, str(exc)))
-    return spec, [page for _, page in parsed.values()], failed
+    chosen = [page for _, page in parsed.values()]
+    if pages_root is not None:
+        chosen += follow_links(chosen, pages_root).pages
+    return spec, chosen, failed
 
 
 _API_PAGE = re.compile(r"^doc_type:\s*[\"']?apiPageType\b", re.MULTILINE)
@@ -107,14 +146,18 @@ def build_alone(files: Sequence[Path]) -> dict[str, Any]:
 
 
 def measure(
-    pages: Sequence[Path], metadata: Path = DEFAULT_METADATA, alone: bool = False
+    pages: Sequence[Path],
+    metadata: Path = DEFAULT_METADATA,
+    alone: bool = False,
+    pages_root: Path | None = None,
+    md: Metadata | None = None,
 ) -> dict[str, Any]:
     """Everything the script prints, as values (``report`` is the `FidelityReport`)."""
     start = time.perf_counter()
-    md = load_metadata(metadata)
+    md = md if md is not None else load_metadata(metadata)
     loaded = time.perf_counter()
     files = page_files(pages)
-    spec, parsed, failed = build_spec(files)
+    spec, parsed, failed = build_spec(files, pages_root)
     built = time.perf_counter()
     evidence = page_evidence(parsed)
     report = compare_spec(
@@ -185,6 +228,16 @@ def text_report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def headline(name: str, result: dict[str, Any]) -> str:
+    """One line of a split's headline figures: ratio (and without page-caused ones)."""
+    report: FidelityReport = result["report"]
+    parts = [f"{name:<8} {result['pages']:>4} pages {len(result['failed']):>2} failed"]
+    for category in HEADLINE:
+        c = report.count(category)
+        parts.append(f"{category} {_ratio(c.ratio)}/{_ratio(c.ratio_without_page)}")
+    return "  ".join(parts)
+
+
 def json_report(result: dict[str, Any]) -> str:
     report: FidelityReport = result["report"]
     data = {k: v for k, v in result.items() if k != "report"}
@@ -204,14 +257,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--metadata", type=Path, default=DEFAULT_METADATA, help="CSDL file")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--alone", action="store_true", help="also build each API page alone")
+    parser.add_argument(
+        "--split", choices=(*SPLITS, "all"), help="the corpus pages of this SOURCES.tsv split"
+    )
+    parser.add_argument(
+        "--pages-root", type=Path, help="follow type links to resource pages under this folder"
+    )
     args = parser.parse_args(argv)
-    pages = args.pages or [p for p in DEFAULT_PAGES if p.exists()]
+    if args.split and args.pages:
+        parser.error("give pages or --split, not both")
+    runs: list[tuple[str, list[Path]]]
+    if args.split:
+        names = [*SPLITS, "all"] if args.split == "all" else [args.split]
+        runs = [(name, split_pages(name)) for name in names]
+    else:
+        runs = [("pages", args.pages or [p for p in DEFAULT_PAGES if p.exists()])]
     try:
-        result = measure(pages, args.metadata, args.alone)
+        md = load_metadata(args.metadata)
+        results = [
+            (name, measure(files, args.metadata, args.alone, args.pages_root, md))
+            for name, files in runs
+        ]
     except InputError as exc:
         print(f"fidelity: {exc}", file=sys.stderr)
         return 2
+    result = results[-1][1]
     try:
+        if args.split and not args.json:
+            print("headline figures per split (ratio / without page-caused differences):")
+            for name, found in results:
+                print(headline(name, found))
+            print()
         print(json_report(result) if args.json else text_report(result))
         sys.stdout.flush()
     except BrokenPipeError:  # whoever read the output stopped reading it (`... | head`)

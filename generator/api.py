@@ -51,10 +51,18 @@ def build(
     return [run_build(b, check=check) for b in builds]
 
 
-def spec(pages: Sequence[Path | str], *, overlay: Path | str | None = None) -> dict[str, Any]:
-    """Pages (files or folders) to one OpenAPI document, as plain data."""
+def spec(
+    pages: Sequence[Path | str],
+    *,
+    overlay: Path | str | None = None,
+    pages_root: Path | str | None = None,
+) -> dict[str, Any]:
+    """Pages (files or folders) to one OpenAPI document, as plain data. With ``pages_root``
+    (the docs tree), the resource pages the pages' type links reach under it are read too."""
     text = spec_text_from_pages(
-        [Path(p) for p in pages], Path(overlay) if overlay is not None else None
+        [Path(p) for p in pages],
+        Path(overlay) if overlay is not None else None,
+        Path(pages_root) if pages_root is not None else None,
     )
     data: dict[str, Any] = parse_spec_text(text, "<pages>").data
     return data

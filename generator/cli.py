@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
         "--overlay", type=Path, help="an OpenAPI Overlay 1.0 file applied to the built spec"
     )
     spec.add_argument(
+        "--pages-root",
+        type=Path,
+        help="the docs tree: follow the pages' type links to resource pages under it",
+    )
+    spec.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if the spec file is stale"
     )
     _strict_option(spec)
@@ -241,7 +246,7 @@ def _refuse(warnings: Sequence[BuildDiagnostic], what: str) -> int:
 
 
 def _cmd_spec(args: argparse.Namespace) -> int:
-    from_pages = spec_from_pages(args.pages, args.overlay)
+    from_pages = spec_from_pages(args.pages, args.overlay, args.pages_root)
     text = from_pages.text
     _warn(args, from_pages.warnings)
     if from_pages.warnings and _strict(args):
@@ -330,7 +335,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if _strict(args):
         # Every build's pages first: with --strict a warning anywhere means nothing is written.
         warnings = [
-            w for b in builds if b.pages for w in spec_from_pages(b.pages, b.overlay).warnings
+            w
+            for b in builds
+            if b.pages
+            for w in spec_from_pages(b.pages, b.overlay, b.pages_root).warnings
         ]
         if warnings:
             _warn(args, warnings)

@@ -21,6 +21,7 @@ _BUILD_KEYS = {
     "pages": list,
     "spec": str,
     "overlay": str,
+    "pages_root": str,
     "output": str,
     "package": str,
     "distribution": str,
@@ -47,6 +48,8 @@ class BuildConfig:
     version: str
     pages: tuple[Path, ...] = ()
     overlay: Path | None = None
+    # The docs tree whose resource pages the pages' type links are followed to.
+    pages_root: Path | None = None
     templates: Path | None = None
     # "diff": bump `version` from what changed in the spec (see generator.diff.versioning);
     # "fixed": always `version`.
@@ -140,6 +143,7 @@ def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
         pages=tuple(root / p for p in pages),
         spec=root / raw["spec"],
         overlay=root / raw["overlay"] if "overlay" in raw else None,
+        pages_root=root / raw["pages_root"] if "pages_root" in raw else None,
         output=root / raw["output"],
         package=package,
         distribution=distribution,

@@ -31,6 +31,7 @@ from generator.output.write import (
 from generator.pages import build as build_stage
 from generator.pages import parse as parse_stage
 from generator.pages.diagnostics import all_diagnostics
+from generator.pages.links import follow_links
 from generator.pages.model import Page
 from generator.pages.typemodel import BuildDiagnostic
 from generator.progress import QUIET, Progress
@@ -92,10 +93,18 @@ class PagesSpec:
     warnings: tuple[BuildDiagnostic, ...]
 
 
-def spec_from_pages(pages: Sequence[Path], overlay: Path | None = None) -> PagesSpec:
-    """parse + build: pages to the spec's YAML text and its warnings."""
+def spec_from_pages(
+    pages: Sequence[Path], overlay: Path | None = None, pages_root: Path | None = None
+) -> PagesSpec:
+    """parse + build: pages to the spec's YAML text and its warnings. With ``pages_root``,
+    the resource pages the pages' type links reach under it are read too."""
     parsed = read_pages(pages)
-    result = build_stage.build(parsed)
+    notes: tuple[BuildDiagnostic, ...] = ()
+    if pages_root is not None:
+        followed = follow_links(parsed, pages_root)
+        parsed += followed.pages
+        notes = followed.diagnostics
+    result = build_stage.build(parsed, notes=notes)
     spec, warnings = result.spec, all_diagnostics(parsed, result)
     if overlay is not None:
         overlaid = apply_overlay(spec, read_spec(overlay))
@@ -112,9 +121,11 @@ def spec_from_pages(pages: Sequence[Path], overlay: Path | None = None) -> Pages
     return PagesSpec(build_stage.dump_yaml(spec), warnings)
 
 
-def spec_text_from_pages(pages: Sequence[Path], overlay: Path | None = None) -> str:
-    """parse + build: pages to the spec's YAML text."""
-    return spec_from_pages(pages, overlay).text
+def spec_text_from_pages(
+    pages: Sequence[Path], overlay: Path | None = None, pages_root: Path | None = None
+) -> str:
+    """parse + build: pages to the spec's YAML text (see `spec_from_pages`)."""
+    return spec_from_pages(pages, overlay, pages_root).text
 
 
 def read_spec_or_pages(path: Path) -> SpecFile:
@@ -245,7 +256,7 @@ def run_build(
     progress.stage("spec")
     warnings: tuple[BuildDiagnostic, ...] = ()
     if build.pages:
-        from_pages = spec_from_pages(build.pages, build.overlay)
+        from_pages = spec_from_pages(build.pages, build.overlay, build.pages_root)
         spec_text, warnings = from_pages.text, from_pages.warnings
     else:
         spec_text = read_text(build.spec)

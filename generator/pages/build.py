@@ -45,9 +45,12 @@ def build(
     pages: Sequence[Page],
     *,
     title: str | None = None,
+    notes: Sequence[BuildDiagnostic] = (),
 ) -> BuildResult:
-    """Build the spec and say what had to be guessed; see `build_spec`."""
+    """Build the spec and say what had to be guessed; see `build_spec`. ``notes`` are
+    diagnostics from before the build (link following) reported with the builder's own."""
     model = collect_types(pages)
+    model.diagnostics.extend(notes)
     api_pages = [p for p in pages if p.is_api_page]
     schemas = Schemas(model)
     ops = Operations(model, schemas)

@@ -78,11 +78,28 @@ class HeaderRow:
 
 @dataclass(frozen=True)
 class TypeText:
-    """A type cell: the raw text, the type name it names, and whether it is a collection."""
+    """A type cell: the raw text, the type name it names, and whether it is a collection.
+
+    ``link`` is the target of the cell's link (``../resources/x.md``), a reference-style
+    link's (``[x][]``, ``[text][label]``) once the page's definitions are read; the page it
+    names gives the type's canonical name (`generator.pages.typemodel.TypeModel.linked`).
+    ``label`` is a reference-style link's label until then.
+    """
 
     raw: str
     name: str
     collection: bool
+    link: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class TypeLink:
+    """A link to a type's page: its target (``../resources/x.md``), its text, its line."""
+
+    target: str
+    name: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -127,6 +144,8 @@ class PropertyRow:
     required: bool | None = None
     inherited_from: str | None = None
     enum_values: tuple[str, ...] = ()
+    nullable: bool | None = None  # "Nullable." / "Not nullable." in the description
+    deprecated: bool = False  # the name cell says "(deprecated)"
 
 
 @dataclass(frozen=True)
@@ -252,6 +271,9 @@ class Page:
     relationships: tuple[PropertyRow, ...] = ()
     resource: ExampleBlock | None = None
     enums: tuple[EnumTable, ...] = ()
+    # Where the page links a type: its type cells, its inheritance statement, and the
+    # request-body and response prose (the targets, reference-style ones resolved).
+    type_links: tuple[TypeLink, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     constructs: tuple[Construct, ...] = ()
 

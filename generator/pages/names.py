@@ -8,6 +8,7 @@ operation sides cannot drift apart in how they spell a name.
 
 from __future__ import annotations
 
+import os
 import re
 
 from generator.pages.model import Page
@@ -97,3 +98,18 @@ def title_parts(page: Page) -> tuple[str, str]:
     first = re.sub(r"[^A-Za-z0-9]", "", words[0])
     noun = first + "".join(pascal(w) for w in words[1:])
     return verb, noun or "resource"
+
+
+def link_path(source: str, target: str) -> str | None:
+    """The page file a relative Markdown link of page ``source`` names (anchor dropped), or
+    None when the link is not to a page (a web address, an absolute path, an anchor)."""
+    path = target.strip().strip("<>").split("#", 1)[0].split("?", 1)[0]
+    if not path.lower().endswith(".md") or ":" in path or path.startswith(("/", "\\")):
+        return None
+    return os.path.normpath(os.path.join(os.path.dirname(source), path))
+
+
+def path_key(path: str) -> str:
+    """A page path as a lookup key: absolute and case-folded, since the docs' links do not
+    always match their files' letter case (``contentType.md`` for ``contenttype.md``)."""
+    return os.path.normcase(os.path.abspath(path)).lower()

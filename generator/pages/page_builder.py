@@ -10,12 +10,13 @@ base type) is read here, from the preamble before the first section.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from generator.pages.blocks import Block, BlockReader, Fence, Heading, Include, Paragraph, Table
-from generator.pages.cells import LINK, plain
+from generator.pages.cells import link_definitions, links, plain, with_link
 from generator.pages.example_sections import ExampleSections
-from generator.pages.model import Located, Page
+from generator.pages.model import Located, Page, PropertyRow, TypeLink
 from generator.pages.property_sections import PropertySections
 from generator.pages.request_sections import ParseText, RequestSections
 
@@ -66,6 +67,10 @@ def _section_kind(level: int, text: str, nested_request: bool = False) -> str | 
         return "query"
     if t.startswith("error") or "error condition" in t:
         return "errors"
+    if t == "instance attributes":  # at any level: never the enum or table before it
+        return "instance-attributes"
+    if t in ("properties", "relationships", "json representation"):
+        return t.split()[0]  # older resource pages put these under ### headings
     request = _request_section_kind(t)
     if level > 2:
         return request if request is not None and nested_request else None
@@ -90,6 +95,17 @@ def _section_kind(level: int, text: str, nested_request: bool = False) -> str | 
     return "other"
 
 
+# The page's statement of its base type: "Inherits from [entity](entity.md)", "The **drive**
+# resource is derived from [**baseItem**](baseitem.md)", "Derived from [attachment][]".
+# A bare word names the base only after "Inherits from" ("derived from descendants" is prose).
+_BASE_STATEMENT = re.compile(
+    r"\b(?:(?:inherits|derives|(?:is\s+)?derived)\s+from\s+(?:the\s+)?"
+    r"(\[[^\]]+\](?:\([^)]*\)|\[[^\]]*\])?|\*\*`?[\w.]+`?\*\*|`[\w.]+`)"
+    r"|inherits\s+from\s+([A-Za-z][\w.]*))",
+    re.IGNORECASE,
+)
+
+
 class PageBuilder:
     """Reads blocks section by section into the fields of a `Page`."""
 
@@ -101,6 +117,9 @@ class PageBuilder:
         self.description: Located | None = None
         self.base_type: Located | None = None
         self.http_heading_line: int | None = None
+        self.definitions: dict[str, str] = {}  # reference-style link labels -> targets
+        # Links to types: (target, reference label, line), resolved when the page is made.
+        self.links: list[tuple[str | None, str | None, str, int]] = []
         self.intro = ""  # the text of the paragraph just read, for the table that follows
         self.request = RequestSections(reader, path, parse_text)
         self.declared = PropertySections(reader)
@@ -163,6 +182,15 @@ class PageBuilder:
         self.declared.enum_without_table(open_enum)
 
     def paragraph(self, p: Paragraph, section: str) -> None:
+        defined = link_definitions(p.text)
+        if defined:
+            for label, target in defined.items():
+                self.definitions.setdefault(label, target)
+            return
+        if section in ("body", "response"):  # "returns a [user](../resources/user.md) object"
+            self.links.extend((*link, p.line) for link in links(p.text))
+        if section in ("preamble", "json", "properties", "relationships"):
+            self.base_statement(p)
         if section not in ("examples", "response", "json"):
             self.request.header_paragraph(p)
         if section == "preamble":
@@ -173,6 +201,14 @@ class PageBuilder:
             self.request.body_paragraph(p)
         elif section == "response" and self.examples.response is None:
             self.examples.read_response(p.text, p.line)
+
+    def base_statement(self, p: Paragraph) -> None:
+        """ "Inherits from [x](x.md)" (or "is derived from"): the type's base, stated once."""
+        base = _BASE_STATEMENT.search(p.text)
+        if base and self.base_type is None:
+            named = base.group(1) or base.group(2)
+            self.base_type = Located(plain(named).strip("*`[] "), p.line)
+            self.links.extend((*link, p.line) for link in links(named))
 
     def preamble(self, p: Paragraph) -> None:
         """The namespace line, an "Inherits from" line, and the first paragraph: the description."""
@@ -186,11 +222,11 @@ class PageBuilder:
             self.namespace = Located(name, p.line)
             if tail and self.description is None:
                 self.description = Located(tail, p.line)
-        elif re.match(r"inherits from\b", text, re.IGNORECASE):
-            links = LINK.findall(text)
-            name = links[0][0] if links else text.split(None, 2)[-1].rstrip(".")
-            self.base_type = Located(name.strip("*` "), p.line)
-        elif self.description is None and not text.startswith(">") and self.title is not None:
+            return
+        base = _BASE_STATEMENT.search(text)
+        if base and base.start() == 0:
+            return  # the line says only that: it is not the description
+        if self.description is None and not text.startswith(">") and self.title is not None:
             self.description = Located(text, p.line)
 
     def fence(self, f: Fence, section: str, heading: str) -> None:
@@ -238,6 +274,21 @@ class PageBuilder:
         ):
             self.declared.relationship_table(t)
             return "relationships"
+        elif section == "instance-attributes":
+            self.r.diag(
+                t.line,
+                "instance-attributes",
+                "instance attributes (annotations such as @microsoft.graph.downloadUrl) are "
+                "not properties of the type; not emitted",
+            )
+            return None
+        elif section == "enum" and "type" in cols:
+            self.r.diag(
+                t.line,
+                "enum-table-columns",
+                f"table with a Type column under '{heading}' lists no enum members; not read",
+            )
+            return None
         elif section == "enum" or (first == "member" and section in ("properties", "other")):
             return "enums" if self.declared.enum_table(t, heading) else None
         elif section == "errors" or ("http code" in cols or "status code" in cols):
@@ -264,9 +315,32 @@ class PageBuilder:
             and all(r.method == "POST" for r in requests)
         )
 
+    def row(self, row: PropertyRow) -> PropertyRow:
+        """The row with its type cell's reference-style link resolved, its link noted."""
+        typed = with_link(row.type, self.definitions)
+        self.links.append((typed.link, typed.label, typed.name, row.line))
+        return row if typed is row.type else replace(row, type=typed)
+
+    def type_links(self) -> tuple[TypeLink, ...]:
+        """The targets of the page's type links, each once (first line it is linked on)."""
+        out: dict[str, TypeLink] = {}
+        for target, label, name, line in self.links:
+            found = target if target is not None else self.definitions.get(label or "")
+            if found and found not in out:
+                out[found] = TypeLink(found, name, line)
+        return tuple(out.values())
+
     def page(self, doc_type: str | None, front: dict[str, Located]) -> Page:
         request, declared, examples = self.request, self.declared, self.examples
         declared.check_resource_json(examples.resource)
+        properties = tuple(self.row(r) for r in declared.properties)
+        relationships = tuple(self.row(r) for r in declared.relationships)
+        request_body = tuple(
+            replace(t, rows=tuple(self.row(r) for r in t.rows)) for t in request.request_body
+        )
+        parameters = tuple(
+            replace(p, type=with_link(p.type, self.definitions)) for p in request.parameters
+        )
         return Page(
             source=self.source,
             doc_type=doc_type,
@@ -277,24 +351,25 @@ class PageBuilder:
             permissions=tuple(request.permissions),
             http_requests=tuple(request.http_requests),
             headers=tuple(request.headers),
-            parameters=tuple(request.parameters),
+            parameters=parameters,
             query_options=tuple(
                 q
                 for q in request.query_options
                 if q.name not in {p.name for p in request.parameters}
                 and q.name.lower() not in request.unsupported
             ),
-            request_body=tuple(request.request_body),
+            request_body=request_body,
             request_body_empty=request.request_body_empty,
             request_body_type=request.request_body_type,
             response=examples.response,
             errors=tuple(examples.errors),
             examples=tuple(examples.examples),
             base_type=self.base_type,
-            properties=tuple(declared.properties),
-            relationships=tuple(declared.relationships),
+            properties=properties,
+            relationships=relationships,
             resource=examples.resource,
             enums=tuple(declared.enums),
+            type_links=self.type_links(),
             diagnostics=tuple(
                 sorted(self.r.diagnostics, key=lambda d: (d.line, d.code, d.message))
             ),

@@ -1,13 +1,15 @@
 """The type model written out as ``components.schemas``, in Graph's conventions.
 
 Primitive EDM types become OpenAPI types with their formats and integer bounds, inheritance
-becomes ``allOf`` with a base ``$ref`` and an ``@odata.type`` discriminator, optional
-properties become nullable, and Graph's OData error body gets its four schemas. Types a
-property names but no page defines are added here as stubs, and reported.
+becomes ``allOf`` with a base ``$ref`` and an ``@odata.type`` discriminator, properties the
+page calls nullable become nullable, and Graph's OData error body gets its four schemas. Types
+a property names but no page defines are added here as stubs, and reported; a name that is
+no type at all (``Int23``) is reported and typed as any value rather than made a model.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -43,14 +45,37 @@ PRIMITIVES: dict[str, dict[str, Any]] = {
     "bool": {"type": "boolean"},
     "datetimeoffset": {"type": "string", "format": "date-time"},
     "timestamp": {"type": "string", "format": "date-time"},
+    "datetime": {"type": "string", "format": "date-time"},  # pages' name for DateTimeOffset
     "date": {"type": "string", "format": "date"},
     "timeofday": {"type": "string", "format": "time"},
     "duration": {"type": "string", "format": "duration"},
     "guid": {"type": "string", "format": "uuid"},
     "binary": {"type": "string", "format": "base64url"},
-    "stream": {"type": "string", "format": "base64url"},
+    "stream": {"type": "string", "format": "binary"},  # raw bytes, not base64url text
     "url": {"type": "string"},
 }
+
+
+# The primitive names pages write, spelled as the docs spell them (for "did you mean").
+_PRIMITIVE_NAMES = {
+    name.lower(): name
+    for name in (
+        "String", "Int32", "Int64", "Int16", "Byte", "SByte", "Double", "Single", "Decimal",
+        "Boolean", "DateTimeOffset", "Date", "TimeOfDay", "Duration", "Guid", "Binary", "Stream",
+    )
+}  # fmt: skip
+
+
+def _near_primitive(name: str) -> str | None:
+    """The primitive an unlinked, undefined type name is a misspelling of (``Int23``,
+    ``Boolen``, ``UInt32``), or None when it reads as a type name of its own."""
+    if "." in name:
+        return None
+    low = name.lower()
+    if re.fullmatch(r"u?int\d*|edm\w*", low):
+        return "Int32" if low.startswith(("int", "uint")) else "an Edm primitive"
+    close = difflib.get_close_matches(low, list(_PRIMITIVE_NAMES), n=1, cutoff=0.8)
+    return _PRIMITIVE_NAMES[close[0]] if close else None
 
 
 def _entity_props() -> list[tuple[str, dict[str, Any], bool]]:
@@ -79,13 +104,21 @@ class Schemas:
         source: str,
         line: int,
     ) -> dict[str, Any]:
-        item = self.scalar_schema(type_text.name, ns, enum_values, source, line)
+        linked = self.model.linked(type_text, source)
+        name = linked or type_text.name
+        item = self.scalar_schema(name, ns, enum_values, source, line, type_text.link is not None)
         if type_text.collection:
             return {"type": "array", "items": item}
         return item
 
     def scalar_schema(
-        self, name: str, ns: str, enum_values: tuple[str, ...], source: str, line: int
+        self,
+        name: str,
+        ns: str,
+        enum_values: tuple[str, ...],
+        source: str,
+        line: int,
+        linked: bool = False,
     ) -> dict[str, Any]:
         prim = PRIMITIVES.get(name.lower())
         if prim is not None:
@@ -94,6 +127,12 @@ class Schemas:
             if bounds:
                 schema["minimum"], schema["maximum"] = bounds
             return schema
+        collection = re.fullmatch(r"Collection\(([^()]+)\)", name)
+        if collection:  # an annotation's "Collection(microsoft.graph.x)"
+            item = self.scalar_schema(collection.group(1), ns, enum_values, source, line, linked)
+            return {"type": "array", "items": item}
+        if name.lower().startswith("edm."):
+            return self.scalar_schema(name[4:], ns, enum_values, source, line, linked)
         if not name or not re.fullmatch(r"[A-Za-z_][\w.]*", name):
             self.model.diag(
                 source,
@@ -104,7 +143,22 @@ class Schemas:
             return {}
         full = qualify(name, ns)
         t = self.model.get(full)
+        if t is None and not linked and not enum_values:
+            near = _near_primitive(name)
+            if near is not None:
+                self.model.diag(
+                    source,
+                    line,
+                    "type-unknown",
+                    f"type {name!r} is no primitive type (did you mean {near}?) and no page "
+                    "defines it; emitted as any value",
+                )
+                return {}
         if t is None:
+            # Graph's type names start in lower case ("Recipient" in a cell is recipient):
+            # the name its page gives, so adding that page later does not rename the schema.
+            head, _, last = full.rpartition(".")
+            full = f"{head}.{last[:1].lower()}{last[1:]}"
             if enum_values:
                 t = self.model.ensure(full, "enum", source, line)
             else:
@@ -114,7 +168,8 @@ class Schemas:
                     source,
                     line,
                     "type-stub",
-                    f"type {full} is not defined by any page; emitted as an empty object schema",
+                    f"type {full} is not defined by any page given; pass --pages-root or the "
+                    "resource page (emitted as an empty object schema)",
                 )
         if t.kind == "enum":
             for v in enum_values:
@@ -126,7 +181,10 @@ class Schemas:
         schema = self.type_schema(
             prop.type, prop.namespace, prop.enum_values, prop.source, prop.line
         )
-        nullable = not prop.required and schema.get("type") != "array" and schema != {}
+        # Nullable only where the page says so: an optional property may be left out of a
+        # body, which is not the same as the service sending null for it.
+        stated = prop.nullable if prop.nullable is not None else not prop.required
+        nullable = stated and schema.get("type") != "array" and schema != {}
         if "$ref" in schema:
             out: dict[str, Any] = (
                 {"anyOf": [schema, {"type": "object", "nullable": True}]}
@@ -142,7 +200,9 @@ class Schemas:
             out["description"] = desc
         if prop.navigation:
             out["x-ms-navigationProperty"] = True
-        if out.get("allOf") and "description" not in out and "x-ms-navigationProperty" not in out:
+        if prop.deprecated:
+            out["deprecated"] = True
+        if set(out) == {"allOf"}:
             return dict(out["allOf"][0])
         return out
 
@@ -176,7 +236,8 @@ class Schemas:
                         t.source,
                         t.line,
                         "type-stub",
-                        f"base type {b.name} is not defined by any page; emitted as an empty object schema",
+                        f"base type {b.name} is not defined by any page given; pass --pages-root "
+                        "or the resource page (emitted as an empty object schema)",
                     )
                     resolved[b.name.lower()] = []
         children: dict[str, list[str]] = {}

@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from generator.pages.model import Page, PropertyRow, TypeText
-from generator.pages.names import camel, page_namespace, plain_text, qualify, title_parts
+from generator.pages.names import (
+    camel,
+    link_path,
+    page_namespace,
+    path_key,
+    plain_text,
+    qualify,
+    title_parts,
+)
 from generator.pages.paths import takes_parameters, wrapped_parameter
 
 ENTITY = "microsoft.graph.entity"
@@ -42,6 +50,8 @@ class PropDef:
     source: str
     line: int
     navigation: bool = False
+    nullable: bool | None = None  # as the page states it; None when it does not
+    deprecated: bool = False
 
 
 @dataclass
@@ -69,6 +79,16 @@ class TypeModel:
     def __init__(self) -> None:
         self.types: dict[str, TypeDef] = {}
         self.diagnostics: list[BuildDiagnostic] = []
+        self.pages: dict[str, str] = {}  # `path_key` of a resource page -> its type's name
+
+    def linked(self, text: TypeText, source: str) -> str | None:
+        """The canonical name of the type a cell links, when its target page is in the set:
+        the page names the type, never the link text (whose letter case may differ). A link
+        to a section (``chat.md#chattype-values``) names what the section declares instead."""
+        if text.link is None or "#" in text.link:
+            return None
+        target = link_path(source, text.link)
+        return self.pages.get(path_key(target)) if target is not None else None
 
     def diag(self, source: str, line: int, code: str, message: str) -> None:
         self.diagnostics.append(BuildDiagnostic(source, line, code, message))
@@ -113,6 +133,8 @@ def row_prop(row: PropertyRow, ns: str, source: str, navigation: bool = False) -
         source,
         row.line,
         navigation,
+        row.nullable,
+        row.deprecated,
     )
 
 
@@ -152,10 +174,23 @@ def resource_type_name(page: Page) -> str:
     return qualify(m.group(1) if m else camel(title), ns)
 
 
+def _base_from_rows(page: Page, name: str) -> str | None:
+    """The base a page's "Inherited from [x]" rows imply when it states none: the nearest
+    one named (a type other than entity when there is one, as entity is every root's base)."""
+    ns = page_namespace(page)
+    named = [qualify(r.inherited_from, ns) for r in page.properties if r.inherited_from]
+    named = [n for n in named if n.lower() != name.lower()]
+    if not named:
+        return None
+    return next((n for n in named if n.lower() != ENTITY.lower()), named[0])
+
+
 def _collect_resource_page(model: TypeModel, page: Page) -> None:
     ns = page_namespace(page)
     name = resource_type_name(page)
     t = model.ensure(name, "object", page.source, page.title.line if page.title else 1)
+    t.name = name  # the resource page's casing, whatever named the type first
+    model.pages[path_key(page.source)] = name
     t.kind, t.from_resource_page, t.stub = "object", True, False
     t.source, t.line = page.source, page.title.line if page.title else 1
     if page.description:
@@ -165,7 +200,12 @@ def _collect_resource_page(model: TypeModel, page: Page) -> None:
         base = qualify(page.base_type.value, ns)
     elif page.resource is not None and isinstance(page.resource.annotation.get("baseType"), str):
         base = str(page.resource.annotation["baseType"]).strip("#")
-    if base:
+    if base is None:
+        base = _base_from_rows(page, name)
+    keyed = page.resource is not None and page.resource.annotation.get("keyProperty") == "id"
+    if base is None and keyed:
+        base = ENTITY  # keyed by id and no other base stated: Graph's entity
+    if base and base.lower() != name.lower():
         t.base = base
     if page.resource is not None:
         t.abstract = page.resource.annotation.get("abstract") is True
