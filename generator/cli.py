@@ -476,6 +476,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"apigen: {exc}", file=sys.stderr)  # InputError prints itself safely
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        raise  # the reader stopped reading: `run` ends quietly with 141
     except OSError as exc:
         # The file system said no (a full or read-only disk, a name too long, a folder where
         # a file is, no permission): the user's environment, told in one line, not a bug.
