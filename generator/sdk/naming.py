@@ -13,7 +13,7 @@ import builtins
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 # Names the generated package defines or imports at module level; a model, enum or
 # error class must never shadow them.
@@ -209,6 +209,26 @@ def class_names(schema_names: Iterable[str]) -> dict[str, str]:
         seen_short.add(short.lower())
         pairs.append((name, short))
     return _unique(pairs)
+
+
+def place_names(places: Mapping[str, Sequence[str]], taken: Iterable[str]) -> dict[str, str]:
+    """Class names for schemas written inline, from the words of their place (`Pet`,
+    `owner` -> `PetOwner`; an array item adds `Item`, a union option `OneOf2`), unique
+    against ``taken`` (the component classes, which keep their names) and each other.
+    Keys (the places' JSON pointers) are taken in sorted order, so the outcome does not
+    depend on the order the spec lists them in."""
+    used = set(taken)
+    result: dict[str, str] = {}
+    for key in sorted(places):
+        candidate = _guard(pascal_case(" ".join(places[key])), "Model", RESERVED_MODULE_NAMES)
+        name = candidate
+        counter = 2
+        while name in used:
+            name = f"{candidate}{counter}"
+            counter += 1
+        used.add(name)
+        result[key] = name
+    return result
 
 
 def member_names(
