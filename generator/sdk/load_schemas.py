@@ -58,6 +58,18 @@ _SCALAR_KINDS: dict[str, PrimitiveKind] = {
     "number": "number",
     "boolean": "boolean",
 }
+# Validation keywords `constraints` reads.
+_CONSTRAINTS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+)
 # Keywords under which a schema holds schemas of its own, walked to find inline ones.
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties")
@@ -298,6 +310,15 @@ class SchemaLoader:
                 return self.type_of(target, ref[1:], chain + (ref,))[0]
         return self.ref_type(self.ctx.schema_name(ref, ptr), chain)
 
+    def _constraints_holder(self, schema: Mapping[str, Any], target: TypeRef) -> Mapping[str, Any]:
+        """Where a `$ref`'s constraints are: beside it, else (for a plain type, not a model
+        or enum) in the schema it names, as `minimum` on a `$defs` integer."""
+        if isinstance(target, (ModelRef, EnumRef)) or any(k in schema for k in _CONSTRAINTS):
+            return schema
+        ref = schema["$ref"]
+        found = _follow(self.ctx.spec.data, ref[1:]) if isinstance(ref, str) else None
+        return found if isinstance(found, Mapping) else schema
+
     def type_of(
         self, schema: Any, ptr: str, chain: tuple[str, ...] = ()
     ) -> tuple[TypeRef, bool, Mapping[str, Any]]:
@@ -314,7 +335,8 @@ class SchemaLoader:
         if key is not None:
             return self.ref_type(key, chain), nullable, schema
         if "$ref" in schema:
-            return self._ref(schema["$ref"], ptr + "/$ref", chain), nullable, schema
+            target = self._ref(schema["$ref"], ptr + "/$ref", chain)
+            return target, nullable, self._constraints_holder(schema, target)
         wrapped = _nullable_ref(schema)
         if wrapped is not None:
             ref_schema, wrapped_nullable = wrapped
