@@ -127,8 +127,27 @@ SPEC: dict[str, Any] = {
                     "score": {"$ref": "#/components/schemas/Zoo/$defs/Score"},
                     "ratio": {"type": "number", "exclusiveMinimum": 0},
                     "examples": {"type": "string", "examples": ["a", "b"]},
+                    "star": {"$ref": "#/components/schemas/Animal"},
                 },
                 "$defs": {"Score": {"type": "integer", "minimum": 0}},
+            },
+            "Animal": {
+                "type": "object",
+                "required": ["petType"],
+                "properties": {"petType": {"type": "string"}},
+                "discriminator": {"propertyName": "petType", "mapping": {"lion": "Lion"}},
+            },
+            "Lion": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Animal"},
+                    {"type": "object", "properties": {"mane": {"type": "boolean"}}},
+                ]
+            },
+            "Tiger": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Animal"},
+                    {"type": "object", "properties": {"stripes": {"type": "integer"}}},
+                ]
             },
             "Owner": {
                 "type": "object",
@@ -196,6 +215,18 @@ def test_a_discriminated_one_of_is_a_typed_union_decoded_by_its_tag(zoo: tuple[A
     assert [(e.path, e.message) for e in errors] == [("/pet/kind", "must be one of ['cat', 'dog']")]
     errors = sdk.validators.validate_zoo({"name": "z", "pet": {"kind": "cat"}})
     assert [(e.path, e.message) for e in errors] == [("/pet/lives", "is required")]
+
+
+def test_a_base_with_a_discriminator_decodes_its_subclasses(zoo: tuple[Any, Path]) -> None:
+    sdk, _ = zoo
+    assert "class Lion(Animal):" in _models(zoo)
+    base = {"name": "z", "pet": {"kind": "dog"}}
+    star = sdk.Zoo.from_dict({**base, "star": {"petType": "lion", "mane": True}}).star
+    assert type(star) is sdk.Lion and star.mane is True
+    assert type(sdk.Zoo.from_dict({**base, "star": {"petType": "Tiger"}}).star) is sdk.Tiger
+    assert type(sdk.Animal.from_dict({"petType": "bear"})) is sdk.Animal
+    errors = sdk.validators.validate_zoo({**base, "star": {"petType": "lion", "mane": 1}})
+    assert [(e.path, e.keyword) for e in errors] == [("/star/mane", "type")]
 
 
 def test_an_undiscriminated_any_of_takes_the_first_option_that_fits(zoo: tuple[Any, Path]) -> None:

@@ -123,6 +123,9 @@ class Model:
     discriminator_value: str | None = None
     description: str = ""
     abstract: bool = False
+    # The property whose value names a subtype, on the root of a family discriminated by
+    # another property than `@odata.type` (Graph's own, the default).
+    discriminator: str | None = None
 
 
 @dataclass(frozen=True)

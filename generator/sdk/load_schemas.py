@@ -578,7 +578,7 @@ class SchemaLoader:
         required: dict[str, list[str]] = {}
         for name in model_names:
             bases[name], own_props[name], required[name] = self._object_parts(name)
-        discriminator_values = self._discriminator_values(model_names, bases)
+        discriminator_values, tags = self._discriminator_values(model_names, bases)
         taken: dict[str, set[str]] = {}
         snake_names = naming.member_names(self._class_names[name] for name in model_names)
         for name in self._base_first(model_names, bases):
@@ -617,6 +617,7 @@ class SchemaLoader:
                 discriminator_value=discriminator_values.get(name),
                 description=text(schema.get("description")),
                 abstract=schema.get("x-abstract") is True,
+                discriminator=tags.get(name),
             )
 
     def _field_names(self, json_names: list[str], inherited: set[str]) -> dict[str, str]:
@@ -665,22 +666,25 @@ class SchemaLoader:
 
     def _discriminator_values(
         self, names: list[str], bases: Mapping[str, str | None]
-    ) -> dict[str, str]:
-        """`@odata.type` values: from discriminator mappings, else `#` + schema name in a family."""
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Each family member's discriminator value (from the root's mapping, by `$ref` or
+        by name; else `#` + schema name under `@odata.type`, the schema name under another
+        property), and each family root's property."""
         values: dict[str, str] = {}
-        family_roots: set[str] = set()
+        roots: dict[str, str] = {}
         for name in names:
             discriminator = self._schemas[name].get("discriminator")
             if not isinstance(discriminator, Mapping):
                 continue
-            if discriminator.get("propertyName") != ODATA_TYPE:
-                continue  # other discriminators choose among a union's options
-            family_roots.add(name)
+            tag = discriminator.get("propertyName")
+            if not isinstance(tag, str):
+                continue
+            roots[name] = tag
             for value, ref in sorted((discriminator.get("mapping") or {}).items()):
                 ptr = f"{self._ptrs[name]}/discriminator/mapping/{escape_pointer_token(value)}"
                 target = self._mapping_target(ref, ptr)
                 if target is not None:
-                    values.setdefault(target, value)
+                    values.setdefault(target, str(value))
         for name in names:
             if name in values:
                 continue
@@ -688,11 +692,11 @@ class SchemaLoader:
             seen: set[str] = set()
             while current is not None and current not in seen:
                 seen.add(current)
-                if current in family_roots:
-                    values[name] = "#" + name
+                if current in roots:
+                    values[name] = ("#" + name) if roots[current] == ODATA_TYPE else name
                     break
                 current = bases[current]
-        return values
+        return values, {root: tag for root, tag in roots.items() if tag != ODATA_TYPE}
 
     def build_enums(self) -> None:
         for name in sorted(n for n, k in self._kinds.items() if k == "enum"):

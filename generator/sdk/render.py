@@ -285,6 +285,10 @@ class ModelView:
     # dispatched from (each subtype registers itself, so no base lists all of them).
     dispatch_key: Code | None
     ancestors: Code
+    # The family's discriminator property when it is not `@odata.type` (`root_tag`: only
+    # on the root, which the subtypes inherit it from at run time).
+    tag: Code | None
+    root_tag: Code | None
 
 
 @dataclass(frozen=True)
@@ -486,6 +490,11 @@ class _Builder:
                 else None
             ),
             ancestors=pyliteral(tuple(self.names.classes[a.name] for a in self.chain(model)[:-1])),
+            tag=next(
+                (pystr(a.discriminator) for a in reversed(self.chain(model)) if a.discriminator),
+                None,
+            ),
+            root_tag=pystr(model.discriminator) if model.discriminator else None,
         )
 
     def operation_view(self, op: Operation) -> OperationView:
@@ -553,8 +562,9 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "info": "`PackageInfo`: package, distribution, version (raw text: filter it)",
     "package": "the package name as `Code` (an identifier)",
     "models": "`ModelView`s, bases first: `.model` (`ir.Model`), `.base_class`, `.base_key`, `.odata_type`, `.own` "
-    "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.kind` (None: JSON as is), `.check`), `.required`, "
-    "`.own_required`, `.subtypes`, `.dispatch_key`, `.ancestors`",
+    "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.kind` (None: JSON as is), `.check`, `.default` (`UNSET` or `_rt.required()`)), `.required`, "
+    "`.own_required`, `.subtypes`, `.dispatch_key`, `.ancestors`, `.tag` and `.root_tag` (a discriminator "
+    "property other than `@odata.type`: the family's, the root's own)",
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
     "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`: path, query, header ones), "
     "`.method` (lower case), `.query_names`, `.header_names`, `.body_annotation`, `.body_kind`, `.returns`, "

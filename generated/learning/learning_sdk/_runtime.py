@@ -409,6 +409,8 @@ class Model:
     _ODATA_TYPE: ClassVar[str | None] = None
     _ODATA_ATTR: ClassVar[str | None] = None
     _SUBTYPES: ClassVar[dict[str, type[Model]]] = {}
+    # The property whose value names a subtype (a family root may name another).
+    _TAG: ClassVar[str] = "@odata.type"
 
     additional_data: dict[str, Any]
 
@@ -417,13 +419,20 @@ class Model:
         cls._SUBTYPES = {}
 
     @classmethod
-    def _bind(cls, odata_type: str | None, fields: Callable[[], tuple[FieldSpec, ...]]) -> None:
+    def _bind(
+        cls,
+        odata_type: str | None,
+        fields: Callable[[], tuple[FieldSpec, ...]],
+        tag: str | None = None,
+    ) -> None:
         """Register the class under its `@odata.type` with every ancestor (for dispatch in
         `from_dict`), and attach its field tables, built from ``fields`` (the own fields)
         on first use: building every model's tables at import would be most of a large
         package's import time."""
         for name in _TABLES:
             setattr(cls, name, _Unbuilt(cls, fields, name))
+        if tag is not None:
+            cls._TAG = tag
         cls._ODATA_TYPE = odata_type
         if odata_type:
             for ancestor in cls.__mro__:
@@ -487,7 +496,7 @@ class Model:
             raise DecodeError("", f"expected an object, got {type(data).__name__}")
         target: type[Self] = cls
         if cls._SUBTYPES:
-            odata_type = data.get("@odata.type")
+            odata_type = data.get(cls._TAG)
             if isinstance(odata_type, str):
                 target = cls._SUBTYPES.get(_odata_key(odata_type), cls)  # type: ignore[assignment]
         table = target._DECODE

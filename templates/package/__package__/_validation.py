@@ -396,10 +396,12 @@ def obj(
     required: tuple[str, ...] = (),
     *,
     subtypes: Mapping[str, Check] | None = None,
+    tag: str = "@odata.type",
 ) -> Check:
     """An object check: required keys, then each known property; unknown keys are allowed
-    (Graph adds properties over time). ``subtypes`` maps a lower-case `@odata.type` without
-    `#` to the subtype's check, used when the data names a subtype."""
+    (Graph adds properties over time). ``subtypes`` maps a lower-case `@odata.type` (or
+    the ``tag`` property's value) without `#` to the subtype's check, used when the data
+    names a subtype."""
     tokens = {name: "/" + _escape(name) for name in properties}
     # key -> (its check, its pointer token), one lookup per property in the hot loop
     table = {name: (prop, tokens[name]) for name, prop in properties.items()}
@@ -411,7 +413,7 @@ def obj(
             )
             return
         if subtypes:
-            odata_type = value.get("@odata.type")
+            odata_type = value.get(tag)
             if isinstance(odata_type, str):
                 sub = subtypes.get(odata_type.lstrip("#").lower())
                 if sub is not None and sub is not check:
