@@ -121,6 +121,7 @@ class SchemaLoader:
         self._ptrs: dict[str, str] = {}
         self._inline: dict[int, str] = {}
         self._places: dict[str, tuple[str, ...]] = {}
+        self._objects: dict[str, bool] = {}
 
     def schema(self, key: str) -> Any:
         """The schema a model's or enum's key names (component or inline)."""
@@ -175,7 +176,10 @@ class SchemaLoader:
             name = _unescape(ref[len(SCHEMA_PREFIX) :])
             if name in seen or name not in self.ctx.schemas:
                 return False
-            return self._is_object(self.ctx.schemas[name], seen | {name})
+            # Once per name: refs shared along many allOf paths are not walked again.
+            if name not in self._objects:
+                self._objects[name] = self._is_object(self.ctx.schemas[name], seen | {name})
+            return self._objects[name]
         parts = schema.get("allOf")
         return isinstance(parts, list) and any(self._is_object(p, seen) for p in parts)
 
