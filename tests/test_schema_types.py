@@ -84,6 +84,7 @@ SPEC: dict[str, Any] = {
                 },
             },
             "Unit": {"type": "string", "enum": ["kg", "lb"]},
+            "Mood": {"type": ["string", "null"], "enum": ["happy", None]},
             "Weight": {"allOf": [{"$ref": "#/components/schemas/Unit"}, {"description": "a unit"}]},
             "Shape": {
                 "type": "object",
@@ -128,6 +129,7 @@ SPEC: dict[str, Any] = {
                     "ratio": {"type": "number", "exclusiveMinimum": 0},
                     "examples": {"type": "string", "examples": ["a", "b"]},
                     "star": {"$ref": "#/components/schemas/Animal"},
+                    "moods": {"type": "array", "items": {"$ref": "#/components/schemas/Mood"}},
                 },
                 "$defs": {"Score": {"type": "integer", "minimum": 0}},
             },
@@ -265,6 +267,16 @@ def test_type_arrays_const_and_non_string_enums(zoo: tuple[Any, Path]) -> None:
         ("/nothing", "type"),
         ("/idOrName", "anyOf"),
     ]
+
+
+def test_an_enum_listing_null_makes_its_uses_nullable(zoo: tuple[Any, Path]) -> None:
+    sdk, _ = zoo
+    assert "moods: list[Mood | None] | UnsetType = UNSET" in _models(zoo)
+    zoo_obj = sdk.Zoo.from_dict({"name": "z", "pet": {"kind": "dog"}, "moods": ["happy", None]})
+    assert zoo_obj.moods == [sdk.Mood.HAPPY, None]
+    assert zoo_obj.to_dict()["moods"] == ["happy", None]
+    errors = sdk.validators.validate_zoo({"name": "z", "pet": {"kind": "dog"}, "moods": [None, 1]})
+    assert [(e.path, e.keyword) for e in errors] == [("/moods/1", "type")]
 
 
 def test_inline_objects_and_enums_are_classes_named_from_their_place(zoo: tuple[Any, Path]) -> None:

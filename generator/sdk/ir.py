@@ -42,6 +42,8 @@ class EnumRef:
 @dataclass(frozen=True)
 class ArrayOf:
     item: TypeRef
+    # Items may be null (`items: {type: [string, "null"]}`, an enum listing null).
+    nullable_items: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class MapOf:
     """A JSON object with free keys (``additionalProperties`` schema)."""
 
     value: TypeRef
+    nullable_values: bool = False
 
 
 @dataclass(frozen=True)

@@ -340,6 +340,9 @@ class SchemaLoader:
             return self.ref_type(key, chain), nullable, schema
         if "$ref" in schema:
             target = self._ref(schema["$ref"], ptr + "/$ref", chain)
+            if isinstance(target, (ModelRef, EnumRef)):
+                named = self._schemas[target.name]  # an enum listing null, `type: [x, "null"]`
+                nullable = nullable or _is_nullable(named) or None in (named.get("enum") or ())
             return target, nullable, self._constraints_holder(schema, target)
         wrapped = _nullable_ref(schema)
         if wrapped is not None:
@@ -385,14 +388,14 @@ class SchemaLoader:
         if kind == "null":
             return NULL, False, schema
         if kind == "array" or (kind is None and ("items" in schema or "prefixItems" in schema)):
-            return ArrayOf(self._item_type(schema, ptr, chain)), nullable, schema
+            return ArrayOf(*self._item_type(schema, ptr, chain)), nullable, schema
         if kind == "object" or (
             kind is None
             and any(
                 k in schema for k in ("properties", "additionalProperties", "patternProperties")
             )
         ):
-            return MapOf(self._value_type(schema, ptr, chain)), nullable, schema
+            return MapOf(*self._value_type(schema, ptr, chain)), nullable, schema
         scalar = _SCALAR_KINDS.get(kind) if isinstance(kind, str) else None
         if scalar is not None:
             fmt = schema.get("format")
@@ -403,33 +406,51 @@ class SchemaLoader:
             self.ctx.warn("`not` cannot be expressed as a Python type; typed as Any", ptr)
         return ANY, nullable, schema
 
-    def _item_type(self, schema: Mapping[str, Any], ptr: str, chain: tuple[str, ...]) -> TypeRef:
-        """An array's items: `items`, or 3.1 `prefixItems` (a list's type cannot say which
-        position holds which, so it is their union)."""
-        options: list[TypeRef] = []
+    def _item_type(
+        self, schema: Mapping[str, Any], ptr: str, chain: tuple[str, ...]
+    ) -> tuple[TypeRef, bool]:
+        """An array's items and whether they may be null: `items`, or 3.1 `prefixItems` (a
+        list's type cannot say which position holds which, so it is their union)."""
+        parts: list[tuple[Any, str]] = []
         prefix = schema.get("prefixItems")
         if isinstance(prefix, list):
-            for index, part in enumerate(prefix):
-                options.append(self.type_of(part, f"{ptr}/prefixItems/{index}", chain)[0])
+            parts = [(part, f"{ptr}/prefixItems/{index}") for index, part in enumerate(prefix)]
         items = schema.get("items", True)
-        if items is not False and not (options and "items" not in schema):
-            options.append(self.type_of(items, ptr + "/items", chain)[0])
-        return _union_of(options, False, None)
+        if items is not False and not (parts and "items" not in schema):
+            parts.append((items, ptr + "/items"))
+        return self._options(parts, chain)
 
-    def _value_type(self, schema: Mapping[str, Any], ptr: str, chain: tuple[str, ...]) -> TypeRef:
-        """A map's values: `additionalProperties` and `patternProperties` (keys not kept)."""
+    def _value_type(
+        self, schema: Mapping[str, Any], ptr: str, chain: tuple[str, ...]
+    ) -> tuple[TypeRef, bool]:
+        """A map's values and whether they may be null: `additionalProperties` and
+        `patternProperties` (the patterns on keys are not kept)."""
         if schema.get("properties"):
             self.ctx.warn("an object with properties here is kept as a dict", ptr)
-        options: list[TypeRef] = []
+        parts: list[tuple[Any, str]] = []
         extra = schema.get("additionalProperties")
         if isinstance(extra, (Mapping, bool)) and extra is not False:
-            options.append(self.type_of(extra, ptr + "/additionalProperties", chain)[0])
+            parts.append((extra, ptr + "/additionalProperties"))
         patterns = schema.get("patternProperties")
         if isinstance(patterns, Mapping):
             for pattern, value in sorted(patterns.items()):
-                p_ptr = f"{ptr}/patternProperties/{escape_pointer_token(str(pattern))}"
-                options.append(self.type_of(value, p_ptr, chain)[0])
-        return _union_of(options, False, None) if options else ANY
+                parts.append(
+                    (value, f"{ptr}/patternProperties/{escape_pointer_token(str(pattern))}")
+                )
+        return self._options(parts, chain) if parts else (ANY, False)
+
+    def _options(
+        self, parts: list[tuple[Any, str]], chain: tuple[str, ...]
+    ) -> tuple[TypeRef, bool]:
+        """The union of several schemas' types, and whether any allows null."""
+        options: list[TypeRef] = []
+        nullable = False
+        for part, part_ptr in parts:
+            part_type, part_nullable, _ = self.type_of(part, part_ptr, chain)
+            nullable = nullable or part_nullable or part_type == NULL
+            if part_type != NULL:
+                options.append(part_type)
+        return (_union_of(options, False, None) if options else NULL), nullable
 
     def _union(
         self, schema: Mapping[str, Any], key: str, ptr: str, chain: tuple[str, ...]

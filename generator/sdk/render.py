@@ -112,6 +112,11 @@ _PRIMITIVE_ANNOTATIONS = {
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 
 
+def or_none(text: str) -> str:
+    """An annotation that also allows None (once: `None` and `Literal[1] | None` stay)."""
+    return text if "None" in text.split(" | ") else text + " | None"
+
+
 def annotation(type_ref: TypeRef, names: _Names) -> str:
     if isinstance(type_ref, Primitive):
         key = (type_ref.kind, type_ref.format if type_ref.kind == "string" else None)
@@ -119,9 +124,11 @@ def annotation(type_ref: TypeRef, names: _Names) -> str:
     if isinstance(type_ref, (ModelRef, EnumRef)):
         return names.classes[type_ref.name]
     if isinstance(type_ref, ArrayOf):
-        return f"list[{annotation(type_ref.item, names)}]"
+        item = annotation(type_ref.item, names)
+        return f"list[{or_none(item) if type_ref.nullable_items else item}]"
     if isinstance(type_ref, MapOf):
-        return f"dict[str, {annotation(type_ref.value, names)}]"
+        value = annotation(type_ref.value, names)
+        return f"dict[str, {or_none(value) if type_ref.nullable_values else value}]"
     if isinstance(type_ref, LiteralOf):
         # A float cannot be a `Literal`; the validator still checks the exact values.
         if any(isinstance(v, float) for v in type_ref.values):
@@ -232,11 +239,12 @@ def check(
     if isinstance(type_ref, ModelRef):
         text = f"_v.Lazy(_CHECKS, {pystr(names.classes[type_ref.name])})"
     elif isinstance(type_ref, ArrayOf):
-        items = check(type_ref.item, Constraints(), names, enums)
+        items = check(type_ref.item, Constraints(), names, enums, type_ref.nullable_items)
         bounds = _kwargs(min_items=c.min_items, max_items=c.max_items)
         text = f"_v.array({items}{', ' + bounds if bounds else ''})"
     elif isinstance(type_ref, MapOf):
-        text = f"_v.mapping({check(type_ref.value, Constraints(), names, enums)})"
+        values = check(type_ref.value, Constraints(), names, enums, type_ref.nullable_values)
+        text = f"_v.mapping({values})"
     elif isinstance(type_ref, UnionOf):
         options = ", ".join(check(o, c, names, enums) for o in type_ref.options)
         text = f"_v.union(({options},){', exclusive=True' if type_ref.exclusive else ''}"
@@ -419,7 +427,7 @@ class _Builder:
             optional = partial or not field.required
             text = annotation(field.type, self.names)
             if field.nullable:
-                text += " | None"
+                text = or_none(text)
             field_kind = kind(field.type, self.names)
             value_check = self.shared_check(
                 check(field.type, field.constraints, self.names, self.enums, field.nullable)
