@@ -392,7 +392,7 @@ def test_an_all_of_entry_that_is_not_an_object_is_a_warning_not_a_refusal(tmp_pa
 def test_inline_class_names_never_take_a_component_name() -> None:
     places = {"/b": ("Pet", "owner"), "/a": ("Pet", "owner"), "/c": ("class",)}
     assert naming.place_names(places, {"PetOwner"}) == {
-        "/a": "PetOwner2",
-        "/b": "PetOwner3",
+        "/a": "PetOwner_2",
+        "/b": "PetOwner_3",
         "/c": "Class",
     }
