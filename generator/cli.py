@@ -32,6 +32,7 @@ from generator.pipeline import (
 )
 from generator.progress import Progress
 from generator.sdk.identity import distribution_problem, package_problem, version_problem
+from generator.sdk.load_context import SpecWarning
 from generator.sdk.naming import module_name
 from generator.sdk.render import PackageInfo
 from generator.spec.io import read_text
@@ -126,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.add_argument(
         "-j", "--jobs", type=_positive, help="worker processes for formatting (default: all CPUs)"
+    )
+    gen.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1, nothing written) on the first warning about the spec",
     )
     subset = gen.add_argument_group("generate a subset (repeatable; paths take * and **)")
     subset.add_argument("--include-path", action="append", default=[], metavar="PATTERN")
@@ -286,6 +292,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     progress = Progress.for_terminal("generate", args.quiet)
     started = time.perf_counter()
     try:
+        if args.strict:
+            warnings.simplefilter("error", SpecWarning)
         outcome = run_generate(
             args.spec,
             args.output,
@@ -296,6 +304,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             progress=progress,
         )
+    except SpecWarning as exc:
+        print(f"apigen: {printable(str(exc))} (--strict)", file=sys.stderr)
+        return EXIT_FINDINGS
     finally:
         progress.clear()
     _say(args, f"{outcome.files} files in {time.perf_counter() - started:.2f}s")

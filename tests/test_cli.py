@@ -61,9 +61,13 @@ def test_spec_then_generate_gives_the_same_sdk_as_build(tmp_path: Path) -> None:
     assert {p.name for p in generated} >= {"client.py", "models.py", "py.typed", "pyproject.toml"}
 
 
-def test_generate_check_exits_1_with_a_diff_when_stale(built_sdk: Path) -> None:
+def test_generate_check_exits_1_with_a_diff_when_stale(tmp_path: Path) -> None:
+    # A folder `generate` wrote (one `build` manages is refused, exit 2, before any check).
+    built_sdk = tmp_path / "sdk"
+    args = ("generate", str(ROOT / "specs" / "seed.yaml"), "-o", str(built_sdk), "--package", "seed_sdk", "--distribution", "seed-sdk")
+    assert run_cli(*args).returncode == 0
     (built_sdk / "seed_sdk" / "client.py").write_text("# edited\n", encoding="utf-8")
-    result = run_cli("generate", str(ROOT / "specs" / "seed.yaml"), "-o", str(built_sdk), "--package", "seed_sdk", "--distribution", "seed-sdk", "--check")
+    result = run_cli(*args, "--check")
     assert result.returncode == 1
     assert "-# edited" in result.stdout and "+++ b/sdk/seed_sdk/client.py" in result.stdout
     assert (built_sdk / "seed_sdk" / "client.py").read_text() == "# edited\n"

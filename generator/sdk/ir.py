@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-PrimitiveKind = Literal["string", "integer", "number", "boolean", "any"]
+# "null" is JSON null alone (`type: "null"`, `enum: [null]`); "any" is a value of any type.
+PrimitiveKind = Literal["string", "integer", "number", "boolean", "null", "any"]
+JsonScalar = str | int | float | bool | None
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class EnumRef:
 @dataclass(frozen=True)
 class ArrayOf:
     item: TypeRef
+    # Items may be null (`items: {type: [string, "null"]}`, an enum listing null).
+    nullable_items: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,36 @@ class MapOf:
     """A JSON object with free keys (``additionalProperties`` schema)."""
 
     value: TypeRef
+    nullable_values: bool = False
 
 
-TypeRef = Primitive | ModelRef | EnumRef | ArrayOf | MapOf
+@dataclass(frozen=True)
+class LiteralOf:
+    """One of a few fixed JSON scalars (`const`, or an `enum` that is not all strings)."""
+
+    values: tuple[JsonScalar, ...]
+
+
+@dataclass(frozen=True)
+class Discriminator:
+    """A union's discriminator: the property whose value names the option (a model)."""
+
+    property: str
+    # (value, model schema name), in the spec's order
+    mapping: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class UnionOf:
+    """`oneOf`/`anyOf` or a type array: a value of one of ``options`` (never null; a
+    nullable union is a nullable field). ``exclusive`` for oneOf (exactly one matches)."""
+
+    options: tuple[TypeRef, ...]
+    exclusive: bool = False
+    discriminator: Discriminator | None = None
+
+
+TypeRef = Primitive | ModelRef | EnumRef | ArrayOf | MapOf | LiteralOf | UnionOf
 
 
 @dataclass(frozen=True)
@@ -95,6 +126,9 @@ class Model:
     discriminator_value: str | None = None
     description: str = ""
     abstract: bool = False
+    # The property whose value names a subtype, on the root of a family discriminated by
+    # another property than `@odata.type` (Graph's own, the default).
+    discriminator: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from generator.errors import InputError
-from generator.sdk.ir import Api, ArrayOf, EnumRef, EnumType, MapOf, Model, Operation, TypeRef
+from generator.sdk.ir import (
+    Api,
+    ArrayOf,
+    EnumRef,
+    EnumType,
+    MapOf,
+    Model,
+    Operation,
+    TypeRef,
+    UnionOf,
+)
 from generator.sdk.load_context import LoadContext, text
 from generator.sdk.load_operations import OperationLoader
 from generator.sdk.load_schemas import SchemaLoader
@@ -34,6 +44,8 @@ def _enum_chars(type_ref: TypeRef | None, enums: Mapping[str, EnumType]) -> int:
         return _enum_chars(type_ref.item, enums)
     if isinstance(type_ref, MapOf):
         return _enum_chars(type_ref.value, enums)
+    if isinstance(type_ref, UnionOf):
+        return sum(_enum_chars(option, enums) for option in type_ref.options)
     return 0
 
 

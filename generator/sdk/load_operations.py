@@ -193,7 +193,7 @@ class OperationLoader:
         """The item type when a response is a Graph collection page (`value` + nextLink)."""
         target: Mapping[str, Any] | None = None
         if isinstance(response_type, ModelRef):
-            target = self.ctx.schemas.get(response_type.name)
+            target = self.types.schema(response_type.name)
         elif isinstance(schema, Mapping) and schema.get("type") == "object":
             target = schema
         if not isinstance(target, Mapping):

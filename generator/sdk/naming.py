@@ -13,7 +13,7 @@ import builtins
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 # Names the generated package defines or imports at module level; a model, enum or
 # error class must never shadow them.
@@ -163,23 +163,24 @@ def upper_snake(text: str) -> str:
     return "_".join(word.upper() for word in _ascii_words(text))
 
 
-def _unique(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+def _unique(pairs: Iterable[tuple[str, str]], taken: Iterable[str] = ()) -> dict[str, str]:
     """Make candidate identifiers unique; ``pairs`` are (original, candidate).
 
     Originals are taken in sorted order so the outcome does not depend on the order
-    the spec lists them in; a clash gets `_2`, `_3`, ... on the later original.
+    the spec lists them in; a clash gets `_2`, `_3`, ... on the later original (and on any
+    that would take a name in ``taken``).
     """
-    taken: set[str] = set()
+    used = set(taken)
     result: dict[str, str] = {}
     for original, candidate in sorted(set(pairs)):
         if original in result:
             continue
         name = candidate
         counter = 2
-        while name in taken:
+        while name in used:
             name = f"{candidate}_{counter}"
             counter += 1
-        taken.add(name)
+        used.add(name)
         result[original] = name
     return result
 
@@ -209,6 +210,21 @@ def class_names(schema_names: Iterable[str]) -> dict[str, str]:
         seen_short.add(short.lower())
         pairs.append((name, short))
     return _unique(pairs)
+
+
+def place_names(places: Mapping[str, Sequence[str]], taken: Iterable[str]) -> dict[str, str]:
+    """Class names for schemas written inline, from the words of their place (`Pet`,
+    `owner` -> `PetOwner`; an array item adds `Item`, a union option `OneOf2`), unique
+    against ``taken`` (the component classes, which keep their names) and each other.
+    Keys (the places' JSON pointers) are taken in sorted order, so the outcome does not
+    depend on the order the spec lists them in."""
+    return _unique(
+        (
+            (key, _guard(pascal_case(" ".join(words)), "Model", RESERVED_MODULE_NAMES))
+            for key, words in places.items()
+        ),
+        taken,
+    )
 
 
 def member_names(

@@ -27,12 +27,14 @@ from generator.sdk.ir import (
     EnumRef,
     EnumType,
     Field,
+    LiteralOf,
     MapOf,
     Model,
     ModelRef,
     Operation,
     Primitive,
     TypeRef,
+    UnionOf,
 )
 from generator.sdk.layout import layout
 from generator.sdk.load import MAX_CODE_CHARS
@@ -93,6 +95,8 @@ class _Names:
 
     classes: Mapping[str, str]
     enums: frozenset[str]
+    # Each model's required JSON names, its ancestors' included: what a union option needs.
+    required: Mapping[str, tuple[str, ...]]
 
 
 _PRIMITIVE_ANNOTATIONS = {
@@ -101,8 +105,16 @@ _PRIMITIVE_ANNOTATIONS = {
     ("integer", None): "int",
     ("number", None): "float",
     ("boolean", None): "bool",
+    ("null", None): "None",
     ("any", None): "Any",
 }
+# The JSON type names a value of a primitive kind has (`_runtime.union_of` matches on them).
+_JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
+
+
+def or_none(text: str) -> str:
+    """An annotation that also allows None (once: `None` and `Literal[1] | None` stay)."""
+    return text if "None" in text.split(" | ") else text + " | None"
 
 
 def annotation(type_ref: TypeRef, names: _Names) -> str:
@@ -112,8 +124,19 @@ def annotation(type_ref: TypeRef, names: _Names) -> str:
     if isinstance(type_ref, (ModelRef, EnumRef)):
         return names.classes[type_ref.name]
     if isinstance(type_ref, ArrayOf):
-        return f"list[{annotation(type_ref.item, names)}]"
-    return f"dict[str, {annotation(type_ref.value, names)}]"
+        item = annotation(type_ref.item, names)
+        return f"list[{or_none(item) if type_ref.nullable_items else item}]"
+    if isinstance(type_ref, MapOf):
+        value = annotation(type_ref.value, names)
+        return f"dict[str, {or_none(value) if type_ref.nullable_values else value}]"
+    if isinstance(type_ref, LiteralOf):
+        # A float cannot be a `Literal`; the validator still checks the exact values.
+        if any(isinstance(v, float) for v in type_ref.values):
+            return "float | int" if all(type(v) in (int, float) for v in type_ref.values) else "Any"
+        values = [v for v in type_ref.values if v is not None]
+        text = f"Literal[{', '.join(pyliteral(v) for v in values)}]" if values else "None"
+        return text + (" | None" if values and None in type_ref.values else "")
+    return " | ".join(dict.fromkeys(annotation(o, names) for o in type_ref.options))
 
 
 def kind(type_ref: TypeRef, names: _Names) -> str | None:
@@ -129,7 +152,45 @@ def kind(type_ref: TypeRef, names: _Names) -> str | None:
         return names.classes[type_ref.name]
     if isinstance(type_ref, ArrayOf):
         return f"_rt.list_of({kind(type_ref.item, names)})"
-    return f"_rt.map_of({kind(type_ref.value, names)})"
+    if isinstance(type_ref, MapOf):
+        return f"_rt.map_of({kind(type_ref.value, names)})"
+    if isinstance(type_ref, LiteralOf):
+        return None
+    return _union_kind(type_ref, names)
+
+
+def _json_type(type_ref: TypeRef) -> str:
+    """The JSON type a value of ``type_ref`` has ("" for any), for a union's decoder."""
+    if isinstance(type_ref, Primitive):
+        return _JSON_TYPES.get(type_ref.kind, "")
+    if isinstance(type_ref, EnumRef):
+        return "string"
+    if isinstance(type_ref, ArrayOf):
+        return "array"
+    if isinstance(type_ref, (ModelRef, MapOf)):
+        return "object"
+    return ""
+
+
+def _union_kind(union: UnionOf, names: _Names) -> str | None:
+    """A union's codec: the discriminator's choice, else the first option (in the spec's
+    order) whose JSON type and required properties the value has and that decodes.
+    None when every option is JSON as it is."""
+    kinds = [kind(o, names) for o in union.options]
+    if all(k is None for k in kinds) and union.discriminator is None:
+        return None
+    options = []
+    for option, option_kind in zip(union.options, kinds, strict=True):
+        required = names.required[option.name] if isinstance(option, ModelRef) else ()
+        options.append(
+            f"({pystr(_json_type(option))}, {pyliteral(required)}, {option_kind or 'None'})"
+        )
+    text = f"_rt.union_of(({', '.join(options)},)"
+    found = union.discriminator
+    if found is not None:
+        mapping = ", ".join(f"{pystr(tag)}: {names.classes[m]}" for tag, m in found.mapping)
+        text += f", discriminator=({pystr(found.property)}, {{{mapping}}})"
+    return text + ")"
 
 
 def check(
@@ -164,8 +225,12 @@ def check(
             }
         elif type_ref.kind == "boolean":
             scalar = "boolean", {}
+        elif type_ref.kind == "null":
+            return "_v.null()"
         else:
             return "_v.anything()"
+    elif isinstance(type_ref, LiteralOf):
+        scalar = "literal", {"values": type_ref.values}
     elif isinstance(type_ref, EnumRef):
         scalar = "string", {"enum": tuple(m.value for m in enums[type_ref.name].members)}
     if scalar is not None:
@@ -174,11 +239,23 @@ def check(
     if isinstance(type_ref, ModelRef):
         text = f"_v.Lazy(_CHECKS, {pystr(names.classes[type_ref.name])})"
     elif isinstance(type_ref, ArrayOf):
-        items = check(type_ref.item, Constraints(), names, enums)
+        items = check(type_ref.item, Constraints(), names, enums, type_ref.nullable_items)
         bounds = _kwargs(min_items=c.min_items, max_items=c.max_items)
         text = f"_v.array({items}{', ' + bounds if bounds else ''})"
     elif isinstance(type_ref, MapOf):
-        text = f"_v.mapping({check(type_ref.value, Constraints(), names, enums)})"
+        values = check(type_ref.value, Constraints(), names, enums, type_ref.nullable_values)
+        text = f"_v.mapping({values})"
+    elif isinstance(type_ref, UnionOf):
+        options = ", ".join(check(o, c, names, enums) for o in type_ref.options)
+        text = f"_v.union(({options},){', exclusive=True' if type_ref.exclusive else ''}"
+        if type_ref.discriminator is not None:
+            found = type_ref.discriminator
+            mapping = ", ".join(
+                f"{pystr(tag)}: _v.Lazy(_CHECKS, {pystr(names.classes[m])})"
+                for tag, m in found.mapping
+            )
+            text += f", discriminator=({pystr(found.property)}, {{{mapping}}})"
+        text += ")"
     else:
         raise TypeError(f"no check for {type_ref!r}")
     return f"_v.nullable({text})" if nullable else text
@@ -197,6 +274,8 @@ class FieldView:
     annotation: Code
     kind: Code | None
     check: Code
+    # The class default: `UNSET`, or `_rt.required()` for a field every instance must give.
+    default: Code
 
 
 @dataclass(frozen=True)
@@ -214,6 +293,10 @@ class ModelView:
     # dispatched from (each subtype registers itself, so no base lists all of them).
     dispatch_key: Code | None
     ancestors: Code
+    # The family's discriminator property when it is not `@odata.type` (`root_tag`: only
+    # on the root, which the subtypes inherit it from at run time).
+    tag: Code | None
+    root_tag: Code | None
 
 
 @dataclass(frozen=True)
@@ -282,15 +365,19 @@ def _models_base_first(models: Sequence[Model]) -> list[Model]:
 class _Builder:
     def __init__(self, api: Api) -> None:
         self.api = api
+        self.enums = {e.name: e for e in api.enums}
+        self.models = {m.name: m for m in api.models}
         self.names = _Names(
             classes={
                 **{m.name: m.python_name for m in api.models},
                 **{e.name: e.python_name for e in api.enums},
             },
             enums=frozenset(e.name for e in api.enums),
+            required={
+                m.name: tuple(f.json_name for a in self.chain(m) for f in a.fields if f.required)
+                for m in api.models
+            },
         )
-        self.enums = {e.name: e for e in api.enums}
-        self.models = {m.name: m for m in api.models}
         self.checks: dict[str, str] = {}
         self.operation_checks: set[str] = set()  # shared checks strict mode looks up by name
         # Each model's discriminated descendants, found once: O(models x depth), not squared.
@@ -299,10 +386,24 @@ class _Builder:
             if m.discriminator_value:
                 for ancestor in self.chain(m)[:-1]:
                     self.descendants.setdefault(ancestor.name, []).append(m)
+        self.partial = self._partial_models()
         self.budget = MAX_CODE_CHARS
         # By id: the IR's fields live as long as this builder, and each is shared by the
         # model that declares it and every subclass.
         self.field_views: dict[int, tuple[FieldView, int]] = {}
+
+    def _partial_models(self) -> frozenset[str]:
+        """Models sent as PATCH bodies, which carry only what changes: with their ancestors
+        (which declare fields they have) and descendants, their required fields may be
+        left unset."""
+        found: set[str] = set()
+        for op in self.api.operations:
+            body = op.request_body.type if op.request_body is not None else None
+            if op.method == "PATCH" and isinstance(body, ModelRef):
+                model = self.models[body.name]
+                found.update(m.name for m in self.chain(model))
+                found.update(m.name for m in self.descendants.get(model.name, ()))
+        return frozenset(found)
 
     def spend(self, *texts: str) -> None:
         """Charge generated code against `MAX_CODE_CHARS`, so a small spec that expands a
@@ -317,23 +418,26 @@ class _Builder:
                 "split it or trim its enums and inheritance"
             )
 
-    def field_view(self, field: Field) -> FieldView:
+    def field_view(self, field: Field, partial: bool) -> FieldView:
         """A field's view, made once per field (a subclass repeats its ancestors' fields in
-        `.all_fields`) and charged at each use."""
+        `.all_fields`) and charged at each use. A required field is typed without
+        `UnsetType`, unless its model is ``partial`` (sent as a PATCH body)."""
         made = self.field_views.get(id(field))
         if made is None:
+            optional = partial or not field.required
             text = annotation(field.type, self.names)
             if field.nullable:
-                text += " | None"
+                text = or_none(text)
             field_kind = kind(field.type, self.names)
             value_check = self.shared_check(
                 check(field.type, field.constraints, self.names, self.enums, field.nullable)
             )
             view = FieldView(
                 field,
-                Code(text + " | UnsetType"),
+                Code(text + " | UnsetType" if optional else text),
                 None if field_kind is None else Code(field_kind),
                 Code(value_check),
+                Code("UNSET" if optional else "_rt.required()"),
             )
             chars = sum(map(len, (text, value_check, field.json_name, field.description)))
             made = self.field_views[id(field)] = (view, chars)
@@ -365,12 +469,12 @@ class _Builder:
         return list(reversed(chain))
 
     def model_view(self, model: Model) -> ModelView:
-        own = tuple(self.field_view(f) for f in model.fields)
+        own = tuple(self.field_view(f, model.name in self.partial) for f in model.fields)
         all_fields: list[FieldView] = []
         required: list[str] = []
         for ancestor in self.chain(model):
             for field in ancestor.fields:
-                all_fields.append(self.field_view(field))
+                all_fields.append(self.field_view(field, ancestor.name in self.partial))
                 if field.required:
                     required.append(field.json_name)
         subtypes = sorted(
@@ -394,6 +498,11 @@ class _Builder:
                 else None
             ),
             ancestors=pyliteral(tuple(self.names.classes[a.name] for a in self.chain(model)[:-1])),
+            tag=next(
+                (pystr(a.discriminator) for a in reversed(self.chain(model)) if a.discriminator),
+                None,
+            ),
+            root_tag=pystr(model.discriminator) if model.discriminator else None,
         )
 
     def operation_view(self, op: Operation) -> OperationView:
@@ -461,8 +570,9 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "info": "`PackageInfo`: package, distribution, version (raw text: filter it)",
     "package": "the package name as `Code` (an identifier)",
     "models": "`ModelView`s, bases first: `.model` (`ir.Model`), `.base_class`, `.base_key`, `.odata_type`, `.own` "
-    "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.kind` (None: JSON as is), `.check`), `.required`, "
-    "`.own_required`, `.subtypes`, `.dispatch_key`, `.ancestors`",
+    "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.kind` (None: JSON as is), `.check`, `.default` (`UNSET` or `_rt.required()`)), `.required`, "
+    "`.own_required`, `.subtypes`, `.dispatch_key`, `.ancestors`, `.tag` and `.root_tag` (a discriminator "
+    "property other than `@odata.type`: the family's, the root's own)",
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
     "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`: path, query, header ones), "
     "`.method` (lower case), `.query_names`, `.header_names`, `.body_annotation`, `.body_kind`, `.returns`, "
@@ -538,7 +648,11 @@ def _words(texts: Iterable[str]) -> set[str]:
 
 def _model_words(models: Sequence[ModelView]) -> set[str]:
     return _words(
-        t for view in models for f in view.all_fields for t in (f.annotation, f.kind) if t
+        t
+        for view in models
+        for f in view.all_fields
+        for t in (f.annotation, f.kind, f.default)
+        if t
     )
 
 

@@ -63,8 +63,8 @@ class ErrorDetails(_rt.Model):
         target: JSON property target
     """
 
-    code: str | UnsetType = UNSET
-    message: str | UnsetType = UNSET
+    code: str = _rt.required()
+    message: str = _rt.required()
     target: str | None | UnsetType = UNSET
 
 
@@ -95,8 +95,8 @@ class MainError(_rt.Model):
         inner_error: JSON property innerError
     """
 
-    code: str | UnsetType = UNSET
-    message: str | UnsetType = UNSET
+    code: str = _rt.required()
+    message: str = _rt.required()
     target: str | None | UnsetType = UNSET
     details: list[ErrorDetails] | UnsetType = UNSET
     inner_error: InnerError | None | UnsetType = UNSET
@@ -109,7 +109,7 @@ class ODataError(_rt.Model):
         error: JSON property error
     """
 
-    error: MainError | UnsetType = UNSET
+    error: MainError = _rt.required()
 
 
 class DateTimeTimeZone(_rt.Model):
@@ -225,23 +225,23 @@ class LearningContent(Entity):
     """
 
     additional_tags: list[str] | UnsetType = UNSET
-    content_web_url: str | UnsetType = UNSET
+    content_web_url: str = _rt.required()
     contributors: list[str] | UnsetType = UNSET
     created_date_time: datetime | None | UnsetType = UNSET
     description: str | None | UnsetType = UNSET
     duration: str | None | UnsetType = UNSET
-    external_id: str | UnsetType = UNSET
+    external_id: str = _rt.required()
     format: str | None | UnsetType = UNSET
     is_active: bool | None | UnsetType = UNSET
     is_premium: bool | None | UnsetType = UNSET
     is_searchable: bool | None | UnsetType = UNSET
-    language_tag: str | UnsetType = UNSET
+    language_tag: str = _rt.required()
     last_modified_date_time: datetime | None | UnsetType = UNSET
     number_of_pages: int | None | UnsetType = UNSET
     skill_tags: list[str] | UnsetType = UNSET
     source_name: str | None | UnsetType = UNSET
     thumbnail_web_url: str | None | UnsetType = UNSET
-    title: str | UnsetType = UNSET
+    title: str = _rt.required()
 
 
 class LearningCourseActivityCollectionResponse(_rt.Model):
@@ -271,12 +271,12 @@ class LearningProvider(Entity):
         learning_contents: Learning catalog items for the provider.
     """
 
-    display_name: str | UnsetType = UNSET
+    display_name: str = _rt.required()
     login_web_url: str | None | UnsetType = UNSET
-    long_logo_web_url_for_dark_theme: str | UnsetType = UNSET
-    long_logo_web_url_for_light_theme: str | UnsetType = UNSET
-    square_logo_web_url_for_dark_theme: str | UnsetType = UNSET
-    square_logo_web_url_for_light_theme: str | UnsetType = UNSET
+    long_logo_web_url_for_dark_theme: str = _rt.required()
+    long_logo_web_url_for_light_theme: str = _rt.required()
+    square_logo_web_url_for_dark_theme: str = _rt.required()
+    square_logo_web_url_for_light_theme: str = _rt.required()
     learning_contents: list[LearningContent] | UnsetType = UNSET
 
 

@@ -39,8 +39,8 @@ class ErrorDetails(_rt.Model):
         target: JSON property target
     """
 
-    code: str | UnsetType = UNSET
-    message: str | UnsetType = UNSET
+    code: str = _rt.required()
+    message: str = _rt.required()
     target: str | None | UnsetType = UNSET
 
 
@@ -71,8 +71,8 @@ class MainError(_rt.Model):
         inner_error: JSON property innerError
     """
 
-    code: str | UnsetType = UNSET
-    message: str | UnsetType = UNSET
+    code: str = _rt.required()
+    message: str = _rt.required()
     target: str | None | UnsetType = UNSET
     details: list[ErrorDetails] | UnsetType = UNSET
     inner_error: InnerError | None | UnsetType = UNSET
@@ -85,7 +85,7 @@ class ODataError(_rt.Model):
         error: JSON property error
     """
 
-    error: MainError | UnsetType = UNSET
+    error: MainError = _rt.required()
 
 
 class LearningCourseActivity(_rt.Model):

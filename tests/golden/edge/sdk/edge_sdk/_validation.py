@@ -235,6 +235,77 @@ def boolean(*, nullable: bool = False) -> Check:
     return check
 
 
+def null() -> Check:
+    """JSON null and nothing else (`type: "null"`, `enum: [null]`)."""
+
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if value is not None:
+            errors.append(ValidationError(path, f"expected null, got {_type_name(value)}", "type"))
+
+    return check
+
+
+def literal(*, values: tuple[Any, ...], nullable: bool = False) -> Check:
+    """One of fixed JSON scalars (`const`, `enum`); `True` is not `1` here, as in JSON."""
+    allowed = frozenset((_type_name(v), v) for v in values)
+    shown = list(values)
+
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if value is None and nullable:
+            return
+        if isinstance(value, (list, dict)) or (_type_name(value), value) not in allowed:
+            errors.append(
+                ValidationError(path, f"{str(value)[:40]!r} is not one of {shown}", "enum")
+            )
+
+    return check
+
+
+def union(
+    options: tuple[Check, ...],
+    *,
+    exclusive: bool = False,
+    discriminator: tuple[str, Mapping[str, Check]] | None = None,
+) -> Check:
+    """`anyOf` (some option matches) or, ``exclusive``, `oneOf` (exactly one does). An
+    object naming its option in the discriminator property is checked as that option."""
+
+    def check(value: Any, path: str, errors: list[ValidationError]) -> None:
+        if discriminator is not None and isinstance(value, Mapping):
+            name, mapping = discriminator
+            tag = value.get(name)
+            chosen = mapping.get(tag) if isinstance(tag, str) else None
+            if chosen is not None:
+                chosen(value, path, errors)
+                return
+            if mapping:
+                errors.append(
+                    ValidationError(
+                        f"{path}/{_escape(name)}",
+                        f"must be one of {sorted(mapping)}",
+                        "discriminator",
+                    )
+                )
+                return
+        matched = 0
+        for option in options:
+            found: list[ValidationError] = []
+            option(value, path, found)
+            if not found:
+                matched += 1
+                if not exclusive:
+                    return
+        if matched == 0:
+            keyword = "oneOf" if exclusive else "anyOf"
+            errors.append(
+                ValidationError(path, f"matches none of the {len(options)} types", keyword)
+            )
+        elif matched > 1:
+            errors.append(ValidationError(path, f"matches {matched} types, not one", "oneOf"))
+
+    return check
+
+
 def anything() -> Check:
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         return None
@@ -325,10 +396,12 @@ def obj(
     required: tuple[str, ...] = (),
     *,
     subtypes: Mapping[str, Check] | None = None,
+    tag: str = "@odata.type",
 ) -> Check:
     """An object check: required keys, then each known property; unknown keys are allowed
-    (Graph adds properties over time). ``subtypes`` maps a lower-case `@odata.type` without
-    `#` to the subtype's check, used when the data names a subtype."""
+    (Graph adds properties over time). ``subtypes`` maps a lower-case `@odata.type` (or
+    the ``tag`` property's value) without `#` to the subtype's check, used when the data
+    names a subtype."""
     tokens = {name: "/" + _escape(name) for name in properties}
     # key -> (its check, its pointer token), one lookup per property in the hot loop
     table = {name: (prop, tokens[name]) for name, prop in properties.items()}
@@ -340,7 +413,7 @@ def obj(
             )
             return
         if subtypes:
-            odata_type = value.get("@odata.type")
+            odata_type = value.get(tag)
             if isinstance(odata_type, str):
                 sub = subtypes.get(odata_type.lstrip("#").lower())
                 if sub is not None and sub is not check:

@@ -31,6 +31,8 @@ __all__ = [
     "list_of",
     "map_of",
     "parse_datetime",
+    "required",
+    "union_of",
 ]
 
 
@@ -188,6 +190,73 @@ def map_of(item: Kind) -> Codec:
     return Codec(map_decoder(decode), map_encoder(encode) if encode else None)
 
 
+# A union's option: the JSON type its values have ("" for any), the properties an object
+# needs to be one (a model's required ones), and its kind.
+UnionOption: TypeAlias = tuple[str, tuple[str, ...], Kind]
+
+
+def union_of(
+    options: tuple[UnionOption, ...], *, discriminator: tuple[str, Mapping[str, Kind]] | None = None
+) -> Codec:
+    """A value of one of several kinds (`oneOf`/`anyOf`). An object naming its option in
+    the discriminator property is decoded as that option; otherwise the first option (in
+    the spec's order) whose JSON type and required properties the value has, and that
+    decodes it, wins. A value matching none is a `DecodeError`."""
+    choices = [(json_type, required, codec_of(kind)[0]) for json_type, required, kind in options]
+    tagged: dict[str, Decoder | None] = {}
+    tag_name = ""
+    if discriminator is not None:
+        tag_name = discriminator[0]
+        tagged = {tag: codec_of(kind)[0] for tag, kind in discriminator[1].items()}
+
+    def decode(value: Any) -> Any:
+        tag = value.get(tag_name) if tagged and isinstance(value, Mapping) else None
+        if isinstance(tag, str) and tag in tagged:
+            chosen = tagged[tag]
+            return value if chosen is None else chosen(value)
+        for json_type, required, option in choices:
+            if not _has_json_type(value, json_type):
+                continue
+            if required and not all(name in value for name in required):
+                continue
+            if option is None:
+                return value
+            try:
+                return option(value)
+            except DecodeError:
+                continue
+        raise DecodeError("", f"matches none of the {len(choices)} types it may have")
+
+    return Codec(decode, encode_value)
+
+
+def _has_json_type(value: Any, json_type: str) -> bool:
+    if json_type == "string":
+        return isinstance(value, str)
+    if json_type == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if json_type == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if json_type == "boolean":
+        return isinstance(value, bool)
+    if json_type == "array":
+        return isinstance(value, list)
+    if json_type == "object":
+        return isinstance(value, Mapping)
+    return True
+
+
+def encode_value(value: Any, include_read_only: bool) -> Any:
+    """Any SDK value (a union's, whose kind is known only from the value) as JSON data."""
+    if isinstance(value, Model):
+        return value.to_dict(include_read_only=include_read_only)
+    if isinstance(value, (list, tuple)):
+        return [encode_value(item, include_read_only) for item in value]
+    if isinstance(value, Mapping):
+        return {str(k): encode_value(v, include_read_only) for k, v in value.items()}
+    return to_json_value(value)
+
+
 # -- codecs: small functions the kinds are made of -----------------------------------
 
 
@@ -308,7 +377,14 @@ class _Unbuilt:
         return self.owner.__dict__[self.name]
 
 
-@dataclass_transform(kw_only_default=True)
+def required() -> Any:
+    """The class default of a required field: type checkers see a field without a default
+    (a keyword every constructor call must give); at run time it reads `UNSET` until set,
+    as when the service's answer leaves it out (its validator reports that)."""
+    return UNSET
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(required,))
 class Model:
     """Base of every generated model.
 
@@ -333,6 +409,8 @@ class Model:
     _ODATA_TYPE: ClassVar[str | None] = None
     _ODATA_ATTR: ClassVar[str | None] = None
     _SUBTYPES: ClassVar[dict[str, type[Model]]] = {}
+    # The property whose value names a subtype (a family root may name another).
+    _TAG: ClassVar[str] = "@odata.type"
 
     additional_data: dict[str, Any]
 
@@ -341,13 +419,20 @@ class Model:
         cls._SUBTYPES = {}
 
     @classmethod
-    def _bind(cls, odata_type: str | None, fields: Callable[[], tuple[FieldSpec, ...]]) -> None:
+    def _bind(
+        cls,
+        odata_type: str | None,
+        fields: Callable[[], tuple[FieldSpec, ...]],
+        tag: str | None = None,
+    ) -> None:
         """Register the class under its `@odata.type` with every ancestor (for dispatch in
         `from_dict`), and attach its field tables, built from ``fields`` (the own fields)
         on first use: building every model's tables at import would be most of a large
         package's import time."""
         for name in _TABLES:
             setattr(cls, name, _Unbuilt(cls, fields, name))
+        if tag is not None:
+            cls._TAG = tag
         cls._ODATA_TYPE = odata_type
         if odata_type:
             for ancestor in cls.__mro__:
@@ -411,7 +496,7 @@ class Model:
             raise DecodeError("", f"expected an object, got {type(data).__name__}")
         target: type[Self] = cls
         if cls._SUBTYPES:
-            odata_type = data.get("@odata.type")
+            odata_type = data.get(cls._TAG)
             if isinstance(odata_type, str):
                 target = cls._SUBTYPES.get(_odata_key(odata_type), cls)  # type: ignore[assignment]
         table = target._DECODE
