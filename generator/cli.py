@@ -118,6 +118,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "-j", "--jobs", type=_positive, help="worker processes for formatting (default: all CPUs)"
     )
+    gen.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 and write nothing when the SDK cannot express part of the spec",
+    )
     subset = gen.add_argument_group("generate a subset (repeatable; paths take * and **)")
     subset.add_argument("--include-path", action="append", default=[], metavar="PATTERN")
     subset.add_argument("--exclude-path", action="append", default=[], metavar="PATTERN")
@@ -140,6 +145,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "-j", "--jobs", type=_positive, help="worker processes for formatting (default: all CPUs)"
+    )
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 and write nothing for a build whose SDK cannot express part of its spec",
     )
 
     init = verbs.add_parser(
@@ -242,10 +252,13 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             selection=selection,
             jobs=args.jobs,
             progress=progress,
+            strict=args.strict,
         )
     finally:
         progress.clear()
     _say(args, f"{outcome.files} files in {time.perf_counter() - started:.2f}s")
+    if _warned(args, outcome.warnings):
+        return EXIT_FINDINGS
     if args.check:
         if outcome.stale:
             sys.stdout.write(outcome.stale)
@@ -255,6 +268,18 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"wrote {outcome.files} files to {args.output}")
     return EXIT_OK
+
+
+def _warned(args: argparse.Namespace, found: Sequence[str]) -> bool:
+    """Print what the SDK cannot express (always with --strict, else unless --quiet); True
+    when --strict makes them a failure (and nothing was written)."""
+    if args.strict or not args.quiet:
+        for text in found:
+            print(f"apigen: warning: {printable(text)}", file=sys.stderr)
+    if args.strict and found:
+        print(f"apigen: {len(found)} warnings; nothing written (--strict)", file=sys.stderr)
+        return True
+    return False
 
 
 def _say(args: argparse.Namespace, text: str) -> None:
@@ -282,10 +307,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
         progress = Progress.for_terminal(build.name, args.quiet)
         started = time.perf_counter()
         try:
-            outcome = run_build(build, check=args.check, jobs=args.jobs, progress=progress)
+            outcome = run_build(
+                build, check=args.check, jobs=args.jobs, progress=progress, strict=args.strict
+            )
         finally:
             progress.clear()
         _say(args, f"{build.name}: {time.perf_counter() - started:.2f}s")
+        if _warned(args, outcome.warnings):
+            status = EXIT_FINDINGS
+            continue
         if args.quiet and not outcome.stale:
             continue
         if args.check:

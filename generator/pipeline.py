@@ -106,9 +106,11 @@ def _generate(
     progress: Progress,
     work: Callable[[Api, Workers], _R],
     jobs: int | None = 1,
+    warnings: list[str] | None = None,
 ) -> _R:
     """load, then ``work`` on the IR while openapi-spec-validator judges the spec (see
-    `Verdict`); ``work``'s result is returned only once the spec is found valid.
+    `Verdict`); ``work``'s result is returned only once the spec is found valid. What the
+    SDK cannot express faithfully is added to ``warnings``.
 
     The IR builder reads an unvalidated spec defensively (it refuses what it cannot use
     with an InputError), and anything it or ``work`` raises is reported as the validator's
@@ -134,6 +136,8 @@ def _generate(
             verdict = Verdict(spec, judge)  # it checks the `$ref`s before the validator runs
         try:
             api = load_api(spec, validate=False)
+            if warnings is not None:
+                warnings.extend(api.warnings)
             del spec  # rendering needs only the IR: the spec goes once the validator is done
             result = work(api, workers)
             # The IR goes before the collector's thresholds are restored (unless ``work``
@@ -176,12 +180,21 @@ class BuildOutcome:
     output: Path
     files: int
     stale: str = ""  # a unified diff; empty when nothing is stale
+    # What the SDK cannot express faithfully (each naming its JSON pointer); with
+    # ``strict``, nothing was written because of them.
+    warnings: tuple[str, ...] = ()
 
 
 def run_build(
-    build: BuildConfig, *, check: bool, jobs: int | None = None, progress: Progress = QUIET
+    build: BuildConfig,
+    *,
+    check: bool,
+    jobs: int | None = None,
+    progress: Progress = QUIET,
+    strict: bool = False,
 ) -> BuildOutcome:
-    """The configured pipeline for one build; with ``check`` nothing is written."""
+    """The configured pipeline for one build; with ``check`` nothing is written, nor with
+    ``strict`` when there are warnings."""
     # Before any work: what this build writes (and, with --check, shows in a diff) must not
     # be reached through a planted symlink, and nothing is written when one is.
     refuse_symlinked(build.output.absolute(), "output folder")
@@ -217,8 +230,9 @@ def run_build(
         files = generate_files(api, info, build.templates, progress=progress, workers=workers)
         return release, files
 
+    warnings: list[str] = []
     release, files = _generate(
-        spec_text, str(build.spec), build.selection, progress, generate, jobs
+        spec_text, str(build.spec), build.selection, progress, generate, jobs, warnings
     )
     files[SPEC_COPY] = spec_text
     files[CHANGELOG] = release.changelog
@@ -230,11 +244,15 @@ def run_build(
             old = build.spec.read_text(encoding="utf-8") if build.spec.is_file() else ""
             stale += diff_text(old, spec_text, build.spec.name)
         stale += diff_tree(build.output, files)
-        return BuildOutcome(build.name, build.spec, build.output, len(files), stale)
+        return BuildOutcome(
+            build.name, build.spec, build.output, len(files), stale, tuple(warnings)
+        )
+    if strict and warnings:
+        return BuildOutcome(build.name, build.spec, build.output, 0, "", tuple(warnings))
     if build.pages:
         write_file(build.spec, spec_text)
     write_tree(build.output, files)
-    return BuildOutcome(build.name, build.spec, build.output, len(files))
+    return BuildOutcome(build.name, build.spec, build.output, len(files), "", tuple(warnings))
 
 
 def generate_output(
@@ -246,8 +264,10 @@ def generate_output(
     selection: Selection = EVERYTHING,
     jobs: int | None = None,
     progress: Progress = QUIET,
+    warnings: list[str] | None = None,
 ) -> dict[str, str]:
-    """Everything `apigen generate` writes for a spec text, its fingerprint included."""
+    """Everything `apigen generate` writes for a spec text, its fingerprint included; what
+    the SDK cannot express faithfully is added to ``warnings``."""
     inputs = _generate_inputs(spec_text, info, templates, selection)
     files = _generate(
         spec_text,
@@ -258,6 +278,7 @@ def generate_output(
             api, info, templates, progress=progress, workers=workers
         ),
         jobs,
+        warnings,
     )
     files[FINGERPRINT] = fingerprint_text(inputs, files)
     return files
@@ -287,8 +308,10 @@ def run_generate(
     selection: Selection = EVERYTHING,
     jobs: int | None = None,
     progress: Progress = QUIET,
+    strict: bool = False,
 ) -> BuildOutcome:
-    """`apigen generate`: one spec to one SDK project (no version record, unlike builds)."""
+    """`apigen generate`: one spec to one SDK project (no version record, unlike builds);
+    with ``strict``, nothing is written when there are warnings."""
     refuse_symlinked(output.absolute(), "output folder")
     if output.is_dir() and SPEC_COPY in (read_manifest(output) or []):
         # Generating over it would reset the version and drop the CHANGELOG a build keeps.
@@ -300,6 +323,7 @@ def run_generate(
     spec_text = read_text(spec_path)
     if check and up_to_date(output, _generate_inputs(spec_text, info, templates, selection)):
         return BuildOutcome("generate", spec_path, output, len(read_manifest(output) or []))
+    warnings: list[str] = []
     files = generate_output(
         spec_text,
         str(spec_path),
@@ -308,8 +332,13 @@ def run_generate(
         selection=selection,
         jobs=jobs,
         progress=progress,
+        warnings=warnings,
     )
+    found = tuple(warnings)
     if check:
-        return BuildOutcome("generate", spec_path, output, len(files), diff_tree(output, files))
+        stale = diff_tree(output, files)
+        return BuildOutcome("generate", spec_path, output, len(files), stale, found)
+    if strict and found:
+        return BuildOutcome("generate", spec_path, output, 0, "", found)
     write_tree(output, files)
-    return BuildOutcome("generate", spec_path, output, len(files))
+    return BuildOutcome("generate", spec_path, output, len(files), "", found)

@@ -22,6 +22,7 @@ RESERVED_MODULE_NAMES = frozenset(
         "UNSET",
         "Unset",
         "UnsetType",
+        "FilePart",
         "Client",
         "AsyncClient",
         "ApiError",
