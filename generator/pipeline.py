@@ -35,6 +35,7 @@ from generator.sdk.ir import Api
 from generator.sdk.load import load_api
 from generator.sdk.render import PackageInfo, render_package, verbatim_texts
 from generator.spec.io import SpecFile, parse_spec_text, read_spec, read_text
+from generator.spec.refs import bundle, may_have_external_refs
 from generator.spec.sections import parse_spec
 from generator.spec.subset import EVERYTHING, Selection, subset_spec
 from generator.spec.validate import Judge, Verdict, validate_spec
@@ -125,6 +126,10 @@ def _generate(
         read = parse_spec(text, source, Cache("yaml"))
         spec, spec_digest = read.spec, read.digest
         del read  # no reference to the spec's data but `spec` (see below)
+        if may_have_external_refs(text):
+            bundled = bundle(spec)  # files beside the spec that its `$ref`s name
+            if bundled is not spec:
+                spec, spec_digest = bundled, None
         if not selection.is_everything():
             spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.text)
             spec_digest = None
@@ -215,7 +220,10 @@ def run_build(
         repr(build.selection),
     )
     spec_current = not build.pages or (build.spec.is_file() and read_text(build.spec) == spec_text)
-    if check and spec_current and up_to_date(build.output, inputs):
+    # The fingerprint covers the spec's text, not the files its `$ref`s name: with those,
+    # the spec is always generated anew.
+    fresh = spec_current and not may_have_external_refs(spec_text)
+    if check and fresh and up_to_date(build.output, inputs):
         return BuildOutcome(
             build.name, build.spec, build.output, len(read_manifest(build.output) or [])
         )
@@ -321,7 +329,11 @@ def run_generate(
             file=str(output),
         )
     spec_text = read_text(spec_path)
-    if check and up_to_date(output, _generate_inputs(spec_text, info, templates, selection)):
+    if (
+        check
+        and not may_have_external_refs(spec_text)
+        and up_to_date(output, _generate_inputs(spec_text, info, templates, selection))
+    ):
         return BuildOutcome("generate", spec_path, output, len(read_manifest(output) or []))
     warnings: list[str] = []
     files = generate_output(
