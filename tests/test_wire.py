@@ -94,6 +94,9 @@ paths:
           style: deepObject
           explode: true
           schema: {type: object, additionalProperties: {type: string}}
+        - name: where
+          in: query
+          content: {application/json: {schema: {type: object, additionalProperties: {type: integer}}}}
         - {name: X-Trace, in: header, schema: {type: array, items: {type: string}}}
         - {name: tenant, in: cookie, schema: {type: string}}
         - {name: prefs, in: cookie, explode: false, schema: {type: array, items: {type: string}}}
@@ -212,6 +215,7 @@ def test_parameter_styles_in_path_query_header_and_cookie(
             words=["one", "two"],
             pipes=["p", "q"],
             filter={"color": "red", "size": "L"},
+            where={"a": 1},
             x_trace=["t1", "t2"],
             tenant="acme corp",
             prefs=["dark", "wide"],
@@ -222,7 +226,7 @@ def test_parameter_styles_in_path_query_header_and_cookie(
     assert request.url_path == "/items/1,2/.a.b/;matrix=x,1,y,2"
     assert _raw_query(request.path) == (  # the parameters in the order of their names
         "filter%5Bcolor%5D=red&filter%5Bsize%5D=L&nums=3,4&pipes=p|q"
-        "&tags=red&tags=blue%20green&words=one%20two"
+        "&tags=red&tags=blue%20green&where=%7B%22a%22%3A1%7D&words=one%20two"
     )
     assert request.headers["X-Trace"] == "t1,t2"
     assert request.headers["Cookie"] == "prefs=dark,wide; tenant=acme%20corp"

@@ -117,8 +117,9 @@ class EnumType:
 ParameterLocation = Literal["path", "query", "header", "cookie"]
 # How a parameter's value is written (OpenAPI `style`); `explode` says how arrays and
 # objects spread (see the runtime's `_endpoint.serialize`).
+# "json" is not OpenAPI's: a parameter given by a JSON `content` is written as JSON text.
 ParameterStyle = Literal[
-    "form", "spaceDelimited", "pipeDelimited", "deepObject", "simple", "label", "matrix"
+    "form", "spaceDelimited", "pipeDelimited", "deepObject", "simple", "label", "matrix", "json"
 ]
 # The style each location uses when the spec names none (OpenAPI 3.0, 4.8.12.4).
 DEFAULT_STYLES: dict[str, ParameterStyle] = {

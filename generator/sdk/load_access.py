@@ -28,6 +28,8 @@ def servers(ctx: LoadContext) -> tuple[Server, ...]:
             continue
         url = server["url"]
         declared = server.get("variables") or {}
+        if not isinstance(declared, Mapping):
+            raise ctx.fail("server `variables` must be a mapping", pointer("servers", index))
         variables = []
         for name in sorted(set(_placeholders(url)) | set(declared)):
             v_ptr = pointer("servers", index, "variables", name)
@@ -62,6 +64,8 @@ def _placeholders(url: str) -> list[str]:
 def security_schemes(ctx: LoadContext) -> tuple[SecurityScheme, ...]:
     """The schemes the client can send; others are warnings (the client cannot send them)."""
     schemes = (ctx.spec.data.get("components") or {}).get("securitySchemes") or {}
+    if not isinstance(schemes, Mapping):
+        raise ctx.fail("`securitySchemes` must be a mapping", "/components/securitySchemes")
     result = []
     for name, scheme in sorted(schemes.items()):
         ptr = pointer("components", "securitySchemes", name)

@@ -132,14 +132,14 @@ class OperationLoader:
     ) -> list[Parameter]:
         """The path, query and header parameters, in the order the client lists them."""
         merged: dict[tuple[str, str], tuple[str, Mapping[str, Any]]] = {}
-        for index, param in enumerate(shared_params):
-            p_ptr = pointer("paths", path, "parameters", index)
+        given = [(pointer("paths", path, "parameters", i), p) for i, p in enumerate(shared_params)]
+        given += [(f"{ptr}/parameters/{i}", p) for i, p in enumerate(op.get("parameters") or [])]
+        for p_ptr, param in given:  # the operation's own override the path item's
             resolved = self._deref(param, p_ptr, "parameters")
-            merged[(resolved["in"], resolved["name"])] = (p_ptr, resolved)
-        for index, param in enumerate(op.get("parameters") or []):
-            p_ptr = f"{ptr}/parameters/{index}"
-            resolved = self._deref(param, p_ptr, "parameters")
-            merged[(resolved["in"], resolved["name"])] = (p_ptr, resolved)
+            place, name = resolved.get("in"), resolved.get("name", "")
+            if not isinstance(place, str) or not isinstance(name, str):
+                raise self.ctx.fail("a parameter needs `in` and `name` strings", p_ptr)
+            merged[(place, name)] = (p_ptr, resolved)
         kept = []
         for (loc, name), (p_ptr, param) in sorted(merged.items()):
             if loc not in _LOCATIONS:
@@ -153,15 +153,19 @@ class OperationLoader:
         parameters = []
         for p_ptr, param in kept:
             schema = param.get("schema")
-            if schema is None:
-                media = _pick_media(param.get("content") or {}, ("json",))
-                schema = media[2].get("schema", {}) if media else {"type": "string"}
-                if media is not None:
-                    self.ctx.warn(
-                        "a parameter given by `content` is sent as text, not as JSON", p_ptr
-                    )
-            type_ref = self.types.type_of(schema, p_ptr + "/schema")[0]
             style, explode = self._style(param, p_ptr)
+            if schema is None:
+                content = param.get("content") or {}
+                media = _pick_media(content, ("json", "text"))
+                if media is None and content:
+                    self.ctx.warn("the parameter's media type is sent as text", p_ptr)
+                schema = media[2].get("schema", {}) if media else {"type": "string"}
+                if media is not None and media[0] == "json":
+                    style = "json"  # the value is written as JSON text, then encoded
+                schema_ptr = f"{p_ptr}/content/{escape_pointer_token(media[1])}" if media else p_ptr
+            else:
+                schema_ptr = p_ptr
+            type_ref = self.types.type_of(schema, schema_ptr + "/schema")[0]
             parameters.append(
                 Parameter(
                     name=param["name"],

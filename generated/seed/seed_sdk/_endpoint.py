@@ -184,9 +184,11 @@ def _set(value: Any) -> bool:
     return value is not None and value is not _rt.UNSET
 
 
-def _value(value: Any) -> Any:
-    """A parameter's value as JSON data: models, enums and date-times as JSON has them."""
-    return _rt.to_json_value(value)
+def _value(value: Any, param: Param) -> Any:
+    """A parameter's value as JSON data (models, enums and date-times as JSON has them),
+    or as JSON text for a parameter whose `content` is JSON (style "json")."""
+    data = _rt.to_json_value(value)
+    return json.dumps(data, separators=(",", ":")) if param.style == "json" else data
 
 
 def form_body(fields: Any) -> bytes:
@@ -300,15 +302,15 @@ class Calls:
         extra: dict[str, str] = {}
         for param, value in zip(endpoint.params, args):
             if param.location == "path":
-                path = path.replace("{" + param.name + "}", path_value(param, _value(value)))
+                path = path.replace("{" + param.name + "}", path_value(param, _value(value, param)))
             elif not _set(value):
                 continue
             elif param.location == "query":
-                query.extend(query_pairs(param, _value(value)))
+                query.extend(query_pairs(param, _value(value, param)))
             elif param.location == "header":
-                extra[param.name] = header_value(param, _value(value))
+                extra[param.name] = header_value(param, _value(value, param))
             else:
-                cookies.extend(cookie_pairs(param, _value(value)))
+                cookies.extend(cookie_pairs(param, _value(value, param)))
         url = self.url_for(path)
         if query:
             url = url.copy_with(query="&".join(f"{k}={v}" for k, v in query).encode("ascii"))
