@@ -396,8 +396,19 @@ def test_the_wire_sdk_passes_mypy_strict(wire: Any) -> None:
     from mypy import api as mypy_api
 
     folder = Path(str(wire.__file__)).parent
-    out, err, status = mypy_api.run(["--strict", "--no-incremental", str(folder)])
+    # A user's typed code: streaming keeps the operation's parameter types.
+    use = folder.parent / "use_wire.py"
+    use.write_text(
+        "from wire_sdk import Client\n\n\n"
+        "def blob(client: Client) -> bytes:\n"
+        "    with client.stream(Client.put_blob, b'x') as response:\n"
+        "        return response.read()\n"
+    )
+    out, err, status = mypy_api.run(["--strict", "--no-incremental", str(folder), str(use)])
     assert status == 0, out + err
+    use.write_text(use.read_text().replace("b'x'", "42"))
+    out, _, status = mypy_api.run(["--strict", "--no-incremental", str(use)])
+    assert status == 1 and 'incompatible type "int"; expected "bytes"' in out, out
 
 
 def test_generate_prints_the_warnings_and_strict_makes_them_a_failure(tmp_path: Path) -> None:
@@ -459,3 +470,33 @@ paths: {}
     with pytest.raises(ValueError, match="'tenant' has no default"):
         wire._http.base_url_for(servers, 0, None)
     assert wire._http.base_url_for(servers, 0, {"tenant": "acme"}) == "https://acme.example.test/v1"
+
+
+def test_an_answer_can_be_streamed(wire: Any, http_server: ScriptedServer) -> None:
+    import asyncio
+
+    blob = bytes(range(256)) * 64
+    http_server.script(
+        reply(200, blob, headers={"Content-Type": "image/png"}),
+        reply(404, "gone"),
+        reply(200, blob, headers={"Content-Type": "image/png"}),
+    )
+    with _client(wire, http_server, basic=("ann", "pw")) as client:
+        with client.stream(wire.Client.put_blob, b"up") as response:
+            assert response.headers["Content-Type"] == "image/png"
+            received = b"".join(response.iter_bytes(1024))
+        with pytest.raises(wire.NotFoundError):
+            with client.stream(wire.Client.put_blob, b"up"):
+                pass
+
+    async def run() -> bytes:
+        async with (
+            wire.AsyncClient(http_server.url, basic=("ann", "pw"), timeout=2.0) as client,
+            client.stream(wire.AsyncClient.put_blob, b"up") as response,
+        ):
+            return b"".join([chunk async for chunk in response.aiter_bytes()])
+
+    assert received == blob
+    assert asyncio.run(run()) == blob
+    assert [r.body for r in http_server.requests] == [b"up", b"up", b"up"]
+    assert http_server.requests[0].headers["Authorization"].startswith("Basic ")

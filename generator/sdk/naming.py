@@ -112,6 +112,7 @@ RESERVED_CLIENT_NAMES = frozenset(
         "close",
         "aclose",
         "request",
+        "stream",
         "base_url",
         "timeout",
         "retry",

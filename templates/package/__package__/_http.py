@@ -21,8 +21,11 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import replace
 from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
+
+import httpx
 
 from . import _runtime as _rt
 from ._auth import ApiKeySource, Scheme, TokenSource
@@ -372,6 +375,27 @@ class _Invoker:
 class SyncInvoker(_Invoker):
     """The base of `Client`: its operations return their results."""
 
+    _transport: SyncTransport
+
+    def stream(
+        self, op: Operation[P, Any], /, *args: P.args, **kwargs: P.kwargs
+    ) -> AbstractContextManager[httpx.Response]:
+        """Call ``op`` (as `Client.op`) and read its answer as it arrives:
+        ``with client.stream(Client.get_file, "id") as response: response.iter_bytes()``.
+        Errors, retries and redirects are handled as for any call; the body is closed
+        when the block ends."""
+        values, body, headers = op.bind(args, kwargs)
+        return self._transport.stream(op.endpoint, values, body, headers)
+
 
 class AsyncInvoker(_Invoker):
     """The base of `AsyncClient`: its operations return awaitables and async iterators."""
+
+    _transport: AsyncTransport
+
+    def stream(
+        self, op: Operation[P, Any], /, *args: P.args, **kwargs: P.kwargs
+    ) -> AbstractAsyncContextManager[httpx.Response]:
+        """`Client.stream` for `AsyncClient`: ``async with client.stream(...) as response``."""
+        values, body, headers = op.bind(args, kwargs)
+        return self._transport.stream(op.endpoint, values, body, headers)

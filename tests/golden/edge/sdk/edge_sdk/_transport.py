@@ -18,6 +18,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any, TypeVar
 
 import httpx
@@ -242,6 +243,11 @@ class _Exchange:
         return None
 
 
+def _keep_open(response: httpx.Response, stream: bool) -> bool:
+    """Whether a streamed answer's body is left to the caller: only a success's."""
+    return stream and 200 <= response.status_code < 300
+
+
 class SyncTransport:
     """Sends requests for `Client` over one `httpx.Client` (one connection pool)."""
 
@@ -258,8 +264,10 @@ class SyncTransport:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         security: Requirements | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
-        """Send one logical request: retries and redirects included, body read in full.
+        """Send one logical request: retries and redirects included, body read in full
+        (with ``stream``, a 2xx answer's body is left to the caller, who closes it).
 
         Raises the ApiError for its status when the final answer is 4xx/5xx, and a
         TransportError when no usable answer arrived.
@@ -268,11 +276,12 @@ class SyncTransport:
         while True:
             request = exchange.request(self.http, self.core.auth.sync_credentials(security))
             try:
-                response = self.http.send(request, follow_redirects=False)
-                try:
-                    response.read()
-                finally:
-                    response.close()
+                response = self.http.send(request, follow_redirects=False, stream=True)
+                if not _keep_open(response, stream):
+                    try:
+                        response.read()
+                    finally:
+                        response.close()
             except httpx.HTTPError as exc:
                 time.sleep(exchange.failed(exc))
                 continue
@@ -282,6 +291,26 @@ class SyncTransport:
             if delay:
                 time.sleep(delay)
 
+    def answer(
+        self,
+        endpoint: Endpoint[Any],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+        *,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Send one call of ``endpoint`` and return its answer (see `send`)."""
+        url, content, extra = self.core.calls.prepare(endpoint, args, body, headers)
+        return self.send(
+            endpoint.method,
+            url,
+            content=content,
+            headers=extra,
+            security=endpoint.security,
+            stream=stream,
+        )
+
     def call(
         self,
         endpoint: Endpoint[T],
@@ -290,11 +319,23 @@ class SyncTransport:
         headers: Mapping[str, str] | None,
     ) -> T:
         """One operation: build the request, send it, decode the answer."""
-        url, content, extra = self.core.calls.prepare(endpoint, args, body, headers)
-        response = self.send(
-            endpoint.method, url, content=content, headers=extra, security=endpoint.security
-        )
+        response = self.answer(endpoint, args, body, headers)
         return self.core.calls.result(endpoint, response)
+
+    @contextmanager
+    def stream(
+        self,
+        endpoint: Endpoint[Any],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> Iterator[httpx.Response]:
+        """One operation whose answer's body is read by the caller, then closed."""
+        response = self.answer(endpoint, args, body, headers, stream=True)
+        try:
+            yield response
+        finally:
+            response.close()
 
     def pages(
         self, endpoint: Endpoint[T], args: tuple[Any, ...], headers: Mapping[str, str] | None
@@ -329,18 +370,21 @@ class AsyncTransport:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         security: Requirements | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
-        """Send one logical request: retries and redirects included, body read in full."""
+        """Send one logical request: retries and redirects included, body read in full
+        (with ``stream``, a 2xx answer's body is left to the caller, who closes it)."""
         exchange = _Exchange(self.core, method, url, content, headers, security)
         while True:
             credentials = await self.core.auth.async_credentials(security)
             request = exchange.request(self.http, credentials)
             try:
-                response = await self.http.send(request, follow_redirects=False)
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
+                response = await self.http.send(request, follow_redirects=False, stream=True)
+                if not _keep_open(response, stream):
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
             except httpx.HTTPError as exc:
                 await asyncio.sleep(exchange.failed(exc))
                 continue
@@ -350,6 +394,26 @@ class AsyncTransport:
             if delay:
                 await asyncio.sleep(delay)
 
+    async def answer(
+        self,
+        endpoint: Endpoint[Any],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+        *,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Send one call of ``endpoint`` and return its answer (see `send`)."""
+        url, content, extra = self.core.calls.prepare(endpoint, args, body, headers)
+        return await self.send(
+            endpoint.method,
+            url,
+            content=content,
+            headers=extra,
+            security=endpoint.security,
+            stream=stream,
+        )
+
     async def call(
         self,
         endpoint: Endpoint[T],
@@ -358,11 +422,23 @@ class AsyncTransport:
         headers: Mapping[str, str] | None,
     ) -> T:
         """One operation: build the request, send it, decode the answer."""
-        url, content, extra = self.core.calls.prepare(endpoint, args, body, headers)
-        response = await self.send(
-            endpoint.method, url, content=content, headers=extra, security=endpoint.security
-        )
+        response = await self.answer(endpoint, args, body, headers)
         return self.core.calls.result(endpoint, response)
+
+    @asynccontextmanager
+    async def stream(
+        self,
+        endpoint: Endpoint[Any],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> AsyncIterator[httpx.Response]:
+        """One operation whose answer's body is read by the caller, then closed."""
+        response = await self.answer(endpoint, args, body, headers, stream=True)
+        try:
+            yield response
+        finally:
+            await response.aclose()
 
     async def pages(
         self, endpoint: Endpoint[T], args: tuple[Any, ...], headers: Mapping[str, str] | None
