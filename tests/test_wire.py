@@ -500,3 +500,16 @@ def test_an_answer_can_be_streamed(wire: Any, http_server: ScriptedServer) -> No
     assert asyncio.run(run()) == blob
     assert [r.body for r in http_server.requests] == [b"up", b"up", b"up"]
     assert http_server.requests[0].headers["Authorization"].startswith("Basic ")
+
+
+def test_the_bodys_media_type_wins_and_none_sends_no_body(
+    wire: Any, http_server: ScriptedServer
+) -> None:
+    http_server.script(reply(204), reply(200, "", headers={"Content-Type": "text/plain"}))
+    with _client(wire, http_server, api_key=KEY) as client:
+        client.submit_form({"name": "x"}, headers={"content-type": "text/plain"})
+        client.echo_text(None)
+    form, empty = http_server.requests
+    assert form.headers.pairs.count(("Content-Type", "application/x-www-form-urlencoded")) == 1
+    assert [k for k, _ in form.headers.pairs if k.lower() == "content-type"] == ["Content-Type"]
+    assert empty.body == b"" and "Content-Type" not in empty.headers

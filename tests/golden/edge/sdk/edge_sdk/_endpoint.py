@@ -318,10 +318,14 @@ class Calls:
             extra["Cookie"] = "; ".join(cookies)
         if endpoint.decode is not None and endpoint.answer != "json":
             extra["Accept"] = endpoint.accept
+        merged = {**extra, **(headers or {})}
         content = None
-        if endpoint.body is not None:
-            content, extra["Content-Type"] = self._content(endpoint, body)
-        return url, content, {**extra, **(headers or {})}
+        if endpoint.body is not None and body is not None:  # None: no body is sent
+            content, content_type = self._content(endpoint, body)
+            # The body's own media type (a multipart boundary with it) wins over a caller's.
+            merged = {k: v for k, v in merged.items() if k.lower() != "content-type"}
+            merged["Content-Type"] = content_type
+        return url, content, merged
 
     def _content(self, endpoint: Endpoint[Any], body: Any) -> tuple[bytes, str]:
         """The request body's bytes and media type."""
