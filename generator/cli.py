@@ -32,7 +32,6 @@ from generator.pipeline import (
 )
 from generator.progress import Progress
 from generator.sdk.identity import distribution_problem, package_problem, version_problem
-from generator.sdk.load_context import SpecWarning
 from generator.sdk.naming import module_name
 from generator.sdk.render import PackageInfo
 from generator.spec.io import read_text
@@ -131,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--strict",
         action="store_true",
-        help="fail (exit 1, nothing written) on the first warning about the spec",
+        help="exit 1 and write nothing when the SDK cannot express part of the spec",
     )
     subset = gen.add_argument_group("generate a subset (repeatable; paths take * and **)")
     subset.add_argument("--include-path", action="append", default=[], metavar="PATTERN")
@@ -291,9 +290,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     )
     progress = Progress.for_terminal("generate", args.quiet)
     started = time.perf_counter()
+    strict = _strict(args)
     try:
-        if args.strict:
-            warnings.simplefilter("error", SpecWarning)
         outcome = run_generate(
             args.spec,
             args.output,
@@ -303,13 +301,13 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             selection=selection,
             jobs=args.jobs,
             progress=progress,
+            strict=strict,
         )
-    except SpecWarning as exc:
-        print(f"apigen: {printable(str(exc))} (--strict)", file=sys.stderr)
-        return EXIT_FINDINGS
     finally:
         progress.clear()
     _say(args, f"{outcome.files} files in {time.perf_counter() - started:.2f}s")
+    if _warned(args, outcome.warnings, strict):
+        return EXIT_FINDINGS
     if args.check:
         if outcome.stale:
             sys.stdout.write(outcome.stale)
@@ -319,6 +317,18 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"wrote {outcome.files} files to {args.output}")
     return EXIT_OK
+
+
+def _warned(args: argparse.Namespace, found: Sequence[str], strict: bool) -> bool:
+    """Print what the SDK cannot express (always with --strict, else unless --quiet); True
+    when --strict makes them a failure (and nothing was written)."""
+    if strict or not args.quiet:
+        for text in found:
+            print(f"apigen: warning: {printable(text)}", file=sys.stderr)
+    if strict and found:
+        print(f"apigen: {len(found)} warnings; nothing written (--strict)", file=sys.stderr)
+        return True
+    return False
 
 
 def _say(args: argparse.Namespace, text: str) -> None:
@@ -343,7 +353,8 @@ def _builds(only: Sequence[str]) -> list[BuildConfig]:
 def _cmd_build(args: argparse.Namespace) -> int:
     status = EXIT_OK
     builds = _builds(args.only)
-    if _strict(args):
+    strict = _strict(args)
+    if strict:
         # Every build's pages first: with --strict a warning anywhere means nothing is written.
         warnings = [
             w
@@ -358,11 +369,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
         progress = Progress.for_terminal(build.name, args.quiet)
         started = time.perf_counter()
         try:
-            outcome = run_build(build, check=args.check, jobs=args.jobs, progress=progress)
+            outcome = run_build(
+                build, check=args.check, jobs=args.jobs, progress=progress, strict=strict
+            )
         finally:
             progress.clear()
-        _warn(args, outcome.warnings)
+        _warn(args, outcome.page_warnings)
         _say(args, f"{build.name}: {time.perf_counter() - started:.2f}s")
+        if _warned(args, outcome.warnings, strict):
+            status = EXIT_FINDINGS
+            continue
         if args.quiet and not outcome.stale:
             continue
         if args.check:

@@ -40,6 +40,7 @@ from generator.sdk.load import load_api
 from generator.sdk.render import PackageInfo, render_package, verbatim_texts
 from generator.spec.io import SpecFile, parse_spec_text, read_spec, read_text
 from generator.spec.overlay import apply_overlay
+from generator.spec.refs import bundle, may_have_external_refs
 from generator.spec.sections import parse_spec
 from generator.spec.subset import EVERYTHING, Selection, subset_spec
 from generator.spec.validate import Judge, Verdict, validate_spec
@@ -171,9 +172,11 @@ def _generate(
     progress: Progress,
     work: Callable[[Api, Workers], _R],
     jobs: int | None = 1,
+    warnings: list[str] | None = None,
 ) -> _R:
     """load, then ``work`` on the IR while openapi-spec-validator judges the spec (see
-    `Verdict`); ``work``'s result is returned only once the spec is found valid.
+    `Verdict`); ``work``'s result is returned only once the spec is found valid. What the
+    SDK cannot express faithfully is added to ``warnings``.
 
     The IR builder reads an unvalidated spec defensively (it refuses what it cannot use
     with an InputError), and anything it or ``work`` raises is reported as the validator's
@@ -188,6 +191,10 @@ def _generate(
         read = parse_spec(text, source, Cache("yaml"))
         spec, spec_digest = read.spec, read.digest
         del read  # no reference to the spec's data but `spec` (see below)
+        if may_have_external_refs(text):
+            bundled = bundle(spec)  # files beside the spec that its `$ref`s name
+            if bundled is not spec:
+                spec, spec_digest = bundled, None
         if not selection.is_everything():
             spec = SpecFile(spec.path, subset_spec(spec.data, selection), spec.text)
             spec_digest = None
@@ -199,6 +206,8 @@ def _generate(
             verdict = Verdict(spec, judge)  # it checks the `$ref`s before the validator runs
         try:
             api = load_api(spec, validate=False)
+            if warnings is not None:
+                warnings.extend(api.warnings)
             del spec  # rendering needs only the IR: the spec goes once the validator is done
             result = work(api, workers)
             # The IR goes before the collector's thresholds are restored (unless ``work``
@@ -241,23 +250,32 @@ class BuildOutcome:
     output: Path
     files: int
     stale: str = ""  # a unified diff; empty when nothing is stale
-    warnings: tuple[BuildDiagnostic, ...] = ()  # what the pages could not say faithfully
+    # What the SDK cannot express faithfully (each naming its JSON pointer); with
+    # ``strict``, nothing was written because of them.
+    warnings: tuple[str, ...] = ()
+    page_warnings: tuple[BuildDiagnostic, ...] = ()  # what the pages could not say faithfully
 
 
 def run_build(
-    build: BuildConfig, *, check: bool, jobs: int | None = None, progress: Progress = QUIET
+    build: BuildConfig,
+    *,
+    check: bool,
+    jobs: int | None = None,
+    progress: Progress = QUIET,
+    strict: bool = False,
 ) -> BuildOutcome:
-    """The configured pipeline for one build; with ``check`` nothing is written."""
+    """The configured pipeline for one build; with ``check`` nothing is written, nor with
+    ``strict`` when there are warnings."""
     # Before any work: what this build writes (and, with --check, shows in a diff) must not
     # be reached through a planted symlink, and nothing is written when one is.
     refuse_symlinked(build.output.absolute(), "output folder")
     if build.pages:
         refuse_symlinked(build.spec.absolute(), "spec")
     progress.stage("spec")
-    warnings: tuple[BuildDiagnostic, ...] = ()
+    page_warnings: tuple[BuildDiagnostic, ...] = ()
     if build.pages:
         from_pages = spec_from_pages(build.pages, build.overlay, build.pages_root)
-        spec_text, warnings = from_pages.text, from_pages.warnings
+        spec_text, page_warnings = from_pages.text, from_pages.warnings
     else:
         spec_text = read_text(build.spec)
     inputs = inputs_key(
@@ -270,13 +288,16 @@ def run_build(
         repr(build.selection),
     )
     spec_current = not build.pages or (build.spec.is_file() and read_text(build.spec) == spec_text)
-    if check and spec_current and up_to_date(build.output, inputs):
+    # The fingerprint covers the spec's text, not the files its `$ref`s name: with those,
+    # the spec is always generated anew.
+    fresh = spec_current and not may_have_external_refs(spec_text)
+    if check and fresh and up_to_date(build.output, inputs):
         return BuildOutcome(
             build.name,
             build.spec,
             build.output,
             len(read_manifest(build.output) or []),
-            warnings=warnings,
+            page_warnings=page_warnings,
         )
 
     def generate(api: Api, workers: Workers) -> tuple[Release, dict[str, str]]:
@@ -289,8 +310,9 @@ def run_build(
         files = generate_files(api, info, build.templates, progress=progress, workers=workers)
         return release, files
 
+    warnings: list[str] = []
     release, files = _generate(
-        spec_text, str(build.spec), build.selection, progress, generate, jobs
+        spec_text, str(build.spec), build.selection, progress, generate, jobs, warnings
     )
     files[SPEC_COPY] = spec_text
     files[CHANGELOG] = release.changelog
@@ -303,11 +325,19 @@ def run_build(
             old = build.spec.read_text(encoding="utf-8") if build.spec.is_file() else ""
             stale += diff_text(old, spec_text, build.spec.name)
         stale += diff_tree(build.output, files)
-        return BuildOutcome(build.name, build.spec, build.output, len(files), stale, warnings)
+        return BuildOutcome(
+            build.name, build.spec, build.output, len(files), stale, tuple(warnings), page_warnings
+        )
+    if strict and warnings:
+        return BuildOutcome(
+            build.name, build.spec, build.output, 0, "", tuple(warnings), page_warnings
+        )
     if build.pages:
         write_file(build.spec, spec_text)
     write_tree(build.output, files)
-    return BuildOutcome(build.name, build.spec, build.output, len(files), warnings=warnings)
+    return BuildOutcome(
+        build.name, build.spec, build.output, len(files), "", tuple(warnings), page_warnings
+    )
 
 
 def generate_output(
@@ -319,8 +349,10 @@ def generate_output(
     selection: Selection = EVERYTHING,
     jobs: int | None = None,
     progress: Progress = QUIET,
+    warnings: list[str] | None = None,
 ) -> dict[str, str]:
-    """Everything `apigen generate` writes for a spec text, its fingerprint included."""
+    """Everything `apigen generate` writes for a spec text, its fingerprint included; what
+    the SDK cannot express faithfully is added to ``warnings``."""
     inputs = _generate_inputs(spec_text, info, templates, selection)
     files = _generate(
         spec_text,
@@ -331,6 +363,7 @@ def generate_output(
             api, info, templates, progress=progress, workers=workers
         ),
         jobs,
+        warnings,
     )
     files[FINGERPRINT] = fingerprint_text(inputs, files)
     return files
@@ -360,12 +393,19 @@ def run_generate(
     selection: Selection = EVERYTHING,
     jobs: int | None = None,
     progress: Progress = QUIET,
+    strict: bool = False,
 ) -> BuildOutcome:
-    """`apigen generate`: one spec to one SDK project (no version record, unlike builds)."""
+    """`apigen generate`: one spec to one SDK project (no version record, unlike builds);
+    with ``strict``, nothing is written when there are warnings."""
     refuse_symlinked(output.absolute(), "output folder")
     spec_text = read_text(spec_path)
-    if check and up_to_date(output, _generate_inputs(spec_text, info, templates, selection)):
+    if (
+        check
+        and not may_have_external_refs(spec_text)
+        and up_to_date(output, _generate_inputs(spec_text, info, templates, selection))
+    ):
         return BuildOutcome("generate", spec_path, output, len(read_manifest(output) or []))
+    warnings: list[str] = []
     files = generate_output(
         spec_text,
         str(spec_path),
@@ -374,9 +414,14 @@ def run_generate(
         selection=selection,
         jobs=jobs,
         progress=progress,
+        warnings=warnings,
     )
+    found = tuple(warnings)
     if check:
-        return BuildOutcome("generate", spec_path, output, len(files), diff_tree(output, files))
+        stale = diff_tree(output, files)
+        return BuildOutcome("generate", spec_path, output, len(files), stale, found)
+    if strict and found:
+        return BuildOutcome("generate", spec_path, output, 0, "", found)
     if output.is_dir() and SPEC_COPY in (read_manifest(output) or []):
         # Generating over it would reset the version and drop the CHANGELOG a build keeps.
         raise InputError(
@@ -385,4 +430,4 @@ def run_generate(
             file=str(output),
         )
     write_tree(output, files)
-    return BuildOutcome("generate", spec_path, output, len(files))
+    return BuildOutcome("generate", spec_path, output, len(files), "", found)

@@ -153,7 +153,7 @@ def test_a_refused_spec_never_leaves_the_validators_process_printing(tmp_path: P
     )
     for _ in range(6):
         result = run_cli("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "x_sdk")
-        _assert_bad_input(result, "external.yaml:", "not a local #/ pointer")
+        _assert_bad_input(result, "external.yaml:", "is remote")
         assert not (tmp_path / "out").exists()
 
 

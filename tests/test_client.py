@@ -251,7 +251,8 @@ def test_token_goes_only_to_the_base_origin_over_https_or_loopback(
     with sdk.Client(base, token=TOKEN) as client:
         core = client._core
         assert core.auth.may_send_token(httpx.URL(target)) is allowed
-        headers = core.headers_for(httpx.URL(target), TOKEN, "id", {"Authorization": "Bearer x"})
+        credentials = core.auth.sync_credentials(None)
+        _, headers = core.prepared(httpx.URL(target), credentials, "id", {"Authorization": "Bearer x"})
         assert ("Authorization" in headers) is allowed
 
 

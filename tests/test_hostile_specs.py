@@ -313,23 +313,19 @@ def listener() -> Iterator[_Listener]:
 
 
 @pytest.mark.parametrize(
-    "ref",
+    ("ref", "message"),
     [
-        "http://127.0.0.1:{port}/schemas.yaml#/Thing",
-        "other.yaml#/Thing",
-        "/etc/passwd",
-        "file:///etc/passwd",
-        "../secret.yaml#/Thing",
-        "other.yaml",
+        ("http://127.0.0.1:{port}/schemas.yaml#/Thing", "is remote"),
+        ("/etc/passwd", "points outside the spec's folder"),
+        ("file:///etc/passwd", "is remote"),
+        ("../secret.yaml#/Thing", "points outside the spec's folder"),
+        ("sub/../../secret.yaml", "points outside the spec's folder"),
     ],
 )
-def test_remote_and_file_refs_are_refused_without_reading_or_fetching(
-    workspace: Path, listener: _Listener, ref: str
+def test_remote_refs_and_refs_out_of_the_spec_folder_are_refused_without_reading_or_fetching(
+    workspace: Path, listener: _Listener, ref: str, message: str
 ) -> None:
     canary = "CANARY-" + os.urandom(6).hex()
-    (workspace / "specs" / "other.yaml").write_text(
-        f"Thing: {{type: string, description: {canary}}}\n"
-    )
     (workspace / "secret.yaml").write_text(
         f"Thing: {{type: string, description: {canary}}}\n"
     )
@@ -339,12 +335,25 @@ def test_remote_and_file_refs_are_refused_without_reading_or_fetching(
     line = assert_refused(
         workspace,
         write_yaml(workspace, spec),
-        "not a local #/ pointer",
-        "/components/schemas/Thing/properties/other/$ref",
-        forbidden=("other.yaml", "secret.yaml", "/etc/passwd"),
+        message,
+        "/components/schemas/Thing/properties/other",
+        forbidden=("secret.yaml", "/etc/passwd"),
     )
     assert canary not in line and "root:" not in line
     assert listener.connections == 0
+
+
+def test_a_link_beside_the_spec_to_a_file_outside_is_refused(workspace: Path) -> None:
+    (workspace / "secret.yaml").write_text("Thing: {type: string}\n")
+    (workspace / "specs" / "link.yaml").symlink_to(workspace / "secret.yaml")
+    spec = base_spec()
+    spec["components"]["schemas"]["Thing"]["properties"]["other"] = {"$ref": "link.yaml#/Thing"}
+    assert_refused(
+        workspace,
+        write_yaml(workspace, spec),
+        "points outside the spec's folder",
+        forbidden=("secret.yaml",),
+    )
 
 
 def test_a_ref_to_a_missing_schema_is_refused_with_its_pointer(workspace: Path) -> None:

@@ -84,7 +84,7 @@ def test_a_quoted_scalar_running_over_a_cut_falls_back_to_the_whole_parse(tmp_pa
     ("text", "message", "line"),
     [
         ("openapi: 3.0.3\npaths: {}\nopenapi: 3.1.0\n", "duplicate key 'openapi'", 3),
-        ("openapi: 3.0.3\npaths:\n  /x: *ref\n", "aliases", 3),
+        ("openapi: 3.0.3\npaths:\n  /x: *ref\n", "aliases must name an anchor", 3),
         ("openapi: 3.0.3\npaths:\n  a: [1,\n", "invalid YAML", None),
     ],
 )

@@ -150,7 +150,7 @@ RULES: Mapping[str, RuleInfo] = MappingProxyType(
             "Fix the path segment the message names (a misspelt property, a missing key)."),
         # -- specs -----------------------------------------------------------------------
         "spec-syntax": _r(
-            "spec", "error", "The spec file cannot be parsed (YAML/JSON syntax, aliases, duplicate keys).",
+            "spec", "error", "The spec file cannot be parsed (YAML/JSON syntax, alias bombs, duplicate keys).",
             "Fix the file at the line given."),
         "spec-valid": _r(
             "spec", "error", "The spec is not a valid OpenAPI 3.0 document (openapi-spec-validator).",

@@ -148,7 +148,20 @@ class EnumType:
     description: str = ""
 
 
-ParameterLocation = Literal["path", "query", "header"]
+ParameterLocation = Literal["path", "query", "header", "cookie"]
+# How a parameter's value is written (OpenAPI `style`); `explode` says how arrays and
+# objects spread (see the runtime's `_endpoint.serialize`).
+# "json" is not OpenAPI's: a parameter given by a JSON `content` is written as JSON text.
+ParameterStyle = Literal[
+    "form", "spaceDelimited", "pipeDelimited", "deepObject", "simple", "label", "matrix", "json"
+]
+# The style each location uses when the spec names none (OpenAPI 3.0, 4.8.12.4).
+DEFAULT_STYLES: dict[str, ParameterStyle] = {
+    "path": "simple",
+    "query": "form",
+    "header": "simple",
+    "cookie": "form",
+}
 
 
 @dataclass(frozen=True)
@@ -159,6 +172,19 @@ class Parameter:
     type: TypeRef
     required: bool = False
     description: str = ""
+    style: ParameterStyle = "form"
+    explode: bool = True
+
+    @property
+    def default_style(self) -> bool:
+        """True when the spec's style and explode are the location's defaults."""
+        style = DEFAULT_STYLES[self.location]
+        return self.style == style and self.explode == (style == "form")
+
+
+# How a body goes on the wire: JSON; form fields (application/x-www-form-urlencoded);
+# multipart/form-data parts (files among them); raw bytes; text.
+BodyEncoding = Literal["json", "form", "multipart", "binary", "text"]
 
 
 @dataclass(frozen=True)
@@ -166,14 +192,49 @@ class RequestBody:
     type: TypeRef
     required: bool = True
     content_type: str = "application/json"
+    encoding: BodyEncoding = "json"
 
 
 @dataclass(frozen=True)
 class Response:
-    """One documented response; ``type`` is None for an empty body (204)."""
+    """One documented response; ``type`` is None for an empty body (204). ``encoding``
+    says how the answer is read: JSON decoded, text, or bytes ("binary")."""
 
     status: str
     type: TypeRef | None = None
+    description: str = ""
+    content_type: str = "application/json"
+    encoding: BodyEncoding = "json"
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A security scheme the client can send: ``kind`` is "bearer" (http bearer, oauth2,
+    openIdConnect: a token), "basic" (http basic), or "apiKey" (``name`` ``location``:
+    header, query or cookie)."""
+
+    name: str
+    kind: Literal["bearer", "basic", "apiKey"]
+    location: Literal["header", "query", "cookie", ""] = ""
+    parameter: str = ""
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    """A `{name}` of a server URL; ``default`` is None when the spec gives none."""
+
+    name: str
+    default: str | None
+    enum: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Server:
+    """A server URL, with its `{variables}` (filled in by the client, never sent as is)."""
+
+    url: str
+    variables: tuple[ServerVariable, ...] = ()
     description: str = ""
 
 
@@ -193,6 +254,9 @@ class Operation:
     # the element type of ``value``.
     page_item: TypeRef | None = None
     deprecated: bool = False
+    # The operation's own security requirements (alternatives, each a set of scheme
+    # names; an empty set makes credentials optional); None means the API's default.
+    security: tuple[tuple[str, ...], ...] | None = None
 
     @property
     def success(self) -> Response | None:
@@ -208,12 +272,16 @@ class Api:
     title: str
     version: str
     description: str = ""
-    servers: tuple[str, ...] = ()
+    servers: tuple[Server, ...] = ()
     models: tuple[Model, ...] = ()
     enums: tuple[EnumType, ...] = ()
     operations: tuple[Operation, ...] = ()
-    # Names of bearer/oauth2 security schemes the spec declares; empty means no auth.
-    security: tuple[str, ...] = field(default=())
+    # The security schemes the client can send, by name, and the API's default
+    # requirements (alternatives of scheme sets; None when the spec states none).
+    security_schemes: tuple[SecurityScheme, ...] = field(default=())
+    security: tuple[tuple[str, ...], ...] | None = None
+    # What the SDK cannot express faithfully, each naming its JSON pointer.
+    warnings: tuple[str, ...] = ()
 
     def model(self, name: str) -> Model:
         for model in self.models:

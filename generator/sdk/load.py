@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from generator.errors import InputError
+from generator.sdk import load_access
 from generator.sdk.ir import (
     Api,
     ArrayOf,
@@ -97,36 +98,20 @@ def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
     types.classify()
     types.build_enums()
     types.build_models()
-    operations = OperationLoader(ctx, types).build_operations()
+    schemes = load_access.security_schemes(ctx)
+    loader = OperationLoader(ctx, types, frozenset(s.name for s in schemes))
+    operations = loader.build_operations()
     _check_expansion(spec, types.models, types.enums, operations)
     info = data.get("info") or {}
-    servers = tuple(
-        str(s["url"])
-        for s in data.get("servers") or []
-        if isinstance(s, Mapping) and isinstance(s.get("url"), str)
-    )
-    schemes = components.get("securitySchemes") or {}
-    security = tuple(
-        sorted(
-            name
-            for name, scheme in schemes.items()
-            if isinstance(scheme, Mapping)
-            and (
-                scheme.get("type") == "oauth2"
-                or (
-                    scheme.get("type") == "http"
-                    and str(scheme.get("scheme", "")).lower() == "bearer"
-                )
-            )
-        )
-    )
     return Api(
         title=text(info.get("title")),
         version=str(info.get("version", "")),
         description=text(info.get("description")),
-        servers=servers,
+        servers=load_access.servers(ctx),
         models=tuple(types.models[name] for name in sorted(types.models)),
         enums=tuple(types.enums[name] for name in sorted(types.enums)),
         operations=tuple(operations),
-        security=security,
+        security_schemes=schemes,
+        security=loader.security(data.get("security"), "/security"),
+        warnings=tuple(ctx.warnings),
     )

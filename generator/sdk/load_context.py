@@ -9,20 +9,13 @@ rather than one another.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import InputError
 from generator.spec.io import SpecFile
 from generator.spec.openapi import SCHEMA_PREFIX
-
-
-class SpecWarning(UserWarning):
-    """Something in the spec the SDK cannot express faithfully (a type it leaves as `Any`,
-    a keyword it ignores): printed as one line naming the file, line and JSON pointer;
-    `apigen generate --strict` makes it a failure."""
 
 
 @dataclass
@@ -31,14 +24,15 @@ class LoadContext:
 
     spec: SpecFile
     schemas: Mapping[str, Any]
+    # What the SDK cannot express faithfully, as one-line messages (see `warn`).
+    warnings: list[str] = field(default_factory=list)
 
     def fail(self, message: str, ptr: str) -> InputError:
         return InputError(message, file=self.spec.path, line=self.spec.line_of(ptr), pointer=ptr)
 
     def warn(self, message: str, ptr: str) -> None:
-        """Report what the SDK cannot express at ``ptr``; loading goes on."""
-        where = InputError(message, file=self.spec.path, line=self.spec.line_of(ptr), pointer=ptr)
-        warnings.warn(SpecWarning(str(where)), stacklevel=2)
+        """Record something the SDK cannot express faithfully, where the spec says it."""
+        self.warnings.append(str(self.fail(message, ptr)))  # the same one-line form
 
     def schema_name(self, ref: Any, ptr: str) -> str:
         """The component name a `$ref` points to; only local schema refs are allowed."""

@@ -14,8 +14,19 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from generator.sdk import naming
-from generator.sdk.ir import ModelRef, Operation, Parameter, RequestBody, Response, TypeRef
+from generator.sdk import load_access, naming
+from generator.sdk.ir import (
+    DEFAULT_STYLES,
+    BodyEncoding,
+    ModelRef,
+    Operation,
+    Parameter,
+    ParameterStyle,
+    Primitive,
+    RequestBody,
+    Response,
+    TypeRef,
+)
 from generator.sdk.load_context import LoadContext, text
 from generator.sdk.load_schemas import SchemaLoader
 from generator.spec.io import escape_pointer_token, pointer
@@ -23,14 +34,32 @@ from generator.spec.openapi import HTTP_METHODS, SCHEMA_PREFIX
 
 NEXT_LINK = "@odata.nextLink"
 _PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
+_LOCATIONS = ("path", "query", "header", "cookie")
+# The styles OpenAPI allows in each location.
+_STYLES: dict[str, tuple[ParameterStyle, ...]] = {
+    "path": ("simple", "label", "matrix"),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+# Which body encoding the client prefers when a body or answer offers several media types.
+_PREFERENCE: tuple[BodyEncoding, ...] = ("json", "form", "multipart", "text", "binary")
+_BYTES = Primitive("string", "binary")
+_TEXT = Primitive("string")
 
 
 class OperationLoader:
     """The operations of one spec, typed through its already loaded schemas."""
 
-    def __init__(self, ctx: LoadContext, types: SchemaLoader) -> None:
+    def __init__(
+        self, ctx: LoadContext, types: SchemaLoader, schemes: frozenset[str] = frozenset()
+    ) -> None:
         self.ctx = ctx
         self.types = types
+        self.schemes = schemes  # the security schemes the client can send
+
+    def security(self, value: Any, ptr: str) -> load_access.Requirements | None:
+        return load_access.requirements(self.ctx, value, ptr, self.schemes)
 
     def _deref(self, value: Any, ptr: str, section: str) -> Any:
         """Follow a `$ref` into #/components/<section> (parameters, requestBodies, responses)."""
@@ -95,6 +124,7 @@ class OperationLoader:
             permissions=_permissions(op.get("x-ms-permissions")),
             page_item=page_item,
             deprecated=op.get("deprecated") is True,
+            security=self.security(op.get("security"), ptr + "/security"),
         )
 
     def _parameters(
@@ -102,24 +132,40 @@ class OperationLoader:
     ) -> list[Parameter]:
         """The path, query and header parameters, in the order the client lists them."""
         merged: dict[tuple[str, str], tuple[str, Mapping[str, Any]]] = {}
-        for index, param in enumerate(shared_params):
-            p_ptr = pointer("paths", path, "parameters", index)
+        given = [(pointer("paths", path, "parameters", i), p) for i, p in enumerate(shared_params)]
+        given += [(f"{ptr}/parameters/{i}", p) for i, p in enumerate(op.get("parameters") or [])]
+        for p_ptr, param in given:  # the operation's own override the path item's
             resolved = self._deref(param, p_ptr, "parameters")
-            merged[(resolved["in"], resolved["name"])] = (p_ptr, resolved)
-        for index, param in enumerate(op.get("parameters") or []):
-            p_ptr = f"{ptr}/parameters/{index}"
-            resolved = self._deref(param, p_ptr, "parameters")
-            merged[(resolved["in"], resolved["name"])] = (p_ptr, resolved)
-        kept = [
-            (p, s)
-            for (loc, _), (p, s) in sorted(merged.items())
-            if loc in ("path", "query", "header")
-        ]
+            place, name = resolved.get("in"), resolved.get("name", "")
+            if not isinstance(place, str) or not isinstance(name, str):
+                raise self.ctx.fail("a parameter needs `in` and `name` strings", p_ptr)
+            merged[(place, name)] = (p_ptr, resolved)
+        kept = []
+        for (loc, name), (p_ptr, param) in sorted(merged.items()):
+            if loc not in _LOCATIONS:
+                self.ctx.warn(f"parameter {name!r} in {loc!r} is not sent (unknown place)", p_ptr)
+            elif loc == "header" and name.lower() in ("accept", "content-type", "authorization"):
+                # OpenAPI: these are set from the media types and security, not as parameters.
+                self.ctx.warn(f"header parameter {name!r} is ignored (OpenAPI sets it)", p_ptr)
+            else:
+                kept.append((p_ptr, param))
         names = naming.parameter_names((s["in"], s["name"]) for _, s in kept)
         parameters = []
         for p_ptr, param in kept:
-            schema = param.get("schema", {"type": "string"})
-            type_ref = self.types.type_of(schema, p_ptr + "/schema")[0]
+            schema = param.get("schema")
+            style, explode = self._style(param, p_ptr)
+            if schema is None:
+                content = param.get("content") or {}
+                media = _pick_media(content, ("json", "text"))
+                if media is None and content:
+                    self.ctx.warn("the parameter's media type is sent as text", p_ptr)
+                schema = media[2].get("schema", {}) if media else {"type": "string"}
+                if media is not None and media[0] == "json":
+                    style = "json"  # the value is written as JSON text, then encoded
+                schema_ptr = f"{p_ptr}/content/{escape_pointer_token(media[1])}" if media else p_ptr
+            else:
+                schema_ptr = p_ptr
+            type_ref = self.types.type_of(schema, schema_ptr + "/schema")[0]
             parameters.append(
                 Parameter(
                     name=param["name"],
@@ -128,6 +174,8 @@ class OperationLoader:
                     type=type_ref,
                     required=param.get("required") is True or param["in"] == "path",
                     description=text(param.get("description")),
+                    style=style,
+                    explode=explode,
                 )
             )
         # The client fills the path's `{name}` segments from its positional parameters, in
@@ -140,12 +188,12 @@ class OperationLoader:
                 f"the path template {path!r}",
                 ptr,
             )
-        # Path parameters first in path order, then query, then header ones (the order the
-        # client's `_endpoint.Endpoint` lists them), each group required first, then by name.
+        # Path parameters first in path order, then query, header and cookie ones (the order
+        # the client's `_endpoint.Endpoint` lists them), each group required first, then by name.
         order = {name: path.find("{" + name + "}") for name in (p.name for p in parameters)}
         parameters.sort(
             key=lambda p: (
-                ("path", "query", "header").index(p.location),
+                _LOCATIONS.index(p.location),
                 order[p.name] if p.location == "path" else 0,
                 not p.required,
                 p.python_name,
@@ -153,18 +201,64 @@ class OperationLoader:
         )
         return parameters
 
+    def _style(self, param: Mapping[str, Any], ptr: str) -> tuple[ParameterStyle, bool]:
+        """The parameter's style and explode; a style its place does not allow is a warning
+        and the place's default is used."""
+        location = param["in"]
+        style = param.get("style", DEFAULT_STYLES[location])
+        if style not in _STYLES[location]:
+            self.ctx.warn(
+                f"style {style!r} is not one a {location} parameter may have; sent as "
+                f"{DEFAULT_STYLES[location]!r}",
+                ptr + "/style",
+            )
+            style = DEFAULT_STYLES[location]
+        if param.get("allowReserved") is True:
+            self.ctx.warn(
+                "`allowReserved` is not honoured: reserved characters are percent-encoded",
+                ptr + "/allowReserved",
+            )
+        explode = param.get("explode")
+        return style, explode if isinstance(explode, bool) else style == "form"
+
     def _request_body(self, op: Mapping[str, Any], ptr: str) -> RequestBody | None:
-        """The JSON request body, if the operation takes one (other media types are not sent)."""
+        """The request body, if the operation takes one, in the media type the client
+        sends best (JSON, form fields, multipart parts, text, bytes)."""
         if op.get("requestBody") is None:
             return None
         rb_ptr = ptr + "/requestBody"
         request_body = self._deref(op["requestBody"], rb_ptr, "requestBodies")
-        media = _json_media(request_body.get("content") or {})
+        media = _pick_media(request_body.get("content") or {}, _PREFERENCE)
         if media is None:
+            self.ctx.warn("the request body names no media type; it is not sent", rb_ptr)
             return None
-        content_type, media_obj = media
-        body_type = self.types.type_of(media_obj.get("schema", {}), rb_ptr + "/content")[0]
-        return RequestBody(body_type, request_body.get("required") is True, content_type)
+        encoding, content_type, media_obj = media
+        m_ptr = f"{rb_ptr}/content/{escape_pointer_token(content_type)}"
+        schema = media_obj.get("schema", {})
+        if encoding in ("json", "form", "multipart"):
+            body_type = self.types.type_of(schema, m_ptr + "/schema")[0]
+            if media_obj.get("encoding"):
+                self.ctx.warn(
+                    "the per-property `encoding` is not applied; parts and fields are sent "
+                    "in their default form",
+                    m_ptr + "/encoding",
+                )
+        else:
+            self._warn_raw(content_type, schema, m_ptr, "taken as")
+            body_type = _TEXT if encoding == "text" else _BYTES
+        required = request_body.get("required") is True
+        return RequestBody(body_type, required, content_type, encoding)
+
+    def _warn_raw(self, content_type: str, schema: Any, ptr: str, verb: str) -> None:
+        """A structured schema in a media type the SDK cannot encode goes as raw content."""
+        if not isinstance(schema, Mapping):
+            return
+        kind = schema.get("type")
+        if "$ref" in schema or kind in ("object", "array") or "properties" in schema:
+            self.ctx.warn(
+                f"the SDK cannot encode {content_type!r}; the body is {verb} raw bytes or text",
+                ptr,
+            )
 
     def _responses(self, op: Mapping[str, Any], ptr: str) -> tuple[list[Response], TypeRef | None]:
         """The 1xx-3xx responses, and the item type when the first typed 2xx one is a page."""
@@ -176,15 +270,28 @@ class OperationLoader:
             status = str(status)
             if not status[:1].isdigit() or status[0] not in "123":
                 continue  # error responses are handled by the client's error classes
-            media = _json_media(resolved.get("content") or {})
-            response_type = None
-            if media is not None:
-                schema = media[1].get("schema")
+            content = resolved.get("content") or {}
+            media = _pick_media(content, ("json", "text", "binary"))
+            description = text(resolved.get("description"))
+            if media is None:
+                if content:
+                    self.ctx.warn("no media type of this answer can be read", r_ptr)
+                responses.append(Response(status, None, description))
+                continue
+            encoding, content_type, media_obj = media
+            m_ptr = f"{r_ptr}/content/{escape_pointer_token(content_type)}"
+            schema = media_obj.get("schema")
+            response_type: TypeRef | None = None
+            if encoding == "json":
                 if schema is not None:
                     response_type = self.types.type_of(schema, r_ptr + "/content")[0]
                     if status.startswith("2") and page_item is None:
                         page_item = self._page_item(schema, response_type, r_ptr)
-            responses.append(Response(status, response_type, text(resolved.get("description"))))
+            else:
+                if status.startswith("2"):
+                    self._warn_raw(content_type, schema, m_ptr, "returned as")
+                response_type = _TEXT if encoding == "text" else _BYTES
+            responses.append(Response(status, response_type, description, content_type, encoding))
         return responses, page_item
 
     def _page_item(
@@ -214,11 +321,37 @@ class OperationLoader:
         return self.types.type_of(value.get("items", {}), ptr + "/value/items")[0]
 
 
-def _json_media(content: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]] | None:
-    for content_type in sorted(content):
-        if content_type.split(";")[0].strip().lower().endswith("json"):
-            return content_type, content[content_type] or {}
-    return None
+def body_encoding(content_type: str) -> BodyEncoding:
+    """How a media type goes on the wire; what the SDK cannot encode is raw bytes."""
+    media = content_type.split(";")[0].strip().lower()
+    if media.endswith("json"):
+        return "json"
+    if media == "application/x-www-form-urlencoded":
+        return "form"
+    if media == "multipart/form-data":
+        return "multipart"
+    if media.startswith("text/"):
+        return "text"
+    return "binary"
+
+
+def _pick_media(
+    content: Mapping[str, Any], preference: tuple[BodyEncoding, ...]
+) -> tuple[BodyEncoding, str, Mapping[str, Any]] | None:
+    """The media type the client uses among ``content``'s: the first encoding of
+    ``preference`` that one has, then the media type's name."""
+    if not isinstance(content, Mapping):
+        return None
+    ranked = sorted(
+        (preference.index(enc), str(ct), content[ct])
+        for ct in content
+        if (enc := body_encoding(str(ct))) in preference
+    )
+    if not ranked:
+        return None
+    _, content_type, media_obj = ranked[0]
+    obj = media_obj if isinstance(media_obj, Mapping) else {}
+    return preference[ranked[0][0]], content_type, obj
 
 
 def _permissions(value: Any) -> tuple[str, ...]:

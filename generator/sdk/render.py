@@ -32,7 +32,9 @@ from generator.sdk.ir import (
     Model,
     ModelRef,
     Operation,
+    Parameter,
     Primitive,
+    Server,
     TypeRef,
     UnionOf,
 )
@@ -315,8 +317,9 @@ class OperationView:
 
     ``returns`` is what the method returns (for a pageable list: the item type);
     ``result_kind`` is how the JSON answer (or each item) becomes it (`_runtime.Kind`),
-    None for an empty answer. ``body_kind`` is the body's model class, or `_rt.JSON` for
-    any other body. ``checks`` is strict mode's (body, answer) check keys when they are
+    None for an empty or non-JSON answer. ``body_kind`` is the body's model class,
+    `_rt.JSON` for any other JSON body, or the body's encoding ("form", "multipart",
+    "binary", "text"). ``checks`` is strict mode's (body, answer) check keys when they are
     not the models' own (see `_http._Method`), else None.
     """
 
@@ -324,8 +327,9 @@ class OperationView:
     method: Code
     path: Code
     params: tuple[ParamView, ...]
-    query_names: Code
-    header_names: Code
+    # The decorator's arguments after the path: parameters by place and style, body,
+    # answer, checks and security, each given only when not its default.
+    decorator_args: Code
     body_annotation: Code | None
     body_kind: Code | None
     returns: Code
@@ -522,45 +526,95 @@ class _Builder:
         body_annotation = body_kind = None
         checks: list[str | None] = [None, None]
         own_checks = True  # both checks are the models' own (or none)
-        if op.request_body is not None:
-            body_type = op.request_body.type
-            text = annotation(body_type, self.names)
-            if isinstance(body_type, ModelRef):
+        body = op.request_body
+        if body is not None and body.encoding != "json":
+            body_annotation = Code(_RAW_BODY_ANNOTATIONS[body.encoding])
+            if body.encoding == "form" and isinstance(body.type, ModelRef):
+                text = annotation(body.type, self.names)
+                body_annotation = Code(f"{text} | {body_annotation}")
+            body_kind = pystr(body.encoding)
+        elif body is not None:
+            text = annotation(body.type, self.names)
+            if isinstance(body.type, ModelRef):
                 body_annotation = Code(f"{text} | Mapping[str, Any]")
                 body_kind = Code(text)
             else:
                 body_annotation = Code(text)
                 body_kind = Code("_rt.JSON")
                 own_checks = False
-            checks[0] = self.operation_check(body_type)
+            checks[0] = self.operation_check(body.type)
         success = op.success
         # A list that takes a body is returned as one page: the pages after the first are
         # fetched with GET from `@odata.nextLink`, which cannot carry the body again.
         paged = op.page_item is not None and op.request_body is None
         result_type = op.page_item if paged else (success.type if success else None)
         returns = Code("None")
-        result_kind = None
-        if result_type is not None:
+        result_kind = answer = None
+        if success is not None and success.encoding != "json":
+            returns = Code("str" if success.encoding == "text" else "bytes")
+            answer = pyliteral((success.encoding, success.content_type))
+        elif result_type is not None:
             returns = Code(annotation(result_type, self.names))
             result_kind = Code(kind(result_type, self.names) or "_rt.JSON")
             checks[1] = self.operation_check(result_type)
             own_checks = own_checks and isinstance(result_type, ModelRef)
         self.spend(op.path, op.summary, op.description, *(p.description for p in params))
         self.spend(*(text for text in checks if text is not None))
+        places = {
+            location: tuple(_param_entry(p) for p in op.parameters if p.location == location)
+            for location in ("query", "header", "cookie")
+        }
+        places["segments"] = tuple(
+            _param_entry(p) for p in op.parameters if p.location == "path" and not p.default_style
+        )
+        args = {
+            **{name: pyliteral(entries) if entries else None for name, entries in places.items()},
+            "body": body_kind,
+            "content_type": (
+                pystr(body.content_type)
+                if body is not None and body.content_type != "application/json"
+                else None
+            ),
+            "returns": result_kind,
+            "answer": answer,
+            "checks": (
+                None if own_checks else Code(f"({checks[0] or 'None'}, {checks[1] or 'None'})")
+            ),
+            "security": None if op.security is None else pyliteral(op.security),
+        }
+        decorator_args = "".join(
+            f", {name}={value}" for name, value in args.items() if value is not None
+        )
         return OperationView(
             op=op,
             method=Code(op.method.lower()),
             path=pystr(op.path),
             params=params,
-            query_names=pyliteral(tuple(p.name for p in params if p.location == "query")),
-            header_names=pyliteral(tuple(p.name for p in params if p.location == "header")),
+            decorator_args=Code(decorator_args),
             body_annotation=body_annotation,
             body_kind=body_kind,
             returns=returns,
             result_kind=result_kind,
-            checks=None if own_checks else Code(f"({checks[0] or 'None'}, {checks[1] or 'None'})"),
+            checks=args["checks"],
             paged=paged,
         )
+
+
+# What a body that is not JSON is given as.
+_RAW_BODY_ANNOTATIONS = {
+    "form": "Mapping[str, Any]",
+    "multipart": "Mapping[str, Any]",
+    "binary": "bytes",
+    "text": "str",
+}
+
+
+def _param_entry(param: Parameter) -> str | tuple[str, str, bool]:
+    """A parameter as the decorators list it: its name, or (name, style, explode) when its
+    style is not its place's default."""
+    if param.default_style:
+        return param.name
+    return (param.name, param.style, param.explode)
 
 
 # The template contract: every value each template receives, in one place. The README's
@@ -574,11 +628,17 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "`.own_required`, `.subtypes`, `.dispatch_key`, `.ancestors`, `.tag` and `.root_tag` (a discriminator "
     "property other than `@odata.type`: the family's, the root's own)",
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
-    "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`: path, query, header ones), "
-    "`.method` (lower case), `.query_names`, `.header_names`, `.body_annotation`, `.body_kind`, `.returns`, "
-    "`.result_kind`, `.checks`, `.paged`",
-    "base_url": "the spec's first server as a Python string literal (`Code`)",
+    "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`: path, query, header, "
+    "cookie ones), `.method` (lower case), `.decorator_args` (after the path), `.body_annotation`, `.body_kind`, "
+    "`.returns`, `.result_kind`, `.checks`, `.paged`",
+    "base_url": "the spec's first server, its variables at their defaults, as a Python string literal (`Code`)",
     "has_base_url": "whether the spec names a server (bool)",
+    "servers": "the servers as `_http.ServerTemplate` literals (`Code`) when the client may choose one "
+    "(several servers, or variables), else empty",
+    "security_schemes": "(name, `_http.Scheme(...)` expression) pairs (`Code`) of the schemes the client sends",
+    "security": "the API's default security requirements as a literal (`Code`): `None` when the spec states none",
+    "has_api_key": "whether a scheme sends an API key (bool)",
+    "has_basic": "whether a scheme is HTTP basic (bool)",
     "model_exports": "class names for `models.__all__`, in linter order (`Code`)",
     "model_imports": "class names sorted for an import list (`Code`)",
     "validator_exports": "names for `validators.__all__` (`Code`)",
@@ -620,6 +680,7 @@ _PACKAGE_NAMES = (
     "Client",
     "ConflictError",
     "DecodeError",
+    "FilePart",
     "NotFoundError",
     "RequestTimeoutError",
     "RequestValidationError",
@@ -666,6 +727,32 @@ def _client_words(operations: Sequence[OperationView]) -> set[str]:
     return _words(texts)
 
 
+def _default_url(server: Server) -> str:
+    """The server's URL with its variables at their defaults; empty when one has none
+    (a template is never used unfilled)."""
+    url = server.url
+    for variable in server.variables:
+        if variable.default is None:
+            return ""
+        url = url.replace("{" + variable.name + "}", variable.default)
+    return url
+
+
+def _server_literals(servers: Sequence[Server]) -> list[Code]:
+    """Each server as `(url template, {name: (default, allowed values)})`, when the client
+    has a choice to make (several servers, or variables); else none."""
+    if len(servers) < 2 and not any(s.variables for s in servers):
+        return []
+    result = []
+    for server in servers:
+        variables = ", ".join(
+            f"{pystr(v.name)}: ({pyliteral(v.default)}, {pyliteral(v.enum)})"
+            for v in server.variables
+        )
+        result.append(Code(f"({pystr(server.url)}, {{{variables}}})"))
+    return result
+
+
 def render_package(
     api: Api, info: PackageInfo, overrides: Path | None = None, cache: Cache | None = None
 ) -> dict[str, str]:
@@ -687,8 +774,21 @@ def render_package(
         "models": models,
         "enums": list(api.enums),
         "operations": operations,
-        "base_url": pystr(api.servers[0] if api.servers else ""),
-        "has_base_url": bool(api.servers),
+        "base_url": pystr(_default_url(api.servers[0]) if api.servers else ""),
+        "has_base_url": bool(api.servers and _default_url(api.servers[0])),
+        "servers": _server_literals(api.servers),
+        "security_schemes": [
+            (
+                pystr(s.name),
+                Code(
+                    f"_http.Scheme({_kwargs(kind=s.kind, location=s.location or None, name=s.parameter or None)})"
+                ),
+            )
+            for s in api.security_schemes
+        ],
+        "security": pyliteral(api.security),
+        "has_api_key": any(s.kind == "apiKey" for s in api.security_schemes),
+        "has_basic": any(s.kind == "basic" for s in api.security_schemes),
         "model_exports": [Code(n) for n in export_order(class_names)],
         "model_imports": [Code(n) for n in class_names],
         "validator_exports": [

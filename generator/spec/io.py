@@ -1,8 +1,9 @@
 """Reading spec files safely, keeping where each value stood.
 
-Specs are untrusted: YAML aliases (the "billion laughs" shape), duplicate keys, deep
-nesting, tags that construct objects and non-UTF-8 bytes are refused with an `InputError`
-naming the file and line. Each JSON pointer is mapped to its (line, column) so validation
+Specs are untrusted: YAML aliases beyond a bounded expansion (the "billion laughs"
+shape), duplicate keys, deep nesting, tags that construct objects and non-UTF-8 bytes are
+refused with an `InputError` naming the file and line; anchors, aliases and `<<` merge keys
+within the bound are read as copies of what they name. Each JSON pointer is mapped to its (line, column) so validation
 errors and lint findings can point into the file.
 """
 
@@ -25,6 +26,9 @@ from generator.files import read_capped
 # dozen levels at most; the byte limit admits Graph v1.0, among the largest real specs.
 MAX_DEPTH = 100
 MAX_BYTES = 48 * 1024 * 1024  # Graph v1.0, one of the largest specs, is about 35 MB
+# The most values YAML aliases may add to a document, counted as they are expanded: real
+# specs alias a few shared pieces; a "billion laughs" needs this many before it is one.
+MAX_ALIAS_VALUES = 100_000
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -90,6 +94,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
 _STR_TAG = "tag:yaml.org,2002:str"
 _INTERN_MAX = 80
 _NO_KEY = object()
+_MERGE = object()  # the `<<` merge key of the mapping being read
 
 
 # First characters for which a plain scalar may be something other than a string (a
@@ -100,13 +105,63 @@ _RESOLVED_FIRST = frozenset(_Loader.yaml_implicit_resolvers)
 class _Frame:
     """An open mapping or sequence while the event stream is read."""
 
-    __slots__ = ("container", "is_map", "key", "ptr")
+    __slots__ = ("anchor", "container", "is_map", "key", "merges", "ptr")
 
-    def __init__(self, container: dict[str, Any] | list[Any], ptr: str) -> None:
+    def __init__(self, container: dict[str, Any] | list[Any], ptr: str, anchor: str | None) -> None:
         self.container = container
         self.is_map = isinstance(container, dict)
         self.ptr = ptr
         self.key: Any = _NO_KEY
+        self.anchor = anchor
+        # The values of its `<<` merge keys, merged in when the mapping ends.
+        self.merges: list[Any] = []
+
+
+def _size(value: Any, limit: int) -> int:
+    """How many values ``value`` holds (itself included), counting no further than ``limit``."""
+    count, stack = 0, [value]
+    while stack and count <= limit:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return count
+
+
+def _copy(value: Any) -> Any:
+    """A fresh copy of JSON-like data, so an alias never shares containers with its anchor."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How many levels of containers ``value`` holds (0 for a scalar)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        current, level = stack.pop()
+        if isinstance(current, (dict, list)):
+            deepest = max(deepest, level + 1)
+            stack.extend(
+                (v, level + 1) for v in (current.values() if isinstance(current, dict) else current)
+            )
+    return deepest
+
+
+def _merge(frame: _Frame, fail: Any, event: Any) -> None:
+    """Apply a mapping's `<<` merge keys: keys it does not set itself come from them."""
+    target = frame.container
+    assert isinstance(target, dict)
+    for merged in frame.merges:
+        for source in merged if isinstance(merged, list) else [merged]:
+            if not isinstance(source, dict):
+                raise fail("a `<<` merge key takes a mapping or a list of mappings", event)
+            for key, value in source.items():
+                target.setdefault(key, value)
 
 
 def _read_events(
@@ -128,6 +183,10 @@ def _read_events(
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
+    # Anchored values by name (a container once it is complete); ``expanded`` counts the
+    # values aliases added, against `MAX_ALIAS_VALUES`.
+    anchors: dict[str, Any] = {}
+    expanded = 0
     # Without a catch-all resolver, a plain scalar's first character decides whether the
     # resolver must be asked at all (PyYAML's safe loader has none).
     fast = None not in _Loader.yaml_implicit_resolvers
@@ -176,6 +235,7 @@ def _read_events(
         while check_event():
             event = get_event()
             kind = type(event)
+            alias = None
             if kind is yaml.ScalarEvent:
                 value: Any = None
             elif kind is yaml.MappingStartEvent:
@@ -183,10 +243,27 @@ def _read_events(
             elif kind is yaml.SequenceStartEvent:
                 value = []
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop()
+                done = stack.pop()
+                if done.merges:
+                    _merge(done, fail, event)
+                if done.anchor is not None:
+                    anchors[done.anchor] = done.container
                 continue
             elif kind is yaml.AliasEvent:
-                raise fail("YAML aliases (*name) are not allowed in specs", event)
+                if event.anchor not in anchors:
+                    raise fail(
+                        f"YAML aliases must name an anchor complete before them: *{event.anchor}",
+                        event,
+                    )
+                alias = anchors[event.anchor]
+                expanded += _size(alias, MAX_ALIAS_VALUES - expanded)
+                if expanded > MAX_ALIAS_VALUES:
+                    raise fail(
+                        f"YAML aliases expand to more than {MAX_ALIAS_VALUES} values "
+                        "(an alias bomb?)",
+                        event,
+                    )
+                value = _copy(alias)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -198,6 +275,9 @@ def _read_events(
             if frame is not None and frame.is_map and frame.key is _NO_KEY:
                 if value is not None:
                     raise fail("mapping keys must be plain strings", event)
+                if event.value == "<<" and event.implicit[0] and event.tag is None:
+                    frame.key = _MERGE
+                    continue
                 name = scalar(event, key=True)
                 text_key = str(name).lower() if isinstance(name, bool) else str(name)
                 if text_key in frame.container:
@@ -213,22 +293,31 @@ def _read_events(
             if positions:
                 mark = event.start_mark
                 found[ptr] = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            if value is None:
+            if alias is not None:
+                container = None
+            elif value is None:
                 value = scalar(event)
+                if event.anchor is not None:
+                    anchors[event.anchor] = value
                 container = None
             else:
                 container = value
             if frame is None:
                 root = value
+            elif frame.is_map and frame.key is _MERGE:
+                frame.merges.append(value)
+                frame.key = _NO_KEY
             elif frame.is_map:
                 frame.container[frame.key] = value
                 frame.key = _NO_KEY
             else:
                 frame.container.append(value)  # type: ignore[union-attr]
+            if alias is not None and depth + len(stack) + _depth(value) > MAX_DEPTH:
+                raise fail(f"nesting deeper than {MAX_DEPTH} levels", event)
             if container is not None:
                 if depth + len(stack) >= MAX_DEPTH:
                     raise fail(f"nesting deeper than {MAX_DEPTH} levels", event)
-                stack.append(_Frame(container, ptr))
+                stack.append(_Frame(container, ptr, event.anchor))
     finally:
         parser.dispose()
         loader.dispose()

@@ -27,6 +27,11 @@ from .models import (
 __all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client", "RetryPolicy"]
 
 DEFAULT_BASE_URL = "https://graph.microsoft.com/v1.0"
+# The security schemes the client sends, by name, and the API's default requirements.
+_SCHEMES: dict[str, _http.Scheme] = {
+    "bearerAuth": _http.Scheme(kind="bearer"),
+}
+_SECURITY: tuple[tuple[str, ...], ...] | None = (("bearerAuth",),)
 
 Headers = Mapping[str, str] | None
 
@@ -92,7 +97,7 @@ class _Operations:
 
     @_http.get(
         "/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
-        query=("$select",),
+        query=(("$select", "form", False),),
         returns=LearningCourseActivity,
     )
     def get_learning_course_activity(
@@ -113,7 +118,7 @@ class _Operations:
 
     @_http.get(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities(externalCourseActivityId='{externalCourseActivityId}')",
-        query=("$select",),
+        query=(("$select", "form", False),),
         returns=LearningCourseActivity,
     )
     def get_learning_course_activity_by_external_course_activity_id(
@@ -136,7 +141,7 @@ class _Operations:
 
     @_http.get(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}",
-        query=("$select",),
+        query=(("$select", "form", False),),
         returns=LearningCourseActivity,
     )
     def get_learning_course_activity_for_learning_provider(
@@ -159,7 +164,7 @@ class _Operations:
 
     @_http.get(
         "/me/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
-        query=("$select",),
+        query=(("$select", "form", False),),
         returns=LearningCourseActivity,
     )
     def get_learning_course_activity_for_me(
@@ -180,7 +185,7 @@ class _Operations:
 
     @_http.get(
         "/users/{userId}/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
-        query=("$select",),
+        query=(("$select", "form", False),),
         returns=LearningCourseActivity,
     )
     def get_learning_course_activity_for_user(
@@ -203,7 +208,7 @@ class _Operations:
 
     @_http.get.paged(
         "/me/employeeExperience/learningCourseActivities",
-        query=("$count", "$select", "$skip", "$top"),
+        query=("$count", ("$select", "form", False), "$skip", "$top"),
         returns=LearningCourseActivity,
     )
     def list_learning_course_activities(
@@ -228,7 +233,7 @@ class _Operations:
 
     @_http.get.paged(
         "/users/{userId}/employeeExperience/learningCourseActivities",
-        query=("$count", "$select", "$skip", "$top"),
+        query=("$count", ("$select", "form", False), "$skip", "$top"),
         returns=LearningCourseActivity,
     )
     def list_learning_course_activities_for_user(
@@ -284,8 +289,10 @@ class Client(_Operations, _http.SyncInvoker):
     Args:
         base_url: the service root (default: the spec's first server).
         token: an access token, or a function returning one (called per request, so it
-            can refresh). Sent only to ``base_url``'s origin, and only over https
-            (or plain http to a loopback host).
+            can refresh), sent as a bearer token (HTTP bearer, OAuth 2, OpenID Connect).
+            Like every credential, it is sent as the operation's security requirements
+            say, only to ``base_url``'s origin, and only over https (or plain http to a
+            loopback host).
         timeout: seconds for connect, read, write and pool waits (never unbounded).
         retry: how 429/503/504 answers and failed connections are retried.
         headers: sent with every request; an ``Authorization`` among them obeys the
@@ -309,7 +316,17 @@ class Client(_Operations, _http.SyncInvoker):
         strict: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
-        self._core = _http._Core(base_url, token, timeout, retry, headers, strict, _check)
+        self._core = _http._Core(
+            base_url,
+            token,
+            timeout,
+            retry,
+            headers,
+            strict,
+            _check,
+            schemes=_SCHEMES,
+            security=_SECURITY,
+        )
         self._transport = _http.SyncTransport(self._core, http_client)
 
     def __repr__(self) -> str:
@@ -351,7 +368,17 @@ class AsyncClient(_Operations, _http.AsyncInvoker):
         strict: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        self._core = _http._Core(base_url, token, timeout, retry, headers, strict, _check)
+        self._core = _http._Core(
+            base_url,
+            token,
+            timeout,
+            retry,
+            headers,
+            strict,
+            _check,
+            schemes=_SCHEMES,
+            security=_SECURITY,
+        )
         self._transport = _http.AsyncTransport(self._core, http_client)
 
     def __repr__(self) -> str:

@@ -21,11 +21,15 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from dataclasses import replace
 from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
 
+import httpx
+
 from . import _runtime as _rt
-from ._auth import TokenSource
-from ._endpoint import BodyMode, Endpoint
+from ._auth import ApiKeySource, Scheme, TokenSource
+from ._endpoint import Answer, BodyMode, Endpoint, FilePart, Location, Param, Requirements
 from ._retry import DEFAULT_RETRY, RetryPolicy
 from ._transport import AsyncTransport, SyncTransport, _Core
 
@@ -33,13 +37,18 @@ from ._transport import AsyncTransport, SyncTransport, _Core
 # and transports it builds a client from, made in their own modules.
 __all__ = [
     "DEFAULT_RETRY",
+    "ApiKeySource",
     "AsyncInvoker",
     "AsyncTransport",
+    "FilePart",
     "RetryPolicy",
+    "Scheme",
+    "ServerTemplate",
     "SyncInvoker",
     "SyncTransport",
     "TokenSource",
     "_Core",
+    "base_url_for",
     "delete",
     "get",
     "head",
@@ -56,6 +65,63 @@ P = ParamSpec("P")
 
 _PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
 _OWN_PARAMS = frozenset({"self", "body", "headers"})
+# A parameter in a decorator: its name (sent in its place's default style), or
+# (name, style, explode).
+ParamEntry = str | tuple[str, str, bool]
+# A server URL template and its variables: name -> (default or None, allowed values or ()).
+ServerTemplate = tuple[str, Mapping[str, tuple[str | None, tuple[str, ...]]]]
+_DEFAULT_STYLES: dict[Location, str] = {
+    "path": "simple",
+    "query": "form",
+    "header": "simple",
+    "cookie": "form",
+}
+
+
+def base_url_for(
+    servers: tuple[ServerTemplate, ...], index: int, variables: Mapping[str, str] | None
+) -> str:
+    """The URL of the spec's server ``index`` with its `{variables}` filled in: the given
+    values (each checked against the variable's allowed values), else the defaults."""
+    if not 0 <= index < len(servers):
+        raise ValueError(f"server must be 0 to {len(servers) - 1}, got {index}")
+    template, declared = servers[index]
+    given = dict(variables or {})
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ValueError(f"unknown server variables {unknown}; known: {sorted(declared)}")
+    url = template
+    for name, (default, allowed) in declared.items():
+        value = given.get(name, default)
+        if value is None:
+            raise ValueError(
+                f"server variable {name!r} has no default: give it in server_variables"
+            )
+        if allowed and value not in allowed:
+            raise ValueError(f"server variable {name!r} must be one of {list(allowed)}")
+        url = url.replace("{" + name + "}", value)
+    return url
+
+
+def _params(
+    path: str,
+    segments: tuple[ParamEntry, ...],
+    places: tuple[tuple[Location, tuple[ParamEntry, ...]], ...],
+) -> tuple[Param, ...]:
+    """The endpoint's parameters: the path's `{name}` segments in order (styled as
+    ``segments`` says, else simple), then the query, header and cookie ones."""
+    styled = {p[0]: p for p in segments if isinstance(p, tuple)}
+    params = [_param("path", styled.get(name, name)) for name in _PATH_SEGMENT.findall(path)]
+    for location, specs in places:
+        params.extend(_param(location, spec) for spec in specs)
+    return tuple(params)
+
+
+def _param(location: Location, spec: ParamEntry) -> Param:
+    if isinstance(spec, tuple):
+        return Param(location, spec[0], spec[1], spec[2])
+    style = _DEFAULT_STYLES[location]
+    return Param(location, spec, style, style == "form")
 
 
 class _Signature:
@@ -184,11 +250,16 @@ class _Method:
     """The decorators of one HTTP method: `@get(path, ...)` makes the decorated signature
     an operation, `@get.paged(path, ...)` a list operation whose pages are read in turn.
 
-    ``body`` is the request body's model class (sent whole without read-only fields, or
-    for PATCH only what changed) or `_rt.JSON` for any other value. ``returns`` is the
-    answer's kind (`_rt.Kind`; of each item when paged), None when it has no body.
-    ``checks`` are strict mode's checks of the body and of the answer, by their keys in
-    the validators; by default a model's own, by its class name.
+    ``query``, ``header`` and ``cookie`` name the parameters of each place (a name, or
+    (name, style, explode) when not the place's default style); ``segments`` styles the
+    path's parameters that are not simple. ``body`` is the request body's model class (sent
+    whole without read-only fields, or for PATCH only what changed), `_rt.JSON` for any
+    other JSON value, or "form", "multipart", "binary" or "text"; ``content_type`` is its
+    media type. ``returns`` is the JSON answer's kind (`_rt.Kind`; of each item when
+    paged), None when it has no body; ``answer`` is ("text" or "binary", media type) for
+    an answer read as `str` or `bytes`. ``checks`` are strict mode's checks of the body
+    and of the answer, by their keys in the validators; by default a model's own, by its
+    class name. ``security`` is the operation's own requirements (default: the API's).
     """
 
     def __init__(self, method: str) -> None:
@@ -198,14 +269,26 @@ class _Method:
         self,
         path: str,
         *,
-        query: tuple[str, ...] = (),
-        header: tuple[str, ...] = (),
-        body: type[_rt.Model] | _rt.Codec | None = None,
+        query: tuple[ParamEntry, ...] = (),
+        header: tuple[ParamEntry, ...] = (),
+        cookie: tuple[ParamEntry, ...] = (),
+        segments: tuple[ParamEntry, ...] = (),
+        body: type[_rt.Model] | _rt.Codec | BodyMode | None = None,
+        content_type: str = "application/json",
         returns: _rt.Kind = None,
+        answer: tuple[Answer, str] | None = None,
         checks: tuple[str | None, str | None] | None = None,
+        security: Requirements | None = None,
     ) -> Callable[[Callable[Concatenate[Any, P], R]], Operation[P, R]]:
+        params = _params(path, segments, (("query", query), ("header", header), ("cookie", cookie)))
+
         def make(fn: Callable[Concatenate[Any, P], R]) -> Operation[P, R]:
-            return Operation(fn, self.endpoint(fn, path, query, header, body, returns, checks))
+            endpoint = self.endpoint(fn, path, params, body, returns, checks, security)
+            if answer is not None:
+                endpoint = replace(
+                    endpoint, decode=_rt.identity, answer=answer[0], accept=answer[1]
+                )
+            return Operation(fn, replace(endpoint, content_type=content_type))
 
         return make
 
@@ -213,13 +296,18 @@ class _Method:
         self,
         path: str,
         *,
-        query: tuple[str, ...] = (),
-        header: tuple[str, ...] = (),
+        query: tuple[ParamEntry, ...] = (),
+        header: tuple[ParamEntry, ...] = (),
+        cookie: tuple[ParamEntry, ...] = (),
+        segments: tuple[ParamEntry, ...] = (),
         returns: _rt.Kind = None,
         checks: tuple[None, str | None] | None = None,
+        security: Requirements | None = None,
     ) -> Callable[[Callable[Concatenate[Any, P], Iterator[T]]], PagedOperation[P, T]]:
+        params = _params(path, segments, (("query", query), ("header", header), ("cookie", cookie)))
+
         def make(fn: Callable[Concatenate[Any, P], Iterator[T]]) -> PagedOperation[P, T]:
-            endpoint = self.endpoint(fn, path, query, header, None, returns, checks, paged=True)
+            endpoint = self.endpoint(fn, path, params, None, returns, checks, security, paged=True)
             return PagedOperation(fn, endpoint)
 
         return make
@@ -228,16 +316,18 @@ class _Method:
         self,
         fn: Callable[..., Any],
         path: str,
-        query: tuple[str, ...],
-        header: tuple[str, ...],
-        body: type[_rt.Model] | _rt.Codec | None,
+        params: tuple[Param, ...],
+        body: type[_rt.Model] | _rt.Codec | BodyMode | None,
         returns: _rt.Kind,
         checks: tuple[str | None, str | None] | None,
+        security: Requirements | None,
         *,
         paged: bool = False,
     ) -> Endpoint[Any]:
         mode: BodyMode | None = None
-        if isinstance(body, _rt.Codec):
+        if isinstance(body, str):
+            mode = body
+        elif isinstance(body, _rt.Codec):
             mode = "json"
         elif body is not None:
             mode = "patch" if self.method == "PATCH" else "full"
@@ -245,13 +335,12 @@ class _Method:
             fn.__name__,
             self.method,
             path,
-            tuple(_PATH_SEGMENT.findall(path)),
-            query,
-            header,
+            params,
             mode,
             None if returns is None else _rt.codec_of(returns)[0],
             paged,
             checks if checks is not None else (_model_key(body), _model_key(returns)),
+            security=security,
         )
 
 
@@ -286,6 +375,27 @@ class _Invoker:
 class SyncInvoker(_Invoker):
     """The base of `Client`: its operations return their results."""
 
+    _transport: SyncTransport
+
+    def stream(
+        self, op: Operation[P, Any], /, *args: P.args, **kwargs: P.kwargs
+    ) -> AbstractContextManager[httpx.Response]:
+        """Call ``op`` (as `Client.op`) and read its answer as it arrives:
+        ``with client.stream(Client.get_file, "id") as response: response.iter_bytes()``.
+        Errors, retries and redirects are handled as for any call; the body is closed
+        when the block ends."""
+        values, body, headers = op.bind(args, kwargs)
+        return self._transport.stream(op.endpoint, values, body, headers)
+
 
 class AsyncInvoker(_Invoker):
     """The base of `AsyncClient`: its operations return awaitables and async iterators."""
+
+    _transport: AsyncTransport
+
+    def stream(
+        self, op: Operation[P, Any], /, *args: P.args, **kwargs: P.kwargs
+    ) -> AbstractAsyncContextManager[httpx.Response]:
+        """`Client.stream` for `AsyncClient`: ``async with client.stream(...) as response``."""
+        values, body, headers = op.bind(args, kwargs)
+        return self._transport.stream(op.endpoint, values, body, headers)

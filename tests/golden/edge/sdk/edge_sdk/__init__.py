@@ -31,7 +31,7 @@ from .models import *  # every model and enum: the names in `models.__all__`
 
 if TYPE_CHECKING:
     from . import validators
-    from ._http import RetryPolicy
+    from ._http import FilePart, RetryPolicy
     from ._validation import ValidationError
     from .client import AsyncClient, Client
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Client": (".client", "Client"),
     "AsyncClient": (".client", "AsyncClient"),
+    "FilePart": ("._http", "FilePart"),
     "RetryPolicy": ("._http", "RetryPolicy"),
     "ValidationError": ("._validation", "ValidationError"),
     "validators": (".validators", None),
@@ -68,6 +69,7 @@ __all__ = [
     "Client",
     "ConflictError",
     "DecodeError",
+    "FilePart",
     "NotFoundError",
     "RequestTimeoutError",
     "RequestValidationError",

@@ -1,8 +1,8 @@
 """Graph collections read page after page: each page's `value` items, then `@odata.nextLink`.
 
-A list operation's first request is the operation's own; every next one is a GET of the
-page's `@odata.nextLink`, resolved against the page's URL and sent without the first
-query (the link carries its own). The transports hand in how to fetch one page, so the
+A list operation's first request is the operation's own (its query in its URL); every
+next one is a GET of the page's `@odata.nextLink`, resolved against the page's URL (the
+link carries its own query). The transports hand in how to fetch one page, so the
 sync and async clients walk collections the same way.
 """
 
@@ -16,9 +16,9 @@ import httpx
 from ._endpoint import json_of
 from .errors import ResponseDecodeError
 
-# GET one page: its URL and the query to send with it (None for a next link).
-FetchPage = Callable[[httpx.URL, Mapping[str, str] | None], httpx.Response]
-FetchPageAsync = Callable[[httpx.URL, Mapping[str, str] | None], Awaitable[httpx.Response]]
+# GET one page by its URL.
+FetchPage = Callable[[httpx.URL], httpx.Response]
+FetchPageAsync = Callable[[httpx.URL], Awaitable[httpx.Response]]
 
 
 def page_parts(data: Any, url: httpx.URL) -> tuple[list[Any], httpx.URL | None]:
@@ -32,24 +32,20 @@ def page_parts(data: Any, url: httpx.URL) -> tuple[list[Any], httpx.URL | None]:
     return data["value"], next_url
 
 
-def items(fetch: FetchPage, url: httpx.URL, params: Mapping[str, str] | None) -> Iterator[Any]:
+def items(fetch: FetchPage, url: httpx.URL) -> Iterator[Any]:
     """The items of a Graph collection, page after page, following `@odata.nextLink`."""
     next_url: httpx.URL | None = url
     while next_url is not None:
-        data = json_of(fetch(next_url, params))
+        data = json_of(fetch(next_url))
         page, next_url = page_parts(data, next_url)
-        params = None  # the next link carries its own query
         yield from page
 
 
-async def items_async(
-    fetch: FetchPageAsync, url: httpx.URL, params: Mapping[str, str] | None
-) -> AsyncIterator[Any]:
+async def items_async(fetch: FetchPageAsync, url: httpx.URL) -> AsyncIterator[Any]:
     """The items of a Graph collection, page after page, following `@odata.nextLink`."""
     next_url: httpx.URL | None = url
     while next_url is not None:
-        data = json_of(await fetch(next_url, params))
+        data = json_of(await fetch(next_url))
         page, next_url = page_parts(data, next_url)
-        params = None
         for item in page:
             yield item

@@ -14,18 +14,18 @@ and redirects without doing any I/O; `SyncTransport` and `AsyncTransport` do the
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any, TypeVar
 
 import httpx
 
 from . import _paging
-from ._auth import Auth, TokenSource
-from ._endpoint import Calls, Endpoint, StrictChecks, where
+from ._auth import ApiKeySource, Auth, Scheme, TokenSource
+from ._endpoint import Calls, Endpoint, Requirements, StrictChecks, where
 from ._retry import RetryPolicy, connect_retry_delay, parse_retry_after, retry_delay
 from .errors import ApiError, RequestTimeoutError, TransportError, error_for_status
 
@@ -61,6 +61,11 @@ class _Core:
         headers: Mapping[str, str] | None,
         strict: bool,
         checks: StrictChecks | None = None,
+        *,
+        api_key: ApiKeySource = None,
+        basic: tuple[str, str] | None = None,
+        schemes: Mapping[str, Scheme] | None = None,
+        security: Requirements | None = None,
     ) -> None:
         self.base_url = httpx.URL(base_url.rstrip("/") + "/")
         if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
@@ -69,22 +74,35 @@ class _Core:
         self.retry = retry
         self.headers = dict(headers or {})
         self.log = logging.getLogger(__name__.rsplit(".", 1)[0])
-        self.auth = Auth(self.base_url, token, self.log)
+        self.auth = Auth(
+            self.base_url,
+            token,
+            self.log,
+            api_key=api_key,
+            basic=basic,
+            schemes=schemes,
+            requirements=security,
+        )
         self.calls = Calls(self.base_url, strict, checks)
 
     def __repr__(self) -> str:
         return f"base_url={str(self.base_url)!r}, auth={'yes' if self.auth.has_token else 'no'}"
 
-    def headers_for(
-        self, url: httpx.URL, token: str | None, request_id: str, extra: Mapping[str, str]
-    ) -> dict[str, str]:
+    def prepared(
+        self,
+        url: httpx.URL,
+        credentials: Mapping[str, str | tuple[str, str]],
+        request_id: str,
+        extra: Mapping[str, str],
+    ) -> tuple[httpx.URL, dict[str, str]]:
+        """The URL and headers of one request, with the credentials that may go there."""
         merged = {
             "Accept": "application/json",
             "client-request-id": request_id,
             **self.headers,
             **extra,
         }
-        return self.auth.authorize(url, token, merged)
+        return self.auth.authorize(url, credentials, merged)
 
     def redirect(
         self, response: httpx.Response, method: str, content: bytes | None, redirects: int
@@ -142,10 +160,6 @@ class _Core:
         return cls(f"{what}: {where(method, url)}" + (f" ({detail})" if detail else ""))
 
 
-def _encode(json_body: Any) -> bytes | None:
-    return None if json_body is None else json.dumps(json_body, separators=(",", ":")).encode()
-
-
 class _Exchange:
     """One logical request as it moves through tries and redirects, with no I/O of its own.
 
@@ -159,35 +173,36 @@ class _Exchange:
         core: _Core,
         method: str,
         url: httpx.URL,
-        params: Mapping[str, str] | None,
-        json_body: Any,
+        content: bytes | None,
         headers: Mapping[str, str] | None,
+        security: Requirements | None,
     ) -> None:
         self.core = core
         self.method = method
         self.url = url
-        self.params = params
-        self.content = _encode(json_body)
+        self.content = content
         self.extra = dict(headers or {})
+        self.security = security  # the operation's requirements (None: the API's)
         self.request_id = str(uuid.uuid4())  # the same on every retry and redirect
         self.attempt = 0
         self.redirects = 0
         self.waited = 0.0
 
-    def request(self, http: httpx.Client | httpx.AsyncClient, token: str | None) -> httpx.Request:
-        """The next request to send; ``token`` is asked for anew each time (it may refresh)."""
+    def request(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        credentials: Mapping[str, str | tuple[str, str]],
+    ) -> httpx.Request:
+        """The next request to send; ``credentials`` are asked for anew each time (a token
+        may refresh)."""
         self.attempt += 1
-        headers = self.core.headers_for(self.url, token, self.request_id, self.extra)
-        if self.content is not None:
-            headers["Content-Type"] = "application/json"
+        url, headers = self.core.prepared(self.url, credentials, self.request_id, self.extra)
+        if self.content is None:
+            # A redirect that turned the request into a GET carries no body, nor its type.
+            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
         # The timeout is set per request so a caller's own httpx client cannot lift it.
         return http.build_request(
-            self.method,
-            self.url,
-            params=self.params,
-            content=self.content,
-            headers=headers,
-            timeout=self.core.timeout,
+            self.method, url, content=self.content, headers=headers, timeout=self.core.timeout
         )
 
     def failed(self, exc: httpx.HTTPError) -> float:
@@ -214,7 +229,6 @@ class _Exchange:
         if hop is not None:
             self.redirects += 1
             self.method, self.url, self.content = hop
-            self.params = None  # the Location carries its own query
             self.attempt = 0  # a new target gets its own tries; `redirects` bounds the hops
             return 0.0
         delay = retry_delay(core.retry, response, self.attempt, self.waited)
@@ -227,6 +241,11 @@ class _Exchange:
         if response.status_code >= 400:
             raise core.error(response, self.method)
         return None
+
+
+def _keep_open(response: httpx.Response, stream: bool) -> bool:
+    """Whether a streamed answer's body is left to the caller: only a success's."""
+    return stream and 200 <= response.status_code < 300
 
 
 class SyncTransport:
@@ -242,24 +261,27 @@ class SyncTransport:
         method: str,
         url: httpx.URL,
         *,
-        params: Mapping[str, str] | None = None,
-        json_body: Any = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        security: Requirements | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
-        """Send one logical request: retries and redirects included, body read in full.
+        """Send one logical request: retries and redirects included, body read in full
+        (with ``stream``, a 2xx answer's body is left to the caller, who closes it).
 
         Raises the ApiError for its status when the final answer is 4xx/5xx, and a
         TransportError when no usable answer arrived.
         """
-        exchange = _Exchange(self.core, method, url, params, json_body, headers)
+        exchange = _Exchange(self.core, method, url, content, headers, security)
         while True:
-            request = exchange.request(self.http, self.core.auth.sync_token())
+            request = exchange.request(self.http, self.core.auth.sync_credentials(security))
             try:
-                response = self.http.send(request, follow_redirects=False)
-                try:
-                    response.read()
-                finally:
-                    response.close()
+                response = self.http.send(request, follow_redirects=False, stream=True)
+                if not _keep_open(response, stream):
+                    try:
+                        response.read()
+                    finally:
+                        response.close()
             except httpx.HTTPError as exc:
                 time.sleep(exchange.failed(exc))
                 continue
@@ -269,6 +291,26 @@ class SyncTransport:
             if delay:
                 time.sleep(delay)
 
+    def answer(
+        self,
+        endpoint: Endpoint[Any],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+        *,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Send one call of ``endpoint`` and return its answer (see `send`)."""
+        url, content, extra = self.core.calls.prepare(endpoint, args, body, headers)
+        return self.send(
+            endpoint.method,
+            url,
+            content=content,
+            headers=extra,
+            security=endpoint.security,
+            stream=stream,
+        )
+
     def call(
         self,
         endpoint: Endpoint[T],
@@ -277,20 +319,34 @@ class SyncTransport:
         headers: Mapping[str, str] | None,
     ) -> T:
         """One operation: build the request, send it, decode the answer."""
-        url, params, payload, extra = self.core.calls.prepare(endpoint, args, body, headers)
-        response = self.send(endpoint.method, url, params=params, json_body=payload, headers=extra)
+        response = self.answer(endpoint, args, body, headers)
         return self.core.calls.result(endpoint, response)
+
+    @contextmanager
+    def stream(
+        self,
+        endpoint: Endpoint[Any],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> Iterator[httpx.Response]:
+        """One operation whose answer's body is read by the caller, then closed."""
+        response = self.answer(endpoint, args, body, headers, stream=True)
+        try:
+            yield response
+        finally:
+            response.close()
 
     def pages(
         self, endpoint: Endpoint[T], args: tuple[Any, ...], headers: Mapping[str, str] | None
     ) -> Iterator[T]:
         """A list operation: every item, decoded, following `@odata.nextLink`."""
-        url, params, _, extra = self.core.calls.prepare(endpoint, args, None, headers)
+        url, _, extra = self.core.calls.prepare(endpoint, args, None, headers)
 
-        def fetch(page: httpx.URL, query: Mapping[str, str] | None) -> httpx.Response:
-            return self.send("GET", page, params=query, headers=extra)
+        def fetch(page: httpx.URL) -> httpx.Response:
+            return self.send("GET", page, headers=extra, security=endpoint.security)
 
-        for item in _paging.items(fetch, url, params):
+        for item in _paging.items(fetch, url):
             yield self.core.calls.decode(endpoint, item, url)
 
     def close(self) -> None:
@@ -311,20 +367,24 @@ class AsyncTransport:
         method: str,
         url: httpx.URL,
         *,
-        params: Mapping[str, str] | None = None,
-        json_body: Any = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        security: Requirements | None = None,
+        stream: bool = False,
     ) -> httpx.Response:
-        """Send one logical request: retries and redirects included, body read in full."""
-        exchange = _Exchange(self.core, method, url, params, json_body, headers)
+        """Send one logical request: retries and redirects included, body read in full
+        (with ``stream``, a 2xx answer's body is left to the caller, who closes it)."""
+        exchange = _Exchange(self.core, method, url, content, headers, security)
         while True:
-            request = exchange.request(self.http, await self.core.auth.async_token())
+            credentials = await self.core.auth.async_credentials(security)
+            request = exchange.request(self.http, credentials)
             try:
-                response = await self.http.send(request, follow_redirects=False)
-                try:
-                    await response.aread()
-                finally:
-                    await response.aclose()
+                response = await self.http.send(request, follow_redirects=False, stream=True)
+                if not _keep_open(response, stream):
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
             except httpx.HTTPError as exc:
                 await asyncio.sleep(exchange.failed(exc))
                 continue
@@ -334,6 +394,26 @@ class AsyncTransport:
             if delay:
                 await asyncio.sleep(delay)
 
+    async def answer(
+        self,
+        endpoint: Endpoint[Any],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+        *,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """Send one call of ``endpoint`` and return its answer (see `send`)."""
+        url, content, extra = self.core.calls.prepare(endpoint, args, body, headers)
+        return await self.send(
+            endpoint.method,
+            url,
+            content=content,
+            headers=extra,
+            security=endpoint.security,
+            stream=stream,
+        )
+
     async def call(
         self,
         endpoint: Endpoint[T],
@@ -342,22 +422,34 @@ class AsyncTransport:
         headers: Mapping[str, str] | None,
     ) -> T:
         """One operation: build the request, send it, decode the answer."""
-        url, params, payload, extra = self.core.calls.prepare(endpoint, args, body, headers)
-        response = await self.send(
-            endpoint.method, url, params=params, json_body=payload, headers=extra
-        )
+        response = await self.answer(endpoint, args, body, headers)
         return self.core.calls.result(endpoint, response)
+
+    @asynccontextmanager
+    async def stream(
+        self,
+        endpoint: Endpoint[Any],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> AsyncIterator[httpx.Response]:
+        """One operation whose answer's body is read by the caller, then closed."""
+        response = await self.answer(endpoint, args, body, headers, stream=True)
+        try:
+            yield response
+        finally:
+            await response.aclose()
 
     async def pages(
         self, endpoint: Endpoint[T], args: tuple[Any, ...], headers: Mapping[str, str] | None
     ) -> AsyncIterator[T]:
         """A list operation: every item, decoded, following `@odata.nextLink`."""
-        url, params, _, extra = self.core.calls.prepare(endpoint, args, None, headers)
+        url, _, extra = self.core.calls.prepare(endpoint, args, None, headers)
 
-        async def fetch(page: httpx.URL, query: Mapping[str, str] | None) -> httpx.Response:
-            return await self.send("GET", page, params=query, headers=extra)
+        async def fetch(page: httpx.URL) -> httpx.Response:
+            return await self.send("GET", page, headers=extra, security=endpoint.security)
 
-        async for item in _paging.items_async(fetch, url, params):
+        async for item in _paging.items_async(fetch, url):
             yield self.core.calls.decode(endpoint, item, url)
 
     async def close(self) -> None:

@@ -29,6 +29,11 @@ from .models import (
 __all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client", "RetryPolicy"]
 
 DEFAULT_BASE_URL = "https://api.example.test/v1"
+# The security schemes the client sends, by name, and the API's default requirements.
+_SCHEMES: dict[str, _http.Scheme] = {
+    "bearerAuth": _http.Scheme(kind="bearer"),
+}
+_SECURITY: tuple[tuple[str, ...], ...] | None = (("bearerAuth",),)
 
 Headers = Mapping[str, str] | None
 
@@ -131,8 +136,10 @@ class Client(_Operations, _http.SyncInvoker):
     Args:
         base_url: the service root (default: the spec's first server).
         token: an access token, or a function returning one (called per request, so it
-            can refresh). Sent only to ``base_url``'s origin, and only over https
-            (or plain http to a loopback host).
+            can refresh), sent as a bearer token (HTTP bearer, OAuth 2, OpenID Connect).
+            Like every credential, it is sent as the operation's security requirements
+            say, only to ``base_url``'s origin, and only over https (or plain http to a
+            loopback host).
         timeout: seconds for connect, read, write and pool waits (never unbounded).
         retry: how 429/503/504 answers and failed connections are retried.
         headers: sent with every request; an ``Authorization`` among them obeys the
@@ -156,7 +163,17 @@ class Client(_Operations, _http.SyncInvoker):
         strict: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
-        self._core = _http._Core(base_url, token, timeout, retry, headers, strict, _check)
+        self._core = _http._Core(
+            base_url,
+            token,
+            timeout,
+            retry,
+            headers,
+            strict,
+            _check,
+            schemes=_SCHEMES,
+            security=_SECURITY,
+        )
         self._transport = _http.SyncTransport(self._core, http_client)
 
     def __repr__(self) -> str:
@@ -198,7 +215,17 @@ class AsyncClient(_Operations, _http.AsyncInvoker):
         strict: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        self._core = _http._Core(base_url, token, timeout, retry, headers, strict, _check)
+        self._core = _http._Core(
+            base_url,
+            token,
+            timeout,
+            retry,
+            headers,
+            strict,
+            _check,
+            schemes=_SCHEMES,
+            security=_SECURITY,
+        )
         self._transport = _http.AsyncTransport(self._core, http_client)
 
     def __repr__(self) -> str:
