@@ -62,9 +62,12 @@ def build_spec(files: Sequence[Path]) -> tuple[dict[str, Any], list[Page], list[
     parsed: dict[str, tuple[Path, Page]] = {}
     for path in files:
         try:
-            parsed[str(path)] = (path, parse_page(path))
+            page = parse_page(path)
         except InputError as exc:
             failed.append((str(path), str(exc)))
+            continue
+        if page.kind is not None:  # a permissions include is read through its page
+            parsed[str(path)] = (path, page)
     while True:
         try:
             spec = api.spec([p for p, _ in parsed.values()])
