@@ -147,7 +147,6 @@ paths:
                 oneOf:
                   - type: strin
                   - type: integer
-              example: 5
   /b:
     get:
       operationId: getA
@@ -175,6 +174,13 @@ def test_one_finding_per_fault_at_the_line_of_the_fault(tmp_path: Path) -> None:
     ]
     valid = next(f for f in _lint(spec) if f.rule_id == "spec-valid")
     assert valid.message.startswith("'strin' is not one of [")
+    # With an example, the fault is the example rule's, which names the validator's error.
+    with_example = BROKEN_SPEC.replace("- type: integer\n", "- type: integer\n              example: 5\n", 1)
+    spec.write_text(with_example, encoding="utf-8")
+    (finding,) = _lint(spec)[:1]
+    assert (finding.rule_id, finding.line) == ("spec-example-schema", _line_of(with_example, "example: 5"))
+    assert "'strin' is not one of [" in finding.message and "/oneOf/0/type" in finding.message
+    assert [f.rule_id for f in _lint(spec)] == ["spec-example-schema", "spec-operation-id-duplicate"]
 
 
 def test_a_json_spec_is_located_too(tmp_path: Path) -> None:
@@ -208,4 +214,4 @@ def test_a_schema_the_validator_cannot_read_is_a_finding_not_a_traceback(tmp_pat
     )
     result = run_cli("lint", str(spec))
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-    assert "[/components/schemas/A]" in result.stdout
+    assert "[/components/schemas/A/example]" in result.stdout and "at /components/schemas/A" in result.stdout

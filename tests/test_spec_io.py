@@ -17,9 +17,10 @@ def test_positions_are_read_from_the_text_on_first_use() -> None:
     assert spec.positions["/info"] == (3, 3)
 
 
-def test_json_specs_have_no_positions() -> None:
-    spec = parse_spec_text('{"openapi": "3.0.3", "paths": {}}', "spec.json")
-    assert spec.line_of("/paths") is None
+def test_json_specs_have_positions_too() -> None:
+    spec = parse_spec_text('{"openapi": "3.0.3",\n "paths": {}}', "spec.json")
+    assert spec.line_of("/paths") == 2
+    assert spec.positions["/paths"] == (2, 11)
 
 
 def test_yaml_scalars_are_typed_as_the_safe_loader_types_them() -> None:

@@ -121,8 +121,8 @@ class _SpecLinter:
         sch = self.components.get("schemas")
         self.schemas: Mapping[str, Any] = sch if isinstance(sch, Mapping) else {}
         self.valid_errors: list[tuple[str, str]] = []
-        # Examples whose schema could not be read to check them.
-        self.unreadable: set[str] = set()
+        # Example pointer -> the pointer of its schema, which could not be read to check it.
+        self.unreadable: dict[str, str] = {}
 
     def at(self, ptr: str) -> tuple[int, int]:
         while True:
@@ -159,18 +159,7 @@ class _SpecLinter:
         self.examples()
         self.text_rules()
         self.collapse_valid()
-        self.drop_unreadable_examples()
         return self.hits
-
-    def drop_unreadable_examples(self) -> None:
-        """A schema too broken to check an example against (an unknown `type`, a `$ref` to
-        nothing) is a spec-valid finding already, at the schema: that is the one fault."""
-        if any(h.rule_id == "spec-valid" for h in self.hits):
-            self.hits = [
-                h
-                for h in self.hits
-                if not (h.rule_id == "spec-example-schema" and h.pointer in self.unreadable)
-            ]
 
     def validity(self) -> None:
         version = str(self.data.get("openapi", ""))
@@ -223,8 +212,8 @@ class _SpecLinter:
         return pointer(*path)
 
     def collapse_valid(self) -> None:
-        """One finding per fault: a validator error restating an apigen rule's finding goes,
-        and of errors nested in each other (an unknown `type` and the `oneOf` around it) only
+        """One finding per fault: a validator error restating an apigen rule's finding goes
+        into it, and of errors nested in each other (an unknown `type` and the `oneOf` around it) only
         the deepest stays."""
         apigen = [h.pointer or "/" for h in self.hits if h.rule_id in _RESTATED_BY]
         errors = [(p or "/", m) for p, m in self.valid_errors]
@@ -238,8 +227,23 @@ class _SpecLinter:
                 continue  # no alternative fits because of the deeper error: that is the fault
             if (ptr, message) not in kept:
                 kept.append((ptr, message))
+        # An example whose schema the validator finds invalid is the apigen rule's finding
+        # (spec-example-schema), which then names the validator's error and where it is.
+        said: dict[str, list[str]] = {}
         for ptr, message in kept:
-            self.hit("spec-valid", "" if ptr == "/" else ptr, message)
+            example = next(
+                (ex for ex, schema in self.unreadable.items() if _related(ptr, schema)), None
+            )
+            if example is None:
+                self.hit("spec-valid", "" if ptr == "/" else ptr, message)
+            else:
+                said.setdefault(example, []).append(f"{message} at {ptr}")
+        for i, h in enumerate(self.hits):
+            if h.rule_id == "spec-example-schema" and h.pointer in said:
+                text = "; ".join(said[h.pointer])
+                self.hits[i] = h._replace(
+                    message=f"example cannot be checked: its schema is unreadable: {text}"
+                )
 
     def operation_ids(self) -> None:
         seen: dict[str, str] = {}
@@ -502,14 +506,13 @@ class _SpecLinter:
                             (f"{ptr}/examples/{escape_pointer_token(key)}/value", ex["value"])
                         )
             for where, value in cases:
-                self.check_example(where, value, schema)
+                self.check_example(where, value, schema, f"{ptr}/schema")
         for name, schema in self.schemas.items():
             if isinstance(schema, Mapping) and "example" in schema:
-                self.check_example(
-                    pointer("components", "schemas", name, "example"), schema["example"], schema
-                )
+                where = pointer("components", "schemas", name)
+                self.check_example(f"{where}/example", schema["example"], schema, where)
 
-    def check_example(self, ptr: str, value: Any, schema: Any) -> None:
+    def check_example(self, ptr: str, value: Any, schema: Any, schema_ptr: str) -> None:
         try:
             found = list(schemas.errors(value, schema, self.schemas))
         except RecursionError:
@@ -518,7 +521,7 @@ class _SpecLinter:
             # An unknown `type`, a list where a keyword wants a name, a broken `$ref`: the
             # schema itself is unreadable (the validator's own code fails on it), so the
             # example cannot be judged; say so here rather than crash.
-            self.unreadable.add(ptr)
+            self.unreadable[ptr] = schema_ptr
             self.hit(
                 "spec-example-schema",
                 ptr,
