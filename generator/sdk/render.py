@@ -7,6 +7,7 @@ through an escaping filter (see `generator.sdk.escape`). Templates hold layout o
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -263,6 +264,23 @@ def check(
     return f"_v.nullable({text})" if nullable else text
 
 
+# Builtin types annotations use, which a field of the same name would hide in its class body.
+_BUILTIN_TYPES = frozenset({"str", "int", "float", "bool", "list", "dict"})
+
+
+def _unshadowed(own: tuple[FieldView, ...]) -> tuple[FieldView, ...]:
+    """A class's own fields, their annotations spelling `builtins.str` where a field named
+    `str` (or `int`, `list`, ...) would otherwise hide the type from later annotations."""
+    hidden = _BUILTIN_TYPES & {view.field.python_name for view in own}
+    if not hidden:
+        return own
+    word = re.compile(rf"(?<![\w.\"'])({'|'.join(sorted(hidden))})(?![\w\"'])")
+    return tuple(
+        dataclasses.replace(view, annotation=Code(word.sub(r"builtins.\1", view.annotation)))
+        for view in own
+    )
+
+
 def _kwargs(**values: Any) -> str:
     return ", ".join(f"{k}={pyliteral(v)}" for k, v in values.items() if v is not None)
 
@@ -473,7 +491,9 @@ class _Builder:
         return list(reversed(chain))
 
     def model_view(self, model: Model) -> ModelView:
-        own = tuple(self.field_view(f, model.name in self.partial) for f in model.fields)
+        own = _unshadowed(
+            tuple(self.field_view(f, model.name in self.partial) for f in model.fields)
+        )
         all_fields: list[FieldView] = []
         required: list[str] = []
         for ancestor in self.chain(model):
@@ -711,7 +731,7 @@ def _model_words(models: Sequence[ModelView]) -> set[str]:
     return _words(
         t
         for view in models
-        for f in view.all_fields
+        for f in (*view.own, *view.all_fields)
         for t in (f.annotation, f.kind, f.default)
         if t
     )
