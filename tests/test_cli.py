@@ -24,9 +24,14 @@ def _tree_digest(folder: Path) -> str:
 
 @pytest.fixture
 def built_sdk(tmp_path: Path) -> Path:
-    """A copy of the committed seed SDK that a bad run must leave alone."""
+    """A copy of the committed seed SDK that a bad run must leave alone, as `generate` makes
+    it: without the version record `build` keeps (generate refuses a folder that has one)."""
     out = tmp_path / "sdk"
-    shutil.copytree(ROOT / "generated" / "seed", out, ignore=shutil.ignore_patterns("__pycache__"))
+    record = (".apigen-spec.yaml", "CHANGELOG.md")
+    shutil.copytree(ROOT / "generated" / "seed", out, ignore=shutil.ignore_patterns("__pycache__", *record))
+    manifest = out / ".apigen-manifest"
+    kept = [line for line in manifest.read_text(encoding="utf-8").splitlines() if line not in record]
+    manifest.write_text("\n".join(kept) + "\n", encoding="utf-8")
     return out
 
 
@@ -75,7 +80,7 @@ def test_generate_check_exits_1_with_a_diff_when_stale(tmp_path: Path) -> None:
 
 def test_missing_page_is_exit_2_naming_the_file(tmp_path: Path, built_sdk: Path) -> None:
     result = run_cli("spec", str(tmp_path / "nope.md"), "-o", str(tmp_path / "x.yaml"))
-    _assert_bad_input(result, "nope.md", "not found")
+    _assert_bad_input(result, "nope.md", "no such file")
     assert not (tmp_path / "x.yaml").exists()
 
 
