@@ -80,7 +80,7 @@ def test_generate_check_exits_1_with_a_diff_when_stale(tmp_path: Path) -> None:
 
 def test_missing_page_is_exit_2_naming_the_file(tmp_path: Path, built_sdk: Path) -> None:
     result = run_cli("spec", str(tmp_path / "nope.md"), "-o", str(tmp_path / "x.yaml"))
-    _assert_bad_input(result, "nope.md", "no such file")
+    _assert_bad_input(result, "nope.md", "file not found")
     assert not (tmp_path / "x.yaml").exists()
 
 

@@ -11,7 +11,7 @@ their parameters, bodies and responses (`load_operations`), so every type in the
 made here: OpenAPI 3.0 `nullable` and 3.1 type arrays with "null", `const` and non-string
 enums (`LiteralOf`), `oneOf`/`anyOf` (`UnionOf`, discriminated when the spec says how),
 `allOf` over non-object members (merged), boolean schemas. What cannot be typed is `Any`
-with a `SpecWarning` naming its JSON pointer; a schema that says nothing is `Any` quietly.
+with a warning naming its JSON pointer; a schema that says nothing is `Any` quietly.
 """
 
 from __future__ import annotations
