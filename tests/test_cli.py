@@ -27,6 +27,12 @@ def built_sdk(tmp_path: Path) -> Path:
     """A copy of the committed seed SDK that a bad run must leave alone."""
     out = tmp_path / "sdk"
     shutil.copytree(ROOT / "generated" / "seed", out, ignore=shutil.ignore_patterns("__pycache__"))
+    # As `generate` leaves it: without the build's version record, whose folder `generate`
+    # refuses (exit 2) before it reads the spec a test means to get wrong.
+    (out / ".apigen-spec.yaml").unlink()
+    manifest = out / ".apigen-manifest"
+    names = manifest.read_text(encoding="utf-8").splitlines()
+    manifest.write_text("".join(f"{n}\n" for n in names if n != ".apigen-spec.yaml"), encoding="utf-8")
     return out
 
 
