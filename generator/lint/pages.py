@@ -772,7 +772,7 @@ class _PageLinter:
                 continue  # an example of a call shows what it needs; a required value it must show
             if not self.page.is_api_page and row in self.page.relationships:
                 continue  # JSON representations list properties, not relationships
-            if "(deprecated)" in row.name:
+            if row.deprecated:
                 continue  # a deprecated property may well be left out of the representation
             what = "required property" if self.page.is_api_page else "property"
             where = "request example" if self.page.is_api_page else "JSON representation"
