@@ -59,7 +59,15 @@ _COVERED_DIAGNOSTICS = {
 # The rule of each diagnostic family: what apigen does not read (the page may well be
 # right), types no page of the build defines; other parse diagnostics are `page-parse`'s,
 # other build diagnostics `page-build`'s, so a new diagnostic is never silent.
-_UNREAD = ("type-unknown", "body-table-type", "table-not-understood", "example-language")
+_UNREAD = (
+    "type-unknown",
+    "body-table-type",
+    "table-not-understood",
+    "example-language",
+    "duplicate-header",  # one row per header is kept; Graph documents Prefer values apart
+    "instance-attributes",  # annotations, not properties: set aside on purpose
+    "server-host",  # an example's download host, which never becomes the server
+)
 _DIAGNOSTIC_RULES: Mapping[str, str] = {
     **{code: "page-unread" for code in _UNREAD},
     "type-stub": "page-type-undefined",
@@ -530,6 +538,19 @@ class _PageLinter:
                 answered = True
         unanswered()
 
+    def _another_call(self, ex: ExampleBlock) -> bool:
+        """A request example whose method and address no HTTP request line documents shows
+        another call the page walks through (committing an upload session after creating
+        it): neither a wrong example of this call nor a body its table describes."""
+        http = ex.http
+        templates = self.page.http_requests
+        if http is None or http.method is None or http.target is None or not templates:
+            return False
+        if any(t.method == http.method for t in templates):
+            return False
+        path = _example_segments(http.target)
+        return path is not None and not any(_path_matches(t.target, path) for t in templates)
+
     def request_examples_match(self) -> None:
         templates = self.page.http_requests
         if not templates:
@@ -537,6 +558,8 @@ class _PageLinter:
         for ex in self.page.examples_of("request"):
             http = ex.http
             if http is None or http.method is None or http.target is None:
+                continue
+            if self._another_call(ex):
                 continue
             same_method = [t for t in templates if t.method == http.method]
             if not same_method:
@@ -727,7 +750,12 @@ class _PageLinter:
         response shows the whole resource, not the update table), the JSON representation
         on a resource page."""
         kinds = ("request", "resource") if not self.page.is_api_page else ("request",)
-        return [b for ex in self.page.examples if ex.block_type in kinds for b in self.bodies(ex)]
+        return [
+            b
+            for ex in self.page.examples
+            if ex.block_type in kinds and not self._another_call(ex)
+            for b in self.bodies(ex)
+        ]
 
     def example_properties(self) -> None:
         table = (
