@@ -527,3 +527,19 @@ def test_abstract_and_open_types_are_kept() -> None:
     assert "x-ms-abstract" not in schemas["microsoft.graph.fileAttachment"]
     assert schemas["microsoft.graph.event"]["allOf"][1]["additionalProperties"] is True
     assert "additionalProperties" not in schemas["microsoft.graph.fileAttachment"]["allOf"][1]
+
+
+def test_a_request_line_with_an_unclosed_key_gives_a_valid_path_and_a_located_warning() -> None:
+    from generator.pages.build import build
+    from generator.pages.parse import parse_text
+
+    page = parse_text(
+        '---\ndoc_type: apiPageType\n---\n# Follow driveItem\nNamespace: microsoft.graph\n\n'
+        "Follow it.\n\n## HTTP request\n\n```http\nPOST /groups/{group-id/drive/items/{item-id}/follow\n```\n\n"
+        "## Response\n\nIf successful, this method returns a `200 OK` response code.\n",
+        "follow.md",
+    )
+    result = build([page])
+    assert list(result.spec["paths"]) == ["/groups/{groupId}/drive/items/{itemId}/follow"]
+    braces = [d for d in result.diagnostics if d.code == "path-braces"]
+    assert braces and braces[0].source == "follow.md" and braces[0].line == 12

@@ -32,6 +32,7 @@ from generator.pages.paths import (
     normalize_path,
     split_target,
     takes_parameters,
+    unbalanced,
     wrapped_parameter,
 )
 from generator.pages.schemas import ERROR_SCHEMA, Schemas
@@ -159,6 +160,14 @@ class Operations:
                     )
         first_path: str | None = None
         for index, req in enumerate(page.http_requests):
+            if unbalanced(req.target):
+                self.model.diag(
+                    page.source,
+                    req.line,
+                    "path-braces",
+                    f"request line {req.target} leaves a {{key}} unclosed; read as closed at "
+                    "the end of its segment",
+                )
             path, params = normalize_path(req.target, page)
             method = req.method.lower()
             item = self.paths.setdefault(path, {})

@@ -60,6 +60,16 @@ def split_target(target: str) -> tuple[str, str | None]:
     return target, server
 
 
+def _closed(segment: str) -> str:
+    return segment + "}" if segment.count("{") > segment.count("}") else segment
+
+
+def unbalanced(target: str) -> bool:
+    """Does a request line leave a `{key}` unclosed (or close one never opened)?"""
+    path, _ = split_target(target)
+    return any(s.count("{") != s.count("}") for s in path.split("/"))
+
+
 def normalize_path(target: str, page: Page) -> tuple[str, list[PathParam]]:
     """A page's path template in one spelling: ``{id}`` keys named after their collection."""
     path, _ = split_target(target)
@@ -83,7 +93,9 @@ def normalize_path(target: str, page: Page) -> tuple[str, list[PathParam]]:
         )
         return name
 
-    segments = [s for s in path.split("/") if s]
+    # A key left unclosed on the page (`/groups/{group-id/drive`) closes at its segment's end:
+    # the segment is the parameter either way (operations.py reports the page's typo).
+    segments = [_closed(s) for s in path.split("/") if s]
     out: list[str] = []
     prev = ""
     for seg in segments:
