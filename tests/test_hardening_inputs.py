@@ -298,3 +298,19 @@ def test_init_names_an_overlay_beside_the_pages_and_leaves_it_a_hint_otherwise(
         line = 'overlay = "pages/overlay.yaml"'
         assert (f"\n{line}\n" in text) is has_overlay
         assert (f"\n# {line}\n" in text) is not has_overlay
+
+
+def test_import_lists_follow_isorts_case_insensitive_order() -> None:
+    # The 318-page corpus spec's client imported `CheckMemberGroups...` before `Checkin...`
+    # (a plain sort); ruff's isort rule wants them the other way, case-insensitively.
+    from generator.sdk.render import import_order
+
+    names = ["ChecklistItem", "CheckMemberGroupsBody", "CheckinItem", "Item10", "Item9", "ODataError"]
+    assert import_order(names) == [
+        "CheckinItem",
+        "ChecklistItem",
+        "CheckMemberGroupsBody",
+        "Item9",
+        "Item10",
+        "ODataError",
+    ]

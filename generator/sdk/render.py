@@ -366,6 +366,21 @@ def export_order(names: Iterable[str]) -> list[str]:
     return sorted(names, key=key)
 
 
+def import_order(names: Iterable[str]) -> list[str]:
+    """Names sorted as isort and ruff order the members of a `from ... import (...)`: by
+    kind (CONSTANTS, Classes, the rest), then case-insensitively, numbers by value
+    (`CheckinItem` before `CheckMemberGroups`, which a plain sort puts the other way)."""
+
+    def natural(text: str) -> list[int | str]:
+        return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+    def key(name: str) -> tuple[int, list[int | str], list[int | str]]:
+        group = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+        return group, natural(name.lower()), natural(name)
+
+    return sorted(names, key=key)
+
+
 def _models_base_first(models: Sequence[Model]) -> list[Model]:
     by_name = {m.name: m for m in models}
     ordered: list[Model] = []
@@ -782,7 +797,7 @@ def render_package(
     builder = _Builder(api)
     models = [builder.model_view(m) for m in _models_base_first(api.models)]
     operations = [builder.operation_view(op) for op in api.operations]
-    class_names = sorted(
+    class_names = import_order(
         {*(e.python_name for e in api.enums), *(m.python_name for m in api.models)}
     )
     model_words = _model_words(models)
