@@ -418,9 +418,11 @@ class Operations:
             self.model.ensure(
                 body_type, "object", page.source, page.title.line if page.title else 1
             )
-            if self.model.get(body_type) and not self.model.get(body_type).props and not self.model.get(body_type).from_resource_page:  # type: ignore[union-attr]
-                self.model.get(body_type).stub = True  # type: ignore[union-attr]
-            media = {"schema": {"$ref": SCHEMA_PREFIX + self.model.get(body_type).name}}  # type: ignore[union-attr]
+            body = self.model.get(body_type)
+            assert body is not None  # `ensure` just made it if it was missing
+            if not body.props and not body.from_resource_page:
+                body.stub = True
+            media = {"schema": {"$ref": SCHEMA_PREFIX + body.name}}
         else:
             if page.request_body:
                 self.model.diag(

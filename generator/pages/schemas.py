@@ -242,8 +242,9 @@ class Schemas:
                     resolved[b.name.lower()] = []
         children: dict[str, list[str]] = {}
         for t in model.types.values():
-            if t.base and model.get(t.base) is not None:
-                children.setdefault(model.get(t.base).name.lower(), []).append(t.name)  # type: ignore[union-attr]
+            base = model.get(t.base) if t.base else None
+            if base is not None:
+                children.setdefault(base.name.lower(), []).append(t.name)
         for key in sorted(model.types):
             t = model.types[key]
             if t.kind == "enum":
