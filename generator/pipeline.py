@@ -33,6 +33,7 @@ from generator.pages import parse as parse_stage
 from generator.pages.diagnostics import all_diagnostics
 from generator.pages.links import follow_links
 from generator.pages.model import Page
+from generator.pages.operations import partial_bodies
 from generator.pages.typemodel import BuildDiagnostic
 from generator.progress import QUIET, Progress
 from generator.sdk.ir import Api
@@ -110,6 +111,8 @@ def spec_from_pages(
     if overlay is not None:
         overlaid = apply_overlay(spec, read_spec(overlay))
         spec = overlaid.spec
+        # The update bodies' copies of entity properties take the overlay's changes too.
+        partial_bodies(spec["paths"], spec["components"]["schemas"])
         warnings += tuple(
             BuildDiagnostic(
                 str(overlay),

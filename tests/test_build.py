@@ -118,7 +118,9 @@ def test_seed_operation_shape() -> None:
     assert op["tags"] == ["learningSelfInitiatedCourse"]
     ref = {"$ref": S + "microsoft.graph.learningSelfInitiatedCourse"}
     assert op["requestBody"]["required"] is True
-    assert op["requestBody"]["content"]["application/json"]["schema"] == ref
+    body = op["requestBody"]["content"]["application/json"]["schema"]
+    # An update sends a subset of the properties: a partial view of the entity, no `required`.
+    assert body["x-apigen-partial-of"] == ref["$ref"] and "required" not in body
     assert op["responses"]["200"]["description"] == "OK"
     assert op["responses"]["200"]["content"]["application/json"]["schema"] == ref
     assert op["responses"]["default"] == {"$ref": "#/components/responses/error"}
@@ -335,7 +337,18 @@ def test_list_operation_is_pageable_with_collection_response() -> None:
         },
     }
     names = [p["name"] for p in op["parameters"]]
-    assert names == ["userId", "$skip", "$top", "$count", "$select"]
+    # The page's options, then the others Graph supports on a collection.
+    assert names == [
+        "userId",
+        "$skip",
+        "$top",
+        "$count",
+        "$select",
+        "$expand",
+        "$filter",
+        "$orderby",
+        "$search",
+    ]
 
 
 def test_alternate_key_and_function_paths() -> None:
@@ -455,6 +468,7 @@ def test_entity_address_documented_for_patch_and_delete_also_gets_the_documented
         "registrationId",
         "learningCourseActivityId",
         "$select",
+        "$expand",
     ]
     assert get["responses"] == source["responses"]
     assert [d.code for d in result.diagnostics].count("inferred-get") == 1
@@ -485,7 +499,8 @@ def test_update_takes_the_base_type_and_subtype_tables_go_to_their_subtype() -> 
     body = spec["paths"][LEARNING_KEY]["patch"]["requestBody"]["content"][
         "application/json"
     ]
-    assert body["schema"] == {"$ref": S + "microsoft.graph.learningCourseActivity"}
+    assert body["schema"]["x-apigen-partial-of"] == S + "microsoft.graph.learningCourseActivity"
+    assert "required" not in body["schema"]
     # Without resource pages the tables themselves define the two subtypes.
     page = parse_page(PAGES / "api-reference__v1.0__api__learningcourseactivity-update.md")
     assert [t.intro.split("(")[-1] for t in page.request_body] == [

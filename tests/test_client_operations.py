@@ -75,10 +75,10 @@ def test_operations_look_like_methods(edge_sdk: Any, http_server: ScriptedServer
     op = edge_sdk.Client.things_delete_thing
     assert op is edge_sdk.AsyncClient.things_delete_thing  # written once
     assert op.__doc__.startswith("Delete a thing: `DELETE /things/{thing-id}`")
-    assert list(inspect.signature(op).parameters) == ["self", "thing_id", "if_match", "headers"]
+    assert list(inspect.signature(op).parameters) == ["self", "thing_id", "if_match", "params", "headers"]
     with edge_sdk.Client(http_server.url) as client:
         bound = client.things_delete_thing
-        assert list(inspect.signature(bound).parameters) == ["thing_id", "if_match", "headers"]
+        assert list(inspect.signature(bound).parameters) == ["thing_id", "if_match", "params", "headers"]
         assert bound.__name__ == "things_delete_thing" and bound.__doc__ == op.__doc__
         assert edge_sdk.Client.things_delete_thing(client, "t9") is None  # called on the class
     assert http_server.requests[0].url_path == "/things/t9"

@@ -26,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from support.prism import run_prism  # noqa: E402
 
 LIST_PATH = "/me/employeeExperience/learningCourseActivities"
+CREATE_PATH = "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities"
+UPDATE_PATH = CREATE_PATH + "/{learningCourseActivityId}"
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +67,7 @@ def test_client_covers_every_learning_operation_with_typed_path_parameters(sdk: 
 
 
 def assignment(sdk: Any, percentage: int) -> Any:
-    """An assignment with every property the pages mark Required (see the report's note on
-    PATCH: the spec's request body still requires them, so Prism refuses a partial one)."""
+    """An assignment with every property the pages mark Required (what a create needs)."""
     return sdk.LearningAssignment(
         odata_type="#microsoft.graph.learningAssignment",
         assignment_type=sdk.AssignmentType("required"),
@@ -93,6 +94,45 @@ def test_the_overlay_bound_reaches_the_spec_prism_serves(sdk: Any, prism: str) -
         client.update_learning_course_activity("reg-1", "act-1", assignment(sdk, 100))
         with pytest.raises(sdk.BadRequestError):
             client.update_learning_course_activity("reg-1", "act-1", assignment(sdk, 101))
+
+
+def test_prism_accepts_a_one_field_patch_the_sdk_sends(sdk: Any, prism: str) -> None:
+    """The spec's update body is a partial view (no `required`), so the change-tracked PATCH
+    of one field passes Prism's validation, while the model type stays the entity's."""
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    body = spec["paths"][UPDATE_PATH]["patch"]["requestBody"]["content"]["application/json"]
+    assert "required" not in body["schema"] and body["schema"]["x-apigen-partial-of"]
+    with sdk.Client(base_url=prism, token="token", strict=True) as client:
+        got = client.get_learning_course_activity_for_learning_provider("reg-1", "act-1")
+        got.completion_percentage = 50
+        # The subtype's `@odata.type` goes with it, so the service knows which type changes.
+        assert got.to_patch_dict() == {
+            "@odata.type": "#microsoft.graph.learningAssignment",
+            "completionPercentage": 50,
+        }
+        assert client.update_learning_course_activity("reg-1", "act-1", got) is None
+        fresh = sdk.LearningCourseActivity.from_dict({})
+        fresh.status = sdk.CourseStatus("completed")
+        assert fresh.to_patch_dict() == {
+            "@odata.type": "#microsoft.graph.learningCourseActivity",
+            "status": "completed",
+        }
+        assert client.update_learning_course_activity("reg-1", "act-1", fresh) is None
+
+
+def test_prism_still_refuses_a_create_that_lacks_a_required_property(
+    sdk: Any, prism: str
+) -> None:
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    create = spec["paths"][CREATE_PATH]["post"]["requestBody"]["content"]["application/json"]
+    assert create["schema"] == {"$ref": "#/components/schemas/microsoft.graph.learningCourseActivity"}
+    whole = assignment(sdk, 20).to_dict()
+    with sdk.Client(base_url=prism, token="token") as client:
+        created = client.create_learning_course_activity("reg-1", whole)
+        assert isinstance(created, sdk.LearningCourseActivity)
+        lacking = {k: v for k, v in whole.items() if k != "learnerUserId"}
+        with pytest.raises(sdk.BadRequestError):
+            client.create_learning_course_activity("reg-1", lacking)
 
 
 class _PagingProxy(ThreadingHTTPServer):
@@ -142,7 +182,7 @@ def test_list_follows_the_next_link_page_by_page(sdk: Any, prism: str) -> None:
     finally:
         proxy.shutdown()
         proxy.server_close()
-    assert proxy.seen == [f"{LIST_PATH}?%24top=2", f"{LIST_PATH}?$skiptoken=page2"]
+    assert proxy.seen == [f"{LIST_PATH}?$top=2", f"{LIST_PATH}?$skiptoken=page2"]
     assert len(items) == 4  # two pages of the example's two activities
     assert {type(i).__name__ for i in items} == {
         "LearningAssignment",

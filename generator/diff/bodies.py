@@ -10,12 +10,14 @@ stops decoding what the server still sends.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from generator.diff import schemas
 from generator.diff.directions import REQUEST, RESPONSE, Directions
 from generator.diff.model import BREAKING, NON_BREAKING, CheckInfo, as_map, check, ptr, quote
 from generator.diff.sites import ON_MEDIA_TYPE, ON_REQUEST_BODY, ON_RESPONSE, BodyPair, Pair
 from generator.diff.walk import Walk
+from generator.spec.openapi import PARTIAL_OF
 
 CHECKS: Mapping[str, CheckInfo] = {
     "required-request-body-added": check(
@@ -167,13 +169,46 @@ def _compare_content(walk: Walk, body: Pair, dirs: Directions, prefix: str) -> N
             om, nm = as_map(oc[media]), as_map(nc[media])
             ON_MEDIA_TYPE.run(walk, Pair(om, nm, mo, mn, f"{what} ({media})"))
             if isinstance(om.get("schema"), Mapping) and isinstance(nm.get("schema"), Mapping):
+                os_, ns_ = _partial_views(walk, om["schema"], nm["schema"], mo, mn)
                 schemas.compare_schema(
                     walk,
-                    om["schema"],
-                    nm["schema"],
+                    os_,
+                    ns_,
                     ptr(mo, "schema"),
                     ptr(mn, "schema"),
                     dirs,
                     "body",
                     what,
                 )
+
+
+def _partial_views(
+    walk: Walk, old: Mapping[str, Any], new: Mapping[str, Any], po: str, pn: str
+) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """Body schemas as the diff compares them when one is a partial view of an entity
+    schema (`PARTIAL_OF`, an update body built from pages): both partial, each is its entity
+    schema (their properties are compared under /components/schemas); one partial, it is its
+    entity schema without `required`, so the change reads as properties becoming optional."""
+    o_of, n_of = old.get(PARTIAL_OF), new.get(PARTIAL_OF)
+    if isinstance(o_of, str) and isinstance(n_of, str):
+        return {"$ref": o_of}, {"$ref": n_of}
+    if isinstance(o_of, str):
+        return _unrequired(walk.deref("old", {"$ref": o_of}, po)[0]), new
+    if isinstance(n_of, str):
+        return old, _unrequired(walk.deref("new", {"$ref": n_of}, pn)[0])
+    return old, new
+
+
+def _unrequired(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """``schema`` without `required`, at its top and in its inline `allOf` parts."""
+    out = {k: v for k, v in schema.items() if k != "required"}
+    if isinstance(out.get("allOf"), list):
+        out["allOf"] = [
+            (
+                {k: v for k, v in part.items() if k != "required"}
+                if isinstance(part, Mapping) and "$ref" not in part
+                else part
+            )
+            for part in out["allOf"]
+        ]
+    return out

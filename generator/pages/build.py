@@ -24,7 +24,13 @@ import yaml
 from generator.pages.examples import conform_example
 from generator.pages.model import Page
 from generator.pages.names import DEFAULT_NAMESPACE, page_namespace, plain_text
-from generator.pages.operations import REFERENCE, REFERENCE_SCHEMA, Operations, PageExample
+from generator.pages.operations import (
+    REFERENCE,
+    REFERENCE_SCHEMA,
+    Operations,
+    PageExample,
+    partial_bodies,
+)
 from generator.pages.paths import DEFAULT_SERVER
 from generator.pages.schemas import ERROR_SCHEMA, Schemas, error_schemas
 from generator.pages.typemodel import BuildDiagnostic, TypeModel, collect_types
@@ -57,6 +63,7 @@ def build(
     for page in api_pages:
         ops.add_page(page)
     ops.infer_entity_gets()
+    ops.add_query_options()
     components = schemas.build()
     for name, schema in ops.collections.items():
         components[name] = schema
@@ -69,6 +76,7 @@ def build(
     )
     components = {k: v for k, v in components.items() if k not in unused}
     components = {k: components[k] for k in sorted(components)}
+    partial_bodies(ops.paths, components)
     _attach_examples(ops.examples, components, model)
     spec = _document(pages, api_pages, ops, components, title)
     return BuildResult(

@@ -258,6 +258,9 @@ class Page:
     headers: tuple[HeaderRow, ...] = ()
     parameters: tuple[ParameterRow, ...] = ()
     query_options: tuple[QueryOption, ...] = ()
+    # The query options the page says the request does not support ("`$skip` isn't
+    # supported"), lower-cased: the options added to entity and collection reads skip them.
+    unsupported_options: frozenset[str] = frozenset()
     request_body: tuple[PropertyTable, ...] = ()
     request_body_empty: bool = False
     # The type the Request body section says to supply ("a JSON representation of a

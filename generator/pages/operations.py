@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,7 +38,7 @@ from generator.pages.paths import (
 )
 from generator.pages.schemas import ERROR_SCHEMA, Schemas
 from generator.pages.typemodel import TypeModel, body_type_name, row_prop
-from generator.spec.openapi import SCHEMA_PREFIX
+from generator.spec.openapi import PARTIAL_OF, SCHEMA_PREFIX
 
 QUERY_OPTIONS: dict[str, dict[str, Any]] = {
     "$top": {
@@ -48,16 +49,29 @@ QUERY_OPTIONS: dict[str, dict[str, Any]] = {
         "description": "Skip the first n items",
         "schema": {"type": "integer", "minimum": 0},
     },
-    "$count": {"description": "Include count of items", "schema": {"type": "boolean"}},
+    "$count": {
+        "description": "Include the count of all matching items (`@odata.count`)",
+        "schema": {"type": "boolean"},
+    },
     "$search": {
-        "description": "Search items by search phrases",
+        "description": (
+            "Search items by search phrases. Pass the phrase as Graph reads it, in double "
+            'quotes: `"displayName:foo"` on directory objects (property:words), `"pizza"` on '
+            "messages; on directory objects Graph needs the `ConsistencyLevel: eventual` header"
+        ),
         "schema": {"type": "string"},
     },
     "$filter": {
-        "description": "Filter items by property values",
+        "description": (
+            "Filter items by property values, an OData expression such as "
+            "`startswith(displayName,'a')` or `status eq 'completed'`"
+        ),
         "schema": {"type": "string"},
     },
-    "$orderby": {"description": "Order items by property values", "array": True},
+    "$orderby": {
+        "description": "Order items by property values (`displayName desc`), first key first",
+        "array": True,
+    },
     "$select": {"description": "Select properties to be returned", "array": True},
     "$expand": {"description": "Expand related entities", "array": True},
 }
@@ -69,6 +83,31 @@ REFERENCE = {
     "properties": {"@odata.id": {"type": "string", "description": "The URL of the entity"}},
     "required": ["@odata.id"],
 }
+
+# What Graph supports on a read of an entity set or collection (every system query option
+# above), and on a read of one entity (https://learn.microsoft.com/graph/query-parameters).
+COLLECTION_OPTIONS = tuple(QUERY_OPTIONS)
+ENTITY_OPTIONS = ("$select", "$expand")
+# Directory objects answer `$search`, and `$count` with other options, only as "advanced
+# queries", which need this header (https://learn.microsoft.com/graph/aad-advanced-queries).
+CONSISTENCY_LEVEL = "ConsistencyLevel"
+DIRECTORY_TYPES = frozenset(
+    "microsoft.graph." + name.lower()
+    for name in (
+        "directoryObject",
+        "user",
+        "group",
+        "application",
+        "servicePrincipal",
+        "device",
+        "orgContact",
+        "administrativeUnit",
+        "directoryRole",
+        "directoryRoleTemplate",
+        "contract",
+        "appRoleAssignment",
+    )
+)
 
 _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 302: "Found"}
 
@@ -133,6 +172,8 @@ class Operations:
         self.servers: list[str] = []
         self.source_of: dict[tuple[str, str], str] = {}  # (path, method) -> the page that added it
         self.references = False  # a /$ref operation takes `REFERENCE_SCHEMA`
+        # (path, method) -> the query options its page says are not supported
+        self.unsupported: dict[tuple[str, str], frozenset[str]] = {}
 
     def unique_id(self, op_id: str) -> str:
         base, n = op_id, 2
@@ -187,6 +228,7 @@ class Operations:
             else:
                 first_path = path
             self.source_of[(path, method)] = page.source
+            self.unsupported[(path, method)] = page.unsupported_options
             item[method] = self.operation(
                 page, ns, method, path, params, self.unique_id(op_id), body_type, noun
             )
@@ -242,6 +284,9 @@ class Operations:
                 source["operationId"] + ("For" + pascal(singular(parent)) if parent else "Alt")
             )
             op["x-ms-docs-inferred-from"] = f"GET {source_path}"
+            self.unsupported[(path, "get")] = self.unsupported.get(
+                (source_path, "get"), frozenset()
+            )
             item["get"] = op
             self.model.diag(
                 "(page set)",
@@ -250,6 +295,58 @@ class Operations:
                 f"GET {path} added from GET {source_path}: the pages document this entity "
                 "address for PATCH/DELETE only, and OData entity addresses answer GET",
             )
+
+    def add_query_options(self) -> None:
+        """Give every read of an entity or a collection the OData system query options
+        Graph supports there, but those its page says are not supported; a read of
+        directory objects also declares the `ConsistencyLevel` header `$search` and
+        `$count` need. A function's read (``delta``, ``f(x=1)``) keeps what its page lists."""
+        for path in sorted(self.paths):
+            op = self.paths[path].get("get")
+            if op is None or _function_read(path):
+                continue
+            item = self.read_type(op)
+            if item is None:
+                continue
+            collection = "x-ms-pageable" in op
+            params: list[dict[str, Any]] = op.get("parameters", [])
+            have = {(p["in"], p["name"].lower()) for p in params}
+            skip = self.unsupported.get((path, "get"), frozenset())
+            for name in COLLECTION_OPTIONS if collection else ENTITY_OPTIONS:
+                if ("query", name) not in have and name not in skip:
+                    params.append(system_option(name))
+            names = {p["name"].lower() for p in params if p["in"] == "query"}
+            if (
+                collection
+                and names & {"$search", "$count"}
+                and ("header", CONSISTENCY_LEVEL.lower()) not in have
+                and self.directory_type(item)
+            ):
+                params.append(consistency_level())
+            if params:
+                op["parameters"] = params
+
+    def read_type(self, op: dict[str, Any]) -> str | None:
+        """The object type a read answers with (of each item, for a collection), or None
+        when it answers with something else (a stream, a scalar, nothing)."""
+        media = op["responses"].get("200", {}).get("content", {}).get("application/json", {})
+        ref = media.get("schema", {}).get("$ref", "")
+        name = ref[len(SCHEMA_PREFIX) :] if ref.startswith(SCHEMA_PREFIX) else ""
+        if "x-ms-pageable" in op:
+            items = self.collections.get(name, {}).get("properties", {}).get("value", {})
+            ref = items.get("items", {}).get("$ref", "")
+            name = ref[len(SCHEMA_PREFIX) :] if ref.startswith(SCHEMA_PREFIX) else ""
+        found = self.model.get(name) if name else None
+        return found.name if found is not None and found.kind == "object" else None
+
+    def directory_type(self, name: str) -> bool:
+        """A directory object: Graph's own, or a type the pages derive from one."""
+        found = self.model.get(name)
+        chain = [name]
+        if found is not None:
+            # Each type's stated base, even one no page in the set defines.
+            chain += [t.base for t in [found, *self.model.ancestors(found)] if t.base]
+        return any(n.lower() in DIRECTORY_TYPES for n in chain)
 
     @staticmethod
     def suffix(first: str, path: str) -> str:
@@ -336,24 +433,8 @@ class Operations:
                 )
             )
         for q in page.query_options:
-            known = QUERY_OPTIONS.get(q.name.lower())
-            if known and known.get("array"):
-                qp = _parameter(
-                    q.name,
-                    "query",
-                    {"type": "array", "uniqueItems": True, "items": {"type": "string"}},
-                    required=False,
-                    description=str(known["description"]),
-                )
-                qp["style"], qp["explode"] = "form", False
-            elif known:
-                qp = _parameter(
-                    q.name,
-                    "query",
-                    dict(known["schema"]),
-                    required=False,
-                    description=str(known["description"]),
-                )
+            if q.name.lower() in QUERY_OPTIONS:
+                qp = system_option(q.name)
             else:
                 custom: dict[str, Any] = {"type": "string"}
                 if q.values:
@@ -526,6 +607,113 @@ class Operations:
             },
         }
         return {"$ref": SCHEMA_PREFIX + name}
+
+
+def partial_bodies(paths: dict[str, dict[str, Any]], components: dict[str, Any]) -> None:
+    """Make each update's body a partial view of the entity schema it names.
+
+    An update (PATCH) sends only the properties that change, so its body cannot carry the
+    entity's `required`: it becomes an inline schema with every property of the type and its
+    bases (copied, so each is checked as the entity has it), no `required`, and `PARTIAL_OF`
+    naming the entity schema, from which the SDK keeps sending the entity's own model. An
+    entity that requires nothing keeps its `$ref`.
+    Creates keep the `$ref`, and with it what the pages require. Run again after an
+    overlay, it copies the properties anew, with the overlay's changes."""
+    for path in sorted(paths):
+        media = _dig(paths[path], "patch", "requestBody", "content", "application/json")
+        schema = _dig(media, "schema")
+        ref = schema.get(PARTIAL_OF) or schema.get("$ref")  # a view already: made anew
+        name = (
+            ref[len(SCHEMA_PREFIX) :]
+            if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX)
+            else ""
+        )
+        if name not in components or not _flat(name, components).get("required"):
+            continue  # nothing required: the entity schema is partial already
+        flat = _flat(name, components)
+        partial: dict[str, Any] = {
+            "type": "object",
+            "description": f"The properties of {name} to change; any subset of them",
+            "properties": copy.deepcopy(flat.get("properties", {})),
+        }
+        if flat.get("additionalProperties") is True:
+            partial["additionalProperties"] = True
+        partial[PARTIAL_OF] = ref
+        media["schema"] = partial
+
+
+def _dig(node: Any, *keys: str) -> dict[str, Any]:
+    """``node[k1][k2]...`` when each is a mapping (an overlay may have made anything), else {}."""
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else {}
+
+
+def _flat(name: str, components: Mapping[str, Any]) -> dict[str, Any]:
+    """A schema's properties with its bases' (bases first), whether it is open, and
+    whether it or a base requires any."""
+    out: dict[str, Any] = {}
+    seen: set[str] = set()
+
+    def add(schema: Any) -> None:
+        if not isinstance(schema, Mapping):
+            return
+        ref = schema.get("$ref", "")
+        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+            target = ref[len(SCHEMA_PREFIX) :]
+            if target not in seen:
+                seen.add(target)
+                add(components.get(target))
+            return
+        for part in schema.get("allOf", []):
+            add(part)
+        if isinstance(schema.get("properties"), Mapping):
+            out.setdefault("properties", {}).update(schema["properties"])
+        if schema.get("additionalProperties") is True:
+            out["additionalProperties"] = True
+        if isinstance(schema.get("required"), list) and schema["required"]:
+            out["required"] = True
+
+    add({"$ref": SCHEMA_PREFIX + name})
+    return out
+
+
+def system_option(name: str) -> dict[str, Any]:
+    """The query parameter of an OData system query option (``$select``...): a list of
+    names is sent comma-separated (form, not exploded), as Graph reads it."""
+    known = QUERY_OPTIONS[name.lower()]
+    if known.get("array"):
+        qp = _parameter(
+            name,
+            "query",
+            {"type": "array", "uniqueItems": True, "items": {"type": "string"}},
+            required=False,
+            description=str(known["description"]),
+        )
+        qp["style"], qp["explode"] = "form", False
+        return qp
+    return _parameter(
+        name, "query", dict(known["schema"]), required=False, description=str(known["description"])
+    )
+
+
+def consistency_level() -> dict[str, Any]:
+    """The `ConsistencyLevel: eventual` header of advanced directory queries."""
+    return _parameter(
+        CONSISTENCY_LEVEL,
+        "header",
+        {"type": "string", "enum": ["eventual"]},
+        required=False,
+        description="Indicates the requesting client is using an advanced query capability; "
+        "`$search`, and `$count` on directory objects, need `eventual` (the client sends "
+        "it when they are used and it is not given)",
+    )
+
+
+def _function_read(path: str) -> bool:
+    """A read of a function's result (``delta``, ``getByPath(...)``), not of an entity set."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return "(" in last or last.lower() == "delta"
 
 
 def is_stream(path: str) -> bool:

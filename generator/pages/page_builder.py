@@ -358,6 +358,7 @@ class PageBuilder:
                 if q.name not in {p.name for p in request.parameters}
                 and q.name.lower() not in request.unsupported
             ),
+            unsupported_options=frozenset(request.unsupported),
             request_body=request_body,
             request_body_empty=request.request_body_empty,
             request_body_type=request.request_body_type,

@@ -40,7 +40,7 @@ from generator.sdk.ir import (
 )
 from generator.sdk.load_context import LoadContext, text
 from generator.spec.io import escape_pointer_token, pointer
-from generator.spec.openapi import HTTP_METHODS, SCHEMA_PREFIX
+from generator.spec.openapi import HTTP_METHODS, PARTIAL_OF, SCHEMA_PREFIX
 
 ODATA_TYPE = "@odata.type"
 INT_BOUNDS = {
@@ -233,6 +233,8 @@ class SchemaLoader:
     def _walk(self, schema: Any, ptr: str, place: tuple[str, ...], top: bool) -> None:
         if not isinstance(schema, Mapping) or "$ref" in schema or id(schema) in self._inline:
             return
+        if PARTIAL_OF in schema:
+            return  # typed as the entity's model: its copied properties make no types
         if not top:
             kind = self._inline_kind(schema)
             if kind is not None:
@@ -338,6 +340,11 @@ class SchemaLoader:
         key = self._inline.get(id(schema))
         if key is not None:
             return self.ref_type(key, chain), nullable, schema
+        partial = schema.get(PARTIAL_OF)
+        if isinstance(partial, str) and "$ref" not in schema:
+            # An update body built from pages: a partial view of an entity schema, sent as
+            # the entity's own model (only what changed; see `generator.pages.operations`).
+            return self._ref(partial, f"{ptr}/{PARTIAL_OF}", chain), nullable, schema
         if "$ref" in schema:
             target = self._ref(schema["$ref"], ptr + "/$ref", chain)
             if isinstance(target, (ModelRef, EnumRef)):

@@ -6,3 +6,7 @@ from __future__ import annotations
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Where `$ref`s to component schemas point.
 SCHEMA_PREFIX = "#/components/schemas/"
+# apigen's extension on an update body built from pages: the entity schema (a `$ref` string)
+# the body is a partial view of (its properties, none required); the SDK sends that
+# entity's model.
+PARTIAL_OF = "x-apigen-partial-of"

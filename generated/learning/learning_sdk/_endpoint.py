@@ -136,10 +136,16 @@ def path_value(param: Param, value: Any) -> str:
     return _joined(items, pairs, ",", param.explode)
 
 
+def _query_name(name: str) -> str:
+    """A query parameter's name, percent-encoded but for `$` and `@`, which a query may hold
+    as they are: OData's options go out as Graph documents them (`$top=5`)."""
+    return quote(name, safe="$@")
+
+
 def query_pairs(param: Param, value: Any) -> list[tuple[str, str]]:
     """A query parameter as encoded (name, value) pairs: form (arrays repeated when
     exploded, else comma-joined), spaceDelimited, pipeDelimited or deepObject."""
-    name = _escape(param.name)
+    name = _query_name(param.name)
     if param.style == "deepObject":
         return _deep(name, value)
     items, pairs = _parts(value, _escape)
@@ -178,6 +184,58 @@ def cookie_pairs(param: Param, value: Any) -> list[str]:
     if param.explode and isinstance(value, list):
         return [f"{name}={item}" for item in items]
     return [f"{name}=" + _joined(items, pairs, ",", False)]
+
+
+def extra_query(
+    params: Mapping[str, str] | None, typed: tuple[Param, ...] = ()
+) -> list[tuple[str, str]]:
+    """A caller's extra query parameters (``params=``) as encoded (name, value) pairs.
+
+    A name that is one of the operation's own query parameters (``$top``, also written
+    ``top``, as Graph reads both) is refused: it has its own keyword, and sending it twice
+    would leave the server to pick one."""
+    if params is None:
+        return []
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a mapping of str to str, not {type(params).__name__}")
+    own = {p.name.lower().lstrip("$"): p.name for p in typed if p.location == "query"}
+    pairs = []
+    for name, value in params.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError(f"params must map str to str; got {name!r}: {type(value).__name__}")
+        clash = own.get(name.lower().lstrip("$"))
+        if clash is not None:
+            raise ValueError(
+                f"params key {name!r} is the operation's own query parameter {clash!r}: "
+                "pass it as its keyword argument"
+            )
+        pairs.append((_query_name(name), _escape(value)))
+    return pairs
+
+
+def _has(headers: Mapping[str, str] | None, name: str) -> bool:
+    return any(k.lower() == name.lower() for k in headers or {})
+
+
+# Graph answers `$search`, and `$count` on directory objects, only with this header
+# (advanced queries); an operation that declares it gets it sent when they are used.
+CONSISTENCY_LEVEL = "ConsistencyLevel"
+
+
+def _needs_eventual(endpoint: Endpoint[Any], args: tuple[Any, ...]) -> bool:
+    """Whether a call uses `$search` or `$count=true` on an operation declaring the
+    `ConsistencyLevel` header (and does not give that header a value itself)."""
+    declared = False
+    used = False
+    for param, value in zip(endpoint.params, args):
+        name = param.name.lower()
+        if param.location == "header" and name == CONSISTENCY_LEVEL.lower():
+            declared = True
+            if _set(value):
+                return False
+        elif param.location == "query" and _set(value):
+            used = used or name == "$search" or (name == "$count" and value is True)
+    return declared and used
 
 
 def _set(value: Any) -> bool:
@@ -279,13 +337,61 @@ class Calls:
     """A client's calls of endpoints: arguments to a request under ``base_url``, the
     answer to a result, both checked when ``strict``."""
 
-    def __init__(self, base_url: httpx.URL, strict: bool, checks: StrictChecks | None) -> None:
+    def __init__(
+        self,
+        base_url: httpx.URL,
+        strict: bool,
+        checks: StrictChecks | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.base_url = base_url
         self.strict = strict
         self.checks = checks
+        self.headers = headers or {}  # the client's own, sent with every request
 
     def url_for(self, path: str) -> httpx.URL:
         return self.base_url.join(path.lstrip("/"))
+
+    def raw(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json_body: Any,
+        content: bytes | None,
+        headers: Mapping[str, str] | None,
+    ) -> tuple[httpx.URL, bytes | None, dict[str, str]]:
+        """(url, body bytes, headers) of `client.request`: ``path`` under the base URL, or
+        an absolute URL of the base URL's origin (a next link); ``params`` added to its
+        query; ``json_body`` (unless UNSET) sent as JSON, else ``content`` as it is."""
+        target = httpx.URL(path)
+        if target.is_absolute_url:
+            origin = (self.base_url.scheme, self.base_url.host, self.base_url.port)
+            if (target.scheme, target.host, target.port) != origin:
+                raise ValueError(
+                    f"request() takes a path under the base URL or a URL of its origin "
+                    f"({self.base_url.scheme}://{self.base_url.netloc.decode('ascii')}), "
+                    f"not {where(method, target)}"
+                )
+            url = target
+        else:
+            url = self.url_for(path)
+        pairs = extra_query(params)
+        if pairs:
+            query = url.query.decode("ascii")
+            added = "&".join(f"{k}={v}" for k, v in pairs)
+            url = url.copy_with(query=(f"{query}&{added}" if query else added).encode("ascii"))
+        merged = dict(headers or {})
+        if json_body is not _rt.UNSET:
+            if content is not None:
+                raise ValueError("request() takes json= or content=, not both")
+            payload = json.dumps(_rt.to_json_value(json_body), separators=(",", ":"))
+            content = payload.encode()
+            if not _has(merged, "content-type"):
+                merged["Content-Type"] = "application/json"
+        elif content is not None and not isinstance(content, (bytes, bytearray)):
+            raise TypeError(f"content must be bytes, not {type(content).__name__}")
+        return url, None if content is None else bytes(content), merged
 
     def prepare(
         self,
@@ -295,7 +401,9 @@ class Calls:
         headers: Mapping[str, str] | None,
     ) -> tuple[httpx.URL, bytes | None, dict[str, str]]:
         """(url with its query, body bytes, headers) for one call of ``endpoint``; ``args``
-        are the method's parameter values, in the order of ``endpoint.params``."""
+        are the method's parameter values, in the order of ``endpoint.params``, then its
+        ``params=`` (extra query parameters, sent after the typed ones) when it has one."""
+        extra_params = args[len(endpoint.params)] if len(args) > len(endpoint.params) else None
         path = endpoint.path
         query: list[tuple[str, str]] = []
         cookies: list[str] = []
@@ -316,6 +424,13 @@ class Calls:
                 extra[param.name] = header_value(param, _value(value, param))
             else:
                 cookies.extend(cookie_pairs(param, _value(value, param)))
+        query.extend(extra_query(extra_params, endpoint.params))
+        if (
+            _needs_eventual(endpoint, args)
+            and not _has(headers, CONSISTENCY_LEVEL)
+            and not _has(self.headers, CONSISTENCY_LEVEL)
+        ):
+            extra[CONSISTENCY_LEVEL] = "eventual"
         url = self.url_for(path)
         if query:
             url = url.copy_with(query="&".join(f"{k}={v}" for k, v in query).encode("ascii"))

@@ -34,6 +34,7 @@ _SCHEMES: dict[str, _http.Scheme] = {
 _SECURITY: tuple[tuple[str, ...], ...] | None = (("bearerAuth",),)
 
 Headers = Mapping[str, str] | None
+Params = Mapping[str, str] | None
 
 
 def _check(key: str) -> _v.Check:
@@ -51,7 +52,15 @@ class _Operations:
       page by page.
     - A PATCH sends only what changed on a model ``body`` (`Model.to_patch_dict()`); a
       mapping is sent as it is.
+    - ``params`` are extra query parameters for that one request, sent as given after the
+      typed ones (a key naming a typed one, such as ``$top``, is a ValueError).
     - ``headers`` are sent with that one request, besides the client's own.
+    - ``select``, ``expand``, ``filter``, ``orderby``, ``top``, ``skip``, ``count`` and
+      ``search`` are OData's ``$select``... options: lists go comma-separated, ``filter``
+      is an OData expression (``"startswith(displayName,'a')"``), ``search`` the phrase
+      with its double quotes (``'"displayName:foo"'``). Where the spec declares the
+      ``ConsistencyLevel`` header (directory objects), ``search`` or ``count=True`` sends
+      ``ConsistencyLevel: eventual`` unless the call or the client gives it.
     """
 
     @_http.post(
@@ -64,6 +73,7 @@ class _Operations:
         registration_id: str,
         body: LearningCourseActivity | Mapping[str, Any],
         *,
+        params: Params = None,
         headers: Headers = None,
     ) -> LearningCourseActivity:
         """Create learningCourseActivity: `POST /employeeExperience/learningProviders/{registrationId}/learningCourseActivities`.
@@ -81,7 +91,12 @@ class _Operations:
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}"
     )
     def delete_learning_course_activity(
-        self, registration_id: str, learning_course_activity_id: str, *, headers: Headers = None
+        self,
+        registration_id: str,
+        learning_course_activity_id: str,
+        *,
+        params: Params = None,
+        headers: Headers = None,
     ) -> None:
         """Delete learningCourseActivity: `DELETE /employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}`.
 
@@ -97,14 +112,16 @@ class _Operations:
 
     @_http.get(
         "/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
-        query=(("$select", "form", False),),
+        query=(("$expand", "form", False), ("$select", "form", False)),
         returns=LearningCourseActivity,
     )
     def get_learning_course_activity(
         self,
         learning_course_activity_id: str,
         *,
+        expand: list[str] | UnsetType = UNSET,
         select: list[str] | UnsetType = UNSET,
+        params: Params = None,
         headers: Headers = None,
     ) -> LearningCourseActivity:
         """Get learningCourseActivity: `GET /employeeExperience/learningCourseActivities/{learningCourseActivityId}`.
@@ -113,6 +130,7 @@ class _Operations:
 
         Args:
             learning_course_activity_id: path parameter learningCourseActivityId
+            expand: Expand related entities
             select: Select properties to be returned
         """
 
@@ -127,6 +145,7 @@ class _Operations:
         external_course_activity_id: str,
         *,
         select: list[str] | UnsetType = UNSET,
+        params: Params = None,
         headers: Headers = None,
     ) -> LearningCourseActivity:
         """Get learningCourseActivity: `GET /employeeExperience/learningProviders/{registrationId}/learningCourseActivities(externalCourseActivityId='{externalCourseActivityId}')`.
@@ -141,7 +160,7 @@ class _Operations:
 
     @_http.get(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}",
-        query=(("$select", "form", False),),
+        query=(("$expand", "form", False), ("$select", "form", False)),
         returns=LearningCourseActivity,
     )
     def get_learning_course_activity_for_learning_provider(
@@ -149,7 +168,9 @@ class _Operations:
         registration_id: str,
         learning_course_activity_id: str,
         *,
+        expand: list[str] | UnsetType = UNSET,
         select: list[str] | UnsetType = UNSET,
+        params: Params = None,
         headers: Headers = None,
     ) -> LearningCourseActivity:
         """Get learningCourseActivity: `GET /employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}`.
@@ -159,19 +180,22 @@ class _Operations:
         Args:
             registration_id: path parameter registrationId
             learning_course_activity_id: path parameter learningCourseActivityId
+            expand: Expand related entities
             select: Select properties to be returned
         """
 
     @_http.get(
         "/me/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
-        query=(("$select", "form", False),),
+        query=(("$expand", "form", False), ("$select", "form", False)),
         returns=LearningCourseActivity,
     )
     def get_learning_course_activity_for_me(
         self,
         learning_course_activity_id: str,
         *,
+        expand: list[str] | UnsetType = UNSET,
         select: list[str] | UnsetType = UNSET,
+        params: Params = None,
         headers: Headers = None,
     ) -> LearningCourseActivity:
         """Get learningCourseActivity: `GET /me/employeeExperience/learningCourseActivities/{learningCourseActivityId}`.
@@ -180,12 +204,13 @@ class _Operations:
 
         Args:
             learning_course_activity_id: path parameter learningCourseActivityId
+            expand: Expand related entities
             select: Select properties to be returned
         """
 
     @_http.get(
         "/users/{userId}/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
-        query=(("$select", "form", False),),
+        query=(("$expand", "form", False), ("$select", "form", False)),
         returns=LearningCourseActivity,
     )
     def get_learning_course_activity_for_user(
@@ -193,7 +218,9 @@ class _Operations:
         user_id: str,
         learning_course_activity_id: str,
         *,
+        expand: list[str] | UnsetType = UNSET,
         select: list[str] | UnsetType = UNSET,
+        params: Params = None,
         headers: Headers = None,
     ) -> LearningCourseActivity:
         """Get learningCourseActivity: `GET /users/{userId}/employeeExperience/learningCourseActivities/{learningCourseActivityId}`.
@@ -203,21 +230,36 @@ class _Operations:
         Args:
             user_id: path parameter userId
             learning_course_activity_id: path parameter learningCourseActivityId
+            expand: Expand related entities
             select: Select properties to be returned
         """
 
     @_http.get.paged(
         "/me/employeeExperience/learningCourseActivities",
-        query=("$count", ("$select", "form", False), "$skip", "$top"),
+        query=(
+            "$count",
+            ("$expand", "form", False),
+            "$filter",
+            ("$orderby", "form", False),
+            "$search",
+            ("$select", "form", False),
+            "$skip",
+            "$top",
+        ),
         returns=LearningCourseActivity,
     )
     def list_learning_course_activities(
         self,
         *,
         count: bool | UnsetType = UNSET,
+        expand: list[str] | UnsetType = UNSET,
+        filter: str | UnsetType = UNSET,
+        orderby: list[str] | UnsetType = UNSET,
+        search: str | UnsetType = UNSET,
         select: list[str] | UnsetType = UNSET,
         skip: int | UnsetType = UNSET,
         top: int | UnsetType = UNSET,
+        params: Params = None,
         headers: Headers = None,
     ) -> Iterator[LearningCourseActivity]:
         """List learningCourseActivities: `GET /me/employeeExperience/learningCourseActivities`.
@@ -225,7 +267,11 @@ class _Operations:
         Get a list of the learningCourseActivity objects (assigned or self-initiated) for a user.
 
         Args:
-            count: Include count of items
+            count: Include the count of all matching items (`@odata.count`)
+            expand: Expand related entities
+            filter: Filter items by property values, an OData expression such as `startswith(displayName,'a')` or `status eq 'completed'`
+            orderby: Order items by property values (`displayName desc`), first key first
+            search: Search items by search phrases. Pass the phrase as Graph reads it, in double quotes: `\"displayName:foo\"` on directory objects (property:words), `\"pizza\"` on messages; on directory objects Graph needs the `ConsistencyLevel: eventual` header
             select: Select properties to be returned
             skip: Skip the first n items
             top: Show only the first n items
@@ -233,7 +279,16 @@ class _Operations:
 
     @_http.get.paged(
         "/users/{userId}/employeeExperience/learningCourseActivities",
-        query=("$count", ("$select", "form", False), "$skip", "$top"),
+        query=(
+            "$count",
+            ("$expand", "form", False),
+            "$filter",
+            ("$orderby", "form", False),
+            "$search",
+            ("$select", "form", False),
+            "$skip",
+            "$top",
+        ),
         returns=LearningCourseActivity,
     )
     def list_learning_course_activities_for_user(
@@ -241,9 +296,14 @@ class _Operations:
         user_id: str,
         *,
         count: bool | UnsetType = UNSET,
+        expand: list[str] | UnsetType = UNSET,
+        filter: str | UnsetType = UNSET,
+        orderby: list[str] | UnsetType = UNSET,
+        search: str | UnsetType = UNSET,
         select: list[str] | UnsetType = UNSET,
         skip: int | UnsetType = UNSET,
         top: int | UnsetType = UNSET,
+        params: Params = None,
         headers: Headers = None,
     ) -> Iterator[LearningCourseActivity]:
         """List learningCourseActivities: `GET /users/{userId}/employeeExperience/learningCourseActivities`.
@@ -252,7 +312,11 @@ class _Operations:
 
         Args:
             user_id: path parameter userId
-            count: Include count of items
+            count: Include the count of all matching items (`@odata.count`)
+            expand: Expand related entities
+            filter: Filter items by property values, an OData expression such as `startswith(displayName,'a')` or `status eq 'completed'`
+            orderby: Order items by property values (`displayName desc`), first key first
+            search: Search items by search phrases. Pass the phrase as Graph reads it, in double quotes: `\"displayName:foo\"` on directory objects (property:words), `\"pizza\"` on messages; on directory objects Graph needs the `ConsistencyLevel: eventual` header
             select: Select properties to be returned
             skip: Skip the first n items
             top: Show only the first n items
@@ -268,6 +332,7 @@ class _Operations:
         learning_course_activity_id: str,
         body: LearningCourseActivity | Mapping[str, Any],
         *,
+        params: Params = None,
         headers: Headers = None,
     ) -> None:
         """Update learningCourseActivity: `PATCH /employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}`.

@@ -33,6 +33,7 @@ _SCHEMES: dict[str, _http.Scheme] = {
 _SECURITY: tuple[tuple[str, ...], ...] | None = (("bearerAuth",),)
 
 Headers = Mapping[str, str] | None
+Params = Mapping[str, str] | None
 
 
 def _check(key: str) -> _v.Check:
@@ -50,7 +51,15 @@ class _Operations:
       page by page.
     - A PATCH sends only what changed on a model ``body`` (`Model.to_patch_dict()`); a
       mapping is sent as it is.
+    - ``params`` are extra query parameters for that one request, sent as given after the
+      typed ones (a key naming a typed one, such as ``$top``, is a ValueError).
     - ``headers`` are sent with that one request, besides the client's own.
+    - ``select``, ``expand``, ``filter``, ``orderby``, ``top``, ``skip``, ``count`` and
+      ``search`` are OData's ``$select``... options: lists go comma-separated, ``filter``
+      is an OData expression (``"startswith(displayName,'a')"``), ``search`` the phrase
+      with its double quotes (``'"displayName:foo"'``). Where the spec declares the
+      ``ConsistencyLevel`` header (directory objects), ``search`` or ``count=True`` sends
+      ``ConsistencyLevel: eventual`` unless the call or the client gives it.
     """
 
     @_http.patch(
@@ -59,7 +68,11 @@ class _Operations:
         returns=LearningSelfInitiatedCourse,
     )
     def update_learning_self_initiated_course(
-        self, body: LearningSelfInitiatedCourse | Mapping[str, Any], *, headers: Headers = None
+        self,
+        body: LearningSelfInitiatedCourse | Mapping[str, Any],
+        *,
+        params: Params = None,
+        headers: Headers = None,
     ) -> LearningSelfInitiatedCourse:
         """Update learningSelfInitiatedCourse: `PATCH /learningSelfInitiatedCourse`.
 

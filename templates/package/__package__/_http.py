@@ -64,7 +64,7 @@ R = TypeVar("R")
 P = ParamSpec("P")
 
 _PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
-_OWN_PARAMS = frozenset({"self", "body", "headers"})
+_OWN_PARAMS = frozenset({"self", "body", "params", "headers"})
 # A parameter in a decorator: its name (sent in its place's default style), or
 # (name, style, explode).
 ParamEntry = str | tuple[str, str, bool]
@@ -127,7 +127,8 @@ def _param(location: Location, spec: ParamEntry) -> Param:
 class _Signature:
     """A method's parameters in the order `Endpoint` lists them: the positional ones are
     the path parameters, the keyword-only ones the query and then the header parameters
-    (besides ``body`` and ``headers``). Built on first call, so importing costs nothing."""
+    (besides ``body``, ``params`` and ``headers``). Built on first call, so importing costs
+    nothing."""
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.signature = inspect.signature(fn)
@@ -137,10 +138,11 @@ class _Signature:
         self, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> tuple[tuple[Any, ...], Any, Mapping[str, str] | None]:
         """(parameter values, body, extra headers); a wrong call raises TypeError just as
-        calling the method itself would."""
+        calling the method itself would. The values end with ``params=`` (extra query
+        parameters, or None), which `_endpoint.Calls.prepare` sends after the typed ones."""
         given = self.signature.bind(None, *args, **kwargs).arguments
         values = tuple(given.get(name, _rt.UNSET) for name in self.names)
-        return values, given.get("body"), given.get("headers")
+        return (*values, given.get("params")), given.get("body"), given.get("headers")
 
 
 class _OperationBase:
@@ -377,6 +379,29 @@ class SyncInvoker(_Invoker):
 
     _transport: SyncTransport
 
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = _rt.UNSET,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send a request the spec does not describe, under the rules of every operation:
+        ``client.request("GET", "/me/drive/root/children", params={"$top": "5"})``.
+
+        ``path`` is relative to the base URL (or an absolute URL of the base URL's origin,
+        such as an ``@odata.nextLink``; any other URL is a ValueError); ``params`` are
+        added to its query; ``json`` is sent as a JSON body, else ``content`` as bytes.
+        The token, retries, redirects and errors (an ApiError for a 4xx/5xx answer) are
+        those of the operations; the answer's body is read in full."""
+        url, body, extra = self._transport.core.calls.raw(
+            method, path, params, json, content, headers
+        )
+        return self._transport.send(method.upper(), url, content=body, headers=extra)
+
     def stream(
         self, op: Operation[P, Any], /, *args: P.args, **kwargs: P.kwargs
     ) -> AbstractContextManager[httpx.Response]:
@@ -392,6 +417,22 @@ class AsyncInvoker(_Invoker):
     """The base of `AsyncClient`: its operations return awaitables and async iterators."""
 
     _transport: AsyncTransport
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = _rt.UNSET,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """`Client.request` for `AsyncClient`: ``await client.request("GET", path)``."""
+        url, body, extra = self._transport.core.calls.raw(
+            method, path, params, json, content, headers
+        )
+        return await self._transport.send(method.upper(), url, content=body, headers=extra)
 
     def stream(
         self, op: Operation[P, Any], /, *args: P.args, **kwargs: P.kwargs

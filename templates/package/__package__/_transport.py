@@ -83,7 +83,7 @@ class _Core:
             schemes=schemes,
             requirements=security,
         )
-        self.calls = Calls(self.base_url, strict, checks)
+        self.calls = Calls(self.base_url, strict, checks, self.headers)
 
     def __repr__(self) -> str:
         return f"base_url={str(self.base_url)!r}, auth={'yes' if self.auth.has_token else 'no'}"

@@ -36,6 +36,7 @@ _SCHEMES: dict[str, _http.Scheme] = {
 _SECURITY: tuple[tuple[str, ...], ...] | None = (("bearerAuth",),)
 
 Headers = Mapping[str, str] | None
+Params = Mapping[str, str] | None
 
 
 def _check(key: str) -> _v.Check:
@@ -53,18 +54,31 @@ class _Operations:
       page by page.
     - A PATCH sends only what changed on a model ``body`` (`Model.to_patch_dict()`); a
       mapping is sent as it is.
+    - ``params`` are extra query parameters for that one request, sent as given after the
+      typed ones (a key naming a typed one, such as ``$top``, is a ValueError).
     - ``headers`` are sent with that one request, besides the client's own.
+    - ``select``, ``expand``, ``filter``, ``orderby``, ``top``, ``skip``, ``count`` and
+      ``search`` are OData's ``$select``... options: lists go comma-separated, ``filter``
+      is an OData expression (``"startswith(displayName,'a')"``), ``search`` the phrase
+      with its double quotes (``'"displayName:foo"'``). Where the spec declares the
+      ``ConsistencyLevel`` header (directory objects), ``search`` or ``count=True`` sends
+      ``ConsistencyLevel: eventual`` unless the call or the client gives it.
     """
 
     @_http.post("/things", body=Thing, returns=Thing)
     def things_create_thing(
-        self, body: Thing | Mapping[str, Any], *, headers: Headers = None
+        self, body: Thing | Mapping[str, Any], *, params: Params = None, headers: Headers = None
     ) -> Thing:
         """Create a thing: `POST /things`."""
 
     @_http.delete("/things/{thing-id}", header=("If-Match",))
     def things_delete_thing(
-        self, thing_id: str, *, if_match: str | UnsetType = UNSET, headers: Headers = None
+        self,
+        thing_id: str,
+        *,
+        if_match: str | UnsetType = UNSET,
+        params: Params = None,
+        headers: Headers = None,
     ) -> None:
         """Delete a thing: `DELETE /things/{thing-id}`.
 
@@ -75,7 +89,12 @@ class _Operations:
 
     @_http.get("/things/{thing-id}", query=("$select",), returns=Thing)
     def things_get_thing(
-        self, thing_id: str, *, select: list[str] | UnsetType = UNSET, headers: Headers = None
+        self,
+        thing_id: str,
+        *,
+        select: list[str] | UnsetType = UNSET,
+        params: Params = None,
+        headers: Headers = None,
     ) -> Thing:
         """Get a thing: `GET /things/{thing-id}`.
 
@@ -93,6 +112,7 @@ class _Operations:
         filter: str | UnsetType = UNSET,
         top: int | UnsetType = UNSET,
         consistency_level: str | UnsetType = UNSET,
+        params: Params = None,
         headers: Headers = None,
     ) -> Iterator[Thing]:
         """List things: `GET /things`.
@@ -110,7 +130,13 @@ class _Operations:
         checks=("_C18", "_C19"),
     )
     def things_tags_set_tag_counts(
-        self, thing_id: str, tag: str, body: dict[str, int], *, headers: Headers = None
+        self,
+        thing_id: str,
+        tag: str,
+        body: dict[str, int],
+        *,
+        params: Params = None,
+        headers: Headers = None,
     ) -> list[Size]:
         """Replace the counts of one tag: `PUT /things/{thing-id}/tags/{tag}`.
 
@@ -121,7 +147,12 @@ class _Operations:
 
     @_http.patch("/things/{thing-id}", body=Thing)
     def things_update_thing(
-        self, thing_id: str, body: Thing | Mapping[str, Any], *, headers: Headers = None
+        self,
+        thing_id: str,
+        body: Thing | Mapping[str, Any],
+        *,
+        params: Params = None,
+        headers: Headers = None,
     ) -> None:
         """Update a thing: `PATCH /things/{thing-id}`.
 
