@@ -344,10 +344,10 @@ def test_list_operation_is_pageable_with_collection_response() -> None:
         "$top",
         "$count",
         "$select",
-        "$expand",
+        "$search",
         "$filter",
         "$orderby",
-        "$search",
+        "$expand",
     ]
 
 
