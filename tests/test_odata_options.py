@@ -268,16 +268,15 @@ def test_params_go_after_the_typed_options(sdk: Any, http_server: ScriptedServer
 def test_a_params_key_that_is_a_typed_option_is_refused_before_sending(
     sdk: Any, http_server: ScriptedServer, key: str
 ) -> None:
-    with _client(sdk, http_server) as client:
-        with pytest.raises(ValueError, match="own query parameter"):
-            list(client.list_users(params={key: "1"}))
+    client = _client(sdk, http_server)
+    with client, pytest.raises(ValueError, match="own query parameter"):
+        list(client.list_users(params={key: "1"}))
     assert http_server.requests == ()
 
 
 def test_params_must_be_strings(sdk: Any, http_server: ScriptedServer) -> None:
-    with _client(sdk, http_server) as client:
-        with pytest.raises(TypeError, match="str to str"):
-            client.get_user("u1", params={"x": 1})
+    with _client(sdk, http_server) as client, pytest.raises(TypeError, match="str to str"):
+        client.get_user("u1", params={"x": 1})
     assert http_server.requests == ()
 
 
@@ -325,9 +324,9 @@ def test_request_follows_a_same_origin_absolute_url(sdk: Any, http_server: Scrip
 def test_request_refuses_another_origin_before_sending(
     sdk: Any, http_server: ScriptedServer, other_origin_server: ScriptedServer
 ) -> None:
-    with _client(sdk, http_server) as client:
-        with pytest.raises(ValueError, match="origin") as refused:
-            client.request("GET", f"{other_origin_server.url}/steal?token=x")
+    client = _client(sdk, http_server)
+    with client, pytest.raises(ValueError, match="origin") as refused:
+        client.request("GET", f"{other_origin_server.url}/steal?token=x")
     assert TOKEN not in str(refused.value) and "token=x" not in str(refused.value)
     assert other_origin_server.requests == () and http_server.requests == ()
 
@@ -357,9 +356,8 @@ def test_request_keeps_the_operations_error_retry_and_redirect_rules(
 
 
 def test_request_takes_json_or_content_not_both(sdk: Any, http_server: ScriptedServer) -> None:
-    with _client(sdk, http_server) as client:
-        with pytest.raises(ValueError, match="not both"):
-            client.request("POST", "/x", json={}, content=b"{}")
+    with _client(sdk, http_server) as client, pytest.raises(ValueError, match="not both"):
+        client.request("POST", "/x", json={}, content=b"{}")
     assert http_server.requests == ()
 
 
