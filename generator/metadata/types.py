@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from generator.pages.schemas import PRIMITIVES
+from generator.spec.openapi import PARTIAL_OF
 from generator.spec.openapi import SCHEMA_PREFIX as REF
 
 __all__ = [
@@ -132,6 +133,8 @@ def schema_signature(schema: Any) -> Signature:
         return Signature("any")
     nullable = schema.get("nullable") is True
     ref = schema.get("$ref")
+    if not isinstance(ref, str):
+        ref = schema.get(PARTIAL_OF)  # an update body built from pages: its entity's type
     if isinstance(ref, str):
         name = ref.removeprefix(REF)
         return Signature(name, None, False, nullable)
