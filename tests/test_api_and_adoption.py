@@ -107,7 +107,7 @@ with Client(base_url={server.url!r}, token="t0ken") as client:
     course = LearningCourseActivity(completion_percentage=80)
     method = getattr(client, names[0])
     import inspect
-    params = [p for p in inspect.signature(method).parameters if p not in ("body", "headers")]
+    params = [p for p in inspect.signature(method).parameters if p not in ("body", "params", "headers")]
     result = method(*["id-" + p for p in params], course)
     print(result, len(params))
 """

@@ -1231,3 +1231,39 @@ def test_each_child_that_loses_a_base_reports_its_lost_fields() -> None:
         'schema "liveCourse" property "title" removed',
         'schema "selfCourse" property "title" removed',
     ]
+
+
+# ---------------------------------------------------------------- partial update bodies
+
+BODY = PATCH + ("requestBody", "content", "application/json", "schema")
+
+
+def _partial_course() -> dict[str, Any]:
+    from generator.spec.partial import partial_view
+
+    view = partial_view("#/components/schemas/course", base_spec()["components"]["schemas"])
+    assert view is not None and "required" not in view
+    return view
+
+
+def test_an_update_body_becoming_a_partial_view_only_loosens_the_request() -> None:
+    report = run(old=[S(BODY, ref("course"))], new=[S(BODY, _partial_course())])
+    changes = [(c.check_id, c.level, c.pointer.rsplit("/", 2)[-2:]) for c in report.changes]
+    assert ("request-property-became-optional", "non-breaking", ["properties", "title"]) in changes
+    assert not [c for c in report.changes if c.level == "breaking"]
+    assert {c.check_id for c in report.changes} <= {
+        "request-property-became-optional",
+        "description-changed",
+    }
+
+
+def test_a_partial_view_back_to_the_entity_is_a_breaking_tightening() -> None:
+    report = run(old=[S(BODY, _partial_course())], new=[S(BODY, ref("course"))])
+    assert [(c.check_id, c.level) for c in report.changes if c.level == "breaking"] == [
+        ("request-property-became-required", "breaking")
+    ]
+
+
+def test_two_partial_views_compare_as_their_entities() -> None:
+    report = run(old=[S(BODY, _partial_course())], new=[S(BODY, _partial_course())])
+    assert not report.changes

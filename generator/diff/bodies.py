@@ -14,10 +14,20 @@ from typing import Any
 
 from generator.diff import schemas
 from generator.diff.directions import REQUEST, RESPONSE, Directions
-from generator.diff.model import BREAKING, NON_BREAKING, CheckInfo, as_map, check, ptr, quote
+from generator.diff.model import (
+    BREAKING,
+    NON_BREAKING,
+    CheckInfo,
+    Side,
+    as_map,
+    check,
+    ptr,
+    quote,
+)
 from generator.diff.sites import ON_MEDIA_TYPE, ON_REQUEST_BODY, ON_RESPONSE, BodyPair, Pair
 from generator.diff.walk import Walk
 from generator.spec.openapi import PARTIAL_OF
+from generator.spec.partial import flattened
 
 CHECKS: Mapping[str, CheckInfo] = {
     "required-request-body-added": check(
@@ -169,7 +179,7 @@ def _compare_content(walk: Walk, body: Pair, dirs: Directions, prefix: str) -> N
             om, nm = as_map(oc[media]), as_map(nc[media])
             ON_MEDIA_TYPE.run(walk, Pair(om, nm, mo, mn, f"{what} ({media})"))
             if isinstance(om.get("schema"), Mapping) and isinstance(nm.get("schema"), Mapping):
-                os_, ns_ = _partial_views(walk, om["schema"], nm["schema"], mo, mn)
+                os_, ns_ = _partial_views(walk, om["schema"], nm["schema"])
                 schemas.compare_schema(
                     walk,
                     os_,
@@ -183,32 +193,22 @@ def _compare_content(walk: Walk, body: Pair, dirs: Directions, prefix: str) -> N
 
 
 def _partial_views(
-    walk: Walk, old: Mapping[str, Any], new: Mapping[str, Any], po: str, pn: str
+    walk: Walk, old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     """Body schemas as the diff compares them when one is a partial view of an entity
-    schema (`PARTIAL_OF`, an update body built from pages): both partial, each is its entity
-    schema (their properties are compared under /components/schemas); one partial, it is its
-    entity schema without `required`, so the change reads as properties becoming optional."""
+    schema (`generator.spec.partial`, an update body built from pages). Both partial: each
+    is its entity schema (whose properties are compared under /components/schemas). One
+    partial: the other side is its entity flattened the same way (bases' properties and
+    `required` merged in), so the change reads as properties becoming optional."""
     o_of, n_of = old.get(PARTIAL_OF), new.get(PARTIAL_OF)
     if isinstance(o_of, str) and isinstance(n_of, str):
         return {"$ref": o_of}, {"$ref": n_of}
-    if isinstance(o_of, str):
-        return _unrequired(walk.deref("old", {"$ref": o_of}, po)[0]), new
-    if isinstance(n_of, str):
-        return old, _unrequired(walk.deref("new", {"$ref": n_of}, pn)[0])
+    if isinstance(n_of, str) and isinstance(old.get("$ref"), str):
+        return flattened(old["$ref"], _schemas(walk, "old")), new
+    if isinstance(o_of, str) and isinstance(new.get("$ref"), str):
+        return old, flattened(new["$ref"], _schemas(walk, "new"))
     return old, new
 
 
-def _unrequired(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """``schema`` without `required`, at its top and in its inline `allOf` parts."""
-    out = {k: v for k, v in schema.items() if k != "required"}
-    if isinstance(out.get("allOf"), list):
-        out["allOf"] = [
-            (
-                {k: v for k, v in part.items() if k != "required"}
-                if isinstance(part, Mapping) and "$ref" not in part
-                else part
-            )
-            for part in out["allOf"]
-        ]
-    return out
+def _schemas(walk: Walk, side: Side) -> Mapping[str, Any]:
+    return as_map(as_map(walk.docs[side].get("components")).get("schemas"))

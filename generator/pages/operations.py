@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -39,6 +38,7 @@ from generator.pages.paths import (
 from generator.pages.schemas import ERROR_SCHEMA, Schemas
 from generator.pages.typemodel import TypeModel, body_type_name, row_prop
 from generator.spec.openapi import PARTIAL_OF, SCHEMA_PREFIX
+from generator.spec.partial import partial_view
 
 QUERY_OPTIONS: dict[str, dict[str, Any]] = {
     "$top": {
@@ -610,36 +610,16 @@ class Operations:
 
 
 def partial_bodies(paths: dict[str, dict[str, Any]], components: dict[str, Any]) -> None:
-    """Make each update's body a partial view of the entity schema it names.
-
-    An update (PATCH) sends only the properties that change, so its body cannot carry the
-    entity's `required`: it becomes an inline schema with every property of the type and its
-    bases (copied, so each is checked as the entity has it), no `required`, and `PARTIAL_OF`
-    naming the entity schema, from which the SDK keeps sending the entity's own model. An
-    entity that requires nothing keeps its `$ref`.
-    Creates keep the `$ref`, and with it what the pages require. Run again after an
-    overlay, it copies the properties anew, with the overlay's changes."""
+    """Make each update's body a partial view of the entity schema it names
+    (`generator.spec.partial`); creates keep the `$ref`, and with it what the pages require.
+    Run again after an overlay, it copies the properties anew, with the overlay's changes."""
     for path in sorted(paths):
         media = _dig(paths[path], "patch", "requestBody", "content", "application/json")
         schema = _dig(media, "schema")
         ref = schema.get(PARTIAL_OF) or schema.get("$ref")  # a view already: made anew
-        name = (
-            ref[len(SCHEMA_PREFIX) :]
-            if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX)
-            else ""
-        )
-        if name not in components or not _flat(name, components).get("required"):
-            continue  # nothing required: the entity schema is partial already
-        flat = _flat(name, components)
-        partial: dict[str, Any] = {
-            "type": "object",
-            "description": f"The properties of {name} to change; any subset of them",
-            "properties": copy.deepcopy(flat.get("properties", {})),
-        }
-        if flat.get("additionalProperties") is True:
-            partial["additionalProperties"] = True
-        partial[PARTIAL_OF] = ref
-        media["schema"] = partial
+        view = partial_view(ref, components) if isinstance(ref, str) else None
+        if view is not None:
+            media["schema"] = copy.deepcopy(view)
 
 
 def _dig(node: Any, *keys: str) -> dict[str, Any]:
@@ -647,35 +627,6 @@ def _dig(node: Any, *keys: str) -> dict[str, Any]:
     for key in keys:
         node = node.get(key) if isinstance(node, dict) else None
     return node if isinstance(node, dict) else {}
-
-
-def _flat(name: str, components: Mapping[str, Any]) -> dict[str, Any]:
-    """A schema's properties with its bases' (bases first), whether it is open, and
-    whether it or a base requires any."""
-    out: dict[str, Any] = {}
-    seen: set[str] = set()
-
-    def add(schema: Any) -> None:
-        if not isinstance(schema, Mapping):
-            return
-        ref = schema.get("$ref", "")
-        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-            target = ref[len(SCHEMA_PREFIX) :]
-            if target not in seen:
-                seen.add(target)
-                add(components.get(target))
-            return
-        for part in schema.get("allOf", []):
-            add(part)
-        if isinstance(schema.get("properties"), Mapping):
-            out.setdefault("properties", {}).update(schema["properties"])
-        if schema.get("additionalProperties") is True:
-            out["additionalProperties"] = True
-        if isinstance(schema.get("required"), list) and schema["required"]:
-            out["required"] = True
-
-    add({"$ref": SCHEMA_PREFIX + name})
-    return out
 
 
 def system_option(name: str) -> dict[str, Any]:
