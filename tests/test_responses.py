@@ -286,6 +286,25 @@ def test_a_delta_round_ends_with_its_link_and_resumes_from_it(
     assert {r.headers["Authorization"] for r in http_server.requests} == {f"Bearer {TOKEN}"}
 
 
+def test_strict_mode_checks_items_but_not_removed_ones(
+    resp: Any, mode: str, http_server: ScriptedServer
+) -> None:
+    removed = {"id": "2", "@removed": {"reason": "deleted"}}  # no `name`, which is required
+    http_server.script(
+        page([ITEM, removed], **{"@odata.deltaLink": "delta()?$deltatoken=D"}),
+        page([{"id": "3"}]),
+    )
+
+    def story(client: Any) -> Any:
+        changes = yield client.delta_items()
+        yield client.delta_items()
+        return changes
+
+    with pytest.raises(resp.ResponseValidationError, match="name"):
+        in_client(resp, mode, base(http_server), story, strict=True)
+    assert len(http_server.requests) == 2
+
+
 def test_pages_of_a_delta_round_carry_the_delta_link(
     resp: Any, mode: str, http_server: ScriptedServer
 ) -> None:

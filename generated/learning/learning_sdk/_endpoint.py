@@ -368,8 +368,11 @@ class Calls:
             return cast(T, response.text)
         return self.decode(endpoint, json_of(response), response.request.url)
 
-    def decode(self, endpoint: Endpoint[T], data: Any, url: httpx.URL) -> T:
-        self._check(endpoint, data, request=False)
+    def decode(self, endpoint: Endpoint[T], data: Any, url: httpx.URL, *, check: bool = True) -> T:
+        """The answer (or one item of a page) as ``T``; strict mode checks it first unless
+        ``check`` is false."""
+        if check:
+            self._check(endpoint, data, request=False)
         assert endpoint.decode is not None
         try:
             return endpoint.decode(data)

@@ -178,10 +178,15 @@ class _Core:
         return url, extra
 
     def page(self, endpoint: Endpoint[T], raw: _paging.RawPage) -> Page[T]:
-        """One page read, its items decoded."""
+        """One page read, its items decoded. A delta round's removed items (`@removed`)
+        hold little more than their id, so strict mode does not check them against the
+        schema's required properties."""
         response, data, items = raw
         url = response.request.url
-        return page_of([self.calls.decode(endpoint, item, url) for item in items], response, data)
+        decoded = [
+            self.calls.decode(endpoint, item, url, check=not _removed(item)) for item in items
+        ]
+        return page_of(decoded, response, data)
 
     def first_page(self, endpoint: Endpoint[T], response: httpx.Response) -> ApiResponse[list[T]]:
         """A list operation's first page as an `ApiResponse` (its links left to follow)."""
@@ -582,6 +587,10 @@ class AsyncTransport:
     async def close(self) -> None:
         if self._owns_http:
             await self.http.aclose()
+
+
+def _removed(item: Any) -> bool:
+    return isinstance(item, Mapping) and "@removed" in item
 
 
 async def _flat(pages: AsyncIterator[Page[T]]) -> AsyncIterator[T]:
