@@ -169,6 +169,7 @@ def test_with_response_carries_status_headers_etag_request_id_and_the_value(
     # Without an ETag header the body's `@odata.etag`; without request-id the echoed one.
     assert (second.etag, second.request_id) == ('W/"7"', "cri-2")
     assert [r.path for r in http_server.requests] == ["/v1.0/items/1"] * 2
+    assert "status_code=200" in repr(first) and "etag='W/\"8\"'" in repr(first)
 
 
 def test_an_update_answering_204_gives_none_with_status_and_etag(

@@ -9,7 +9,6 @@ iterates `Page`s, and the flat call of a delta operation returns a `DeltaIterato
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -17,8 +16,17 @@ import httpx
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class ApiResponse(Generic[T]):
+class _Slots:
+    """Plain classes with ``__slots__`` (a dataclass would cost milliseconds at import)."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class ApiResponse(_Slots, Generic[T]):
     """An operation's answer with its metadata.
 
     ``value`` is what the plain call returns (None when the answer has no body, as a 204
@@ -28,28 +36,60 @@ class ApiResponse(Generic[T]):
     body's `@odata.count`, `@odata.nextLink` and `@odata.deltaLink` (links made absolute).
     """
 
-    value: T
-    status_code: int
-    headers: httpx.Headers
-    etag: str | None
-    request_id: str | None
-    odata_count: int | None
-    next_link: str | None
-    delta_link: str | None
+    __slots__ = (
+        "delta_link",
+        "etag",
+        "headers",
+        "next_link",
+        "odata_count",
+        "request_id",
+        "status_code",
+        "value",
+    )
+
+    def __init__(
+        self,
+        value: T,
+        status_code: int,
+        headers: httpx.Headers,
+        etag: str | None,
+        request_id: str | None,
+        odata_count: int | None,
+        next_link: str | None,
+        delta_link: str | None,
+    ) -> None:
+        self.value = value
+        self.status_code = status_code
+        self.headers = headers
+        self.etag = etag
+        self.request_id = request_id
+        self.odata_count = odata_count
+        self.next_link = next_link
+        self.delta_link = delta_link
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
+class Page(_Slots, Generic[T]):
     """One page of a list: its decoded ``items``, the `@odata.nextLink` (None on the last
     page), `@odata.count` (when asked for), the `@odata.deltaLink` (on the last page of a
     delta round), and the answer's status and headers."""
 
-    items: list[T]
-    next_link: str | None
-    count: int | None
-    delta_link: str | None
-    status_code: int
-    headers: httpx.Headers
+    __slots__ = ("count", "delta_link", "headers", "items", "next_link", "status_code")
+
+    def __init__(
+        self,
+        items: list[T],
+        next_link: str | None,
+        count: int | None,
+        delta_link: str | None,
+        status_code: int,
+        headers: httpx.Headers,
+    ) -> None:
+        self.items = items
+        self.next_link = next_link
+        self.count = count
+        self.delta_link = delta_link
+        self.status_code = status_code
+        self.headers = headers
 
 
 def _link(data: Mapping[str, Any], key: str, url: httpx.URL) -> str | None:
