@@ -183,9 +183,11 @@ class _Core:
         schema's required properties."""
         response, data, items = raw
         url = response.request.url
-        decoded = [
-            self.calls.decode(endpoint, item, url, check=not _removed(item)) for item in items
-        ]
+        decode = self.calls.decode
+        if self.calls.strict:
+            decoded = [decode(endpoint, item, url, check=not _removed(item)) for item in items]
+        else:
+            decoded = [decode(endpoint, item, url) for item in items]
         return page_of(decoded, response, data)
 
     def first_page(self, endpoint: Endpoint[T], response: httpx.Response) -> ApiResponse[list[T]]:
