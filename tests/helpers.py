@@ -1,5 +1,6 @@
 """Helpers the tests share: the repository root, running the CLI as a user would, a folder's
-contents, and the synthetic Graph-style spec of bench/make_spec.py."""
+contents, the synthetic Graph-style spec of bench/make_spec.py, and an SDK generated from a
+spec text and imported."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,3 +80,26 @@ def rendered(text: str, source: str) -> dict[str, str]:
 
     api = load_api(parse_spec_text(text, source), validate=False)
     return render_package(api, PackageInfo("pkg", "pkg", "1.0.0"))
+
+
+@contextmanager
+def imported_sdk(text: str, source: str, package: str, folder: Path) -> Iterator[ModuleType]:
+    """The SDK apigen generates from a spec text (rendered and formatted) into ``folder``,
+    imported as ``package`` for the duration of the block, then forgotten."""
+    import importlib
+
+    from generator.pipeline import generate_output
+    from generator.sdk.render import PackageInfo
+
+    files = generate_output(text, source, PackageInfo(package, package.replace("_", "-"), "1.0.0"))
+    for name, body in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(folder))
+        for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[module]

@@ -257,6 +257,9 @@ class Operation:
     # The operation's own security requirements (alternatives, each a set of scheme
     # names; an empty set makes credentials optional); None means the API's default.
     security: tuple[tuple[str, ...], ...] | None = None
+    # A delta function (the path's last segment is `delta` or `delta()`): its list can
+    # end with `@odata.deltaLink` and resume from it.
+    delta: bool = False
 
     @property
     def success(self) -> Response | None:

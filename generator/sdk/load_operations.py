@@ -125,6 +125,7 @@ class OperationLoader:
             page_item=page_item,
             deprecated=op.get("deprecated") is True,
             security=self.security(op.get("security"), ptr + "/security"),
+            delta=is_delta(path),
         )
 
     def _parameters(
@@ -319,6 +320,16 @@ class OperationLoader:
         ):
             return None
         return self.types.type_of(value.get("items", {}), ptr + "/value/items")[0]
+
+
+def is_delta(path: str) -> bool:
+    """Whether a path names a delta function: its last segment is `delta` or `delta()`
+    (also qualified, `microsoft.graph.delta()`, or with arguments, `delta(token='{t}')`)."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return _DELTA_SEGMENT.fullmatch(last) is not None
+
+
+_DELTA_SEGMENT = re.compile(r"(?:microsoft\.graph\.)?delta(?:\(.*\))?")
 
 
 def body_encoding(content_type: str) -> BodyEncoding:

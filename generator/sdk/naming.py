@@ -53,6 +53,10 @@ RESERVED_MODULE_NAMES = frozenset(
         "Model",
         "Codec",
         "Page",
+        "ApiResponse",
+        "DeltaIterator",
+        "AsyncDeltaIterator",
+        "PagingError",
         "Any",
         "ClassVar",
         "Mapping",
@@ -103,6 +107,7 @@ RESERVED_PARAMETER_NAMES = frozenset(
         "data",
         "result",
         "item",
+        "delta_link",
     }
 )
 
@@ -121,6 +126,8 @@ RESERVED_CLIENT_NAMES = frozenset(
         "_invoke",
         "_transport",
         "_core",
+        "with_response",
+        "pages",
     }
 )
 

@@ -354,6 +354,8 @@ class OperationView:
     result_kind: Code | None
     checks: Code | None
     paged: bool
+    # A delta function's list: `@get.delta`, with a `delta_link` keyword.
+    delta: bool
 
 
 def export_order(names: Iterable[str]) -> list[str]:
@@ -632,6 +634,7 @@ class _Builder:
             result_kind=result_kind,
             checks=args["checks"],
             paged=paged,
+            delta=paged and op.delta,
         )
 
 
@@ -665,7 +668,7 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
     "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`: path, query, header, "
     "cookie ones), `.method` (lower case), `.decorator_args` (after the path), `.body_annotation`, `.body_kind`, "
-    "`.returns`, `.result_kind`, `.checks`, `.paged`",
+    "`.returns`, `.result_kind`, `.checks`, `.paged`, `.delta`",
     "base_url": "the spec's first server, its variables at their defaults, as a Python string literal (`Code`)",
     "has_base_url": "whether the spec names a server (bool)",
     "servers": "the servers as `_http.ServerTemplate` literals (`Code`) when the client may choose one "
@@ -709,14 +712,19 @@ class PackageInfo:
 _PACKAGE_NAMES = (
     "UNSET",
     "ApiError",
+    "ApiResponse",
     "AsyncClient",
+    "AsyncDeltaIterator",
     "AuthError",
     "BadRequestError",
     "Client",
     "ConflictError",
     "DecodeError",
+    "DeltaIterator",
     "FilePart",
     "NotFoundError",
+    "Page",
+    "PagingError",
     "RequestTimeoutError",
     "RequestValidationError",
     "ResponseDecodeError",

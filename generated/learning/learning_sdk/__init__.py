@@ -18,6 +18,7 @@ from .errors import (
     BadRequestError,
     ConflictError,
     NotFoundError,
+    PagingError,
     RequestTimeoutError,
     RequestValidationError,
     ResponseDecodeError,
@@ -32,6 +33,7 @@ from .models import *  # every model and enum: the names in `models.__all__`
 if TYPE_CHECKING:
     from . import validators
     from ._http import FilePart, RetryPolicy
+    from ._response import ApiResponse, AsyncDeltaIterator, DeltaIterator, Page
     from ._validation import ValidationError
     from .client import AsyncClient, Client
 
@@ -41,6 +43,10 @@ _LAZY = {
     "AsyncClient": (".client", "AsyncClient"),
     "FilePart": ("._http", "FilePart"),
     "RetryPolicy": ("._http", "RetryPolicy"),
+    "ApiResponse": ("._response", "ApiResponse"),
+    "Page": ("._response", "Page"),
+    "DeltaIterator": ("._response", "DeltaIterator"),
+    "AsyncDeltaIterator": ("._response", "AsyncDeltaIterator"),
     "ValidationError": ("._validation", "ValidationError"),
     "validators": (".validators", None),
 }
@@ -63,14 +69,19 @@ __version__ = "1.1.0"
 __all__ = [
     "UNSET",
     "ApiError",
+    "ApiResponse",
     "AsyncClient",
+    "AsyncDeltaIterator",
     "AuthError",
     "BadRequestError",
     "Client",
     "ConflictError",
     "DecodeError",
+    "DeltaIterator",
     "FilePart",
     "NotFoundError",
+    "Page",
+    "PagingError",
     "RequestTimeoutError",
     "RequestValidationError",
     "ResponseDecodeError",

@@ -19,6 +19,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "NotFoundError",
+    "PagingError",
     "RequestTimeoutError",
     "RequestValidationError",
     "ResponseDecodeError",
@@ -117,6 +118,11 @@ class RequestTimeoutError(TransportError):
 
 class ResponseDecodeError(TransportError):
     """A success response whose body is not the JSON the spec promises."""
+
+
+class PagingError(TransportError):
+    """A list's `@odata.nextLink` chain came back to a page already read, or ran past the
+    client's ``max_pages``: the listing stops instead of looping for ever."""
 
 
 class RequestValidationError(SdkError):

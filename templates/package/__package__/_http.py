@@ -12,7 +12,12 @@ rules whatever the caller does:
 - `_transport`: every request has a timeout and a `client-request-id` (the same on its
   retries and redirects), and its response body is read in full before it is returned.
 - `_endpoint`: a call's arguments to a request, its answer to a value (strict mode checks).
-- `_paging`: list operations follow `@odata.nextLink` page by page.
+- `_paging`: list operations follow `@odata.nextLink` page by page, within a bound.
+- `_response`: an answer with its metadata (`ApiResponse`), a page (`Page`), delta rounds.
+
+Besides the plain call, `client.with_response.<op>(...)` returns an `ApiResponse` and
+`client.pages.<list op>(...)` iterates `Page`s: both are views of the client (`SyncResponses`,
+`SyncPages` and their async twins) that the same descriptors type and run.
 - `errors`: the exceptions; the token is never part of a repr, a log record or a message.
 """
 
@@ -23,28 +28,35 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import replace
-from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
+from typing import Any, ClassVar, Concatenate, Generic, Literal, ParamSpec, Self, TypeVar, overload
 
 import httpx
 
 from . import _runtime as _rt
 from ._auth import ApiKeySource, Scheme, TokenSource
 from ._endpoint import Answer, BodyMode, Endpoint, FilePart, Location, Param, Requirements
+from ._paging import DEFAULT_MAX_PAGES
+from ._response import ApiResponse, AsyncDeltaIterator, DeltaIterator, Page
 from ._retry import DEFAULT_RETRY, RetryPolicy
 from ._transport import AsyncTransport, SyncTransport, _Core
 
 # What client.py reads from here: the decorators and invokers made here, and the settings
 # and transports it builds a client from, made in their own modules.
 __all__ = [
+    "DEFAULT_MAX_PAGES",
     "DEFAULT_RETRY",
     "ApiKeySource",
     "AsyncInvoker",
+    "AsyncPages",
+    "AsyncResponses",
     "AsyncTransport",
     "FilePart",
     "RetryPolicy",
     "Scheme",
     "ServerTemplate",
     "SyncInvoker",
+    "SyncPages",
+    "SyncResponses",
     "SyncTransport",
     "TokenSource",
     "_Core",
@@ -64,7 +76,7 @@ R = TypeVar("R")
 P = ParamSpec("P")
 
 _PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
-_OWN_PARAMS = frozenset({"self", "body", "params", "headers"})
+_OWN_PARAMS = frozenset({"self", "body", "params", "headers", "delta_link"})
 # A parameter in a decorator: its name (sent in its place's default style), or
 # (name, style, explode).
 ParamEntry = str | tuple[str, str, bool]
@@ -192,13 +204,25 @@ class Operation(_OperationBase, Generic[P, R]):
     def __get__(
         self, obj: AsyncInvoker, owner: type | None = None
     ) -> Callable[P, Awaitable[R]]: ...
+    @overload
+    def __get__(
+        self, obj: SyncResponses, owner: type | None = None
+    ) -> Callable[P, ApiResponse[R]]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncResponses, owner: type | None = None
+    ) -> Callable[P, Awaitable[ApiResponse[R]]]: ...
     def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if getattr(obj, "_returns", None) == "pages":
+            # Not typed for `client.pages` either, so a type checker flags it first.
+            raise AttributeError(f"{self.__name__} is not a list operation: it has no pages")
         return self if obj is None else _bound(obj, self)
 
 
 class PagedOperation(_OperationBase, Generic[P, T]):
     """A list operation made from a signature: `Client` returns an iterator over every item
-    (following `@odata.nextLink`), `AsyncClient` an async iterator."""
+    (following `@odata.nextLink`), `AsyncClient` an async iterator; `client.pages` iterates
+    the pages, `client.with_response` returns the first page with its metadata."""
 
     @overload
     def __get__(self, obj: None, owner: type | None = None) -> Self: ...
@@ -208,6 +232,56 @@ class PagedOperation(_OperationBase, Generic[P, T]):
     def __get__(
         self, obj: AsyncInvoker, owner: type | None = None
     ) -> Callable[P, AsyncIterator[T]]: ...
+    @overload
+    def __get__(
+        self, obj: SyncResponses, owner: type | None = None
+    ) -> Callable[P, ApiResponse[list[T]]]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncResponses, owner: type | None = None
+    ) -> Callable[P, Awaitable[ApiResponse[list[T]]]]: ...
+    @overload
+    def __get__(
+        self, obj: SyncPages, owner: type | None = None
+    ) -> Callable[P, Iterator[Page[T]]]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncPages, owner: type | None = None
+    ) -> Callable[P, AsyncIterator[Page[T]]]: ...
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        return self if obj is None else _bound(obj, self)
+
+
+class DeltaOperation(PagedOperation[P, T]):
+    """A delta function: listed as any list operation, but its flat call returns a
+    `DeltaIterator` (``delta_link`` set once exhausted), and ``delta_link=`` resumes."""
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(
+        self, obj: SyncInvoker, owner: type | None = None
+    ) -> Callable[P, DeltaIterator[T]]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncInvoker, owner: type | None = None
+    ) -> Callable[P, AsyncDeltaIterator[T]]: ...
+    @overload
+    def __get__(
+        self, obj: SyncResponses, owner: type | None = None
+    ) -> Callable[P, ApiResponse[list[T]]]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncResponses, owner: type | None = None
+    ) -> Callable[P, Awaitable[ApiResponse[list[T]]]]: ...
+    @overload
+    def __get__(
+        self, obj: SyncPages, owner: type | None = None
+    ) -> Callable[P, Iterator[Page[T]]]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncPages, owner: type | None = None
+    ) -> Callable[P, AsyncIterator[Page[T]]]: ...
     def __get__(self, obj: object, owner: type | None = None) -> Any:
         return self if obj is None else _bound(obj, self)
 
@@ -314,6 +388,36 @@ class _Method:
 
         return make
 
+    def delta(
+        self,
+        path: str,
+        *,
+        query: tuple[ParamEntry, ...] = (),
+        header: tuple[ParamEntry, ...] = (),
+        cookie: tuple[ParamEntry, ...] = (),
+        segments: tuple[ParamEntry, ...] = (),
+        returns: _rt.Kind = None,
+        checks: tuple[None, str | None] | None = None,
+        security: Requirements | None = None,
+    ) -> Callable[[Callable[Concatenate[Any, P], Iterator[T]]], DeltaOperation[P, T]]:
+        """`paged` for a delta function; the signature takes ``delta_link: str | None``."""
+        listed = self.paged(
+            path,
+            query=query,
+            header=header,
+            cookie=cookie,
+            segments=segments,
+            returns=returns,
+            checks=checks,
+            security=security,
+        )
+
+        def make(fn: Callable[Concatenate[Any, P], Iterator[T]]) -> DeltaOperation[P, T]:
+            endpoint = replace(listed(fn).endpoint, delta=True)
+            return DeltaOperation(fn, endpoint)
+
+        return make
+
     def endpoint(
         self,
         fn: Callable[..., Any],
@@ -363,15 +467,66 @@ trace = _Method("TRACE")
 
 
 class _Invoker:
-    """Runs operations: binds a call's arguments and hands them to the transport."""
+    """Runs operations: binds a call's arguments and hands them to the transport, which
+    answers with the value (a client), the value with its metadata (``with_response``) or
+    the pages (``pages``)."""
 
     _transport: SyncTransport | AsyncTransport
+    _returns: ClassVar[Literal["value", "response", "pages"]] = "value"
 
     def _invoke(self, op: _OperationBase, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        endpoint, transport = op.endpoint, self._transport
+        # Not a parameter of the request: where a delta round resumes.
+        delta_link = kwargs.pop("delta_link", None) if endpoint.delta else None
         values, body, headers = op.bind(args, kwargs)
-        if op.endpoint.paged:
-            return self._transport.pages(op.endpoint, values, headers)
-        return self._transport.call(op.endpoint, values, body, headers)
+        if self._returns == "response":
+            if endpoint.paged:
+                return transport.first_page(endpoint, values, headers, delta_link)
+            return transport.call_with_response(endpoint, values, body, headers)
+        if endpoint.paged:
+            run = transport.each_page if self._returns == "pages" else transport.pages
+            return run(endpoint, values, headers, delta_link)
+        return transport.call(endpoint, values, body, headers)
+
+
+class _View(_Invoker):
+    """A client's operations answering otherwise: through the client's own transport."""
+
+    def __init__(self, client: _Invoker) -> None:
+        self._client = client
+        self._transport = client._transport
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._client!r}>"
+
+
+class SyncResponses(_View):
+    """`Client.with_response`: each operation returns an `ApiResponse` (a list operation,
+    its first page)."""
+
+    _transport: SyncTransport
+    _returns = "response"
+
+
+class AsyncResponses(_View):
+    """`AsyncClient.with_response`: each operation awaits to an `ApiResponse`."""
+
+    _transport: AsyncTransport
+    _returns = "response"
+
+
+class SyncPages(_View):
+    """`Client.pages`: each list operation yields its `Page`s."""
+
+    _transport: SyncTransport
+    _returns = "pages"
+
+
+class AsyncPages(_View):
+    """`AsyncClient.pages`: each list operation is an async iterator of its `Page`s."""
+
+    _transport: AsyncTransport
+    _returns = "pages"
 
 
 class SyncInvoker(_Invoker):

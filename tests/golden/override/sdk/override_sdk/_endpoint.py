@@ -66,7 +66,8 @@ class Endpoint(Generic[T]):
     ``answer`` says how the answer is read (JSON, text or bytes) and ``accept`` is the
     media type asked for. ``checks`` name strict mode's checks of the request body and of
     the answer (or of each item), by their keys in the validators. ``security`` is the
-    operation's own requirements (None: the API's).
+    operation's own requirements (None: the API's). ``delta`` marks a paged delta
+    function: it can resume from a saved `@odata.deltaLink`.
     """
 
     name: str
@@ -81,6 +82,7 @@ class Endpoint(Generic[T]):
     answer: Answer = "json"
     accept: str = "application/json"
     security: Requirements | None = None
+    delta: bool = False
 
 
 def _text(value: Any) -> str:
@@ -481,8 +483,11 @@ class Calls:
             return cast(T, response.text)
         return self.decode(endpoint, json_of(response), response.request.url)
 
-    def decode(self, endpoint: Endpoint[T], data: Any, url: httpx.URL) -> T:
-        self._check(endpoint, data, request=False)
+    def decode(self, endpoint: Endpoint[T], data: Any, url: httpx.URL, *, check: bool = True) -> T:
+        """The answer (or one item of a page) as ``T``; strict mode checks it first unless
+        ``check`` is false."""
+        if check:
+            self._check(endpoint, data, request=False)
         assert endpoint.decode is not None
         try:
             return endpoint.decode(data)

@@ -25,7 +25,15 @@ import httpx
 
 from . import _paging
 from ._auth import ApiKeySource, Auth, Scheme, TokenSource
-from ._endpoint import Calls, Endpoint, Requirements, StrictChecks, where
+from ._endpoint import Calls, Endpoint, Requirements, StrictChecks, json_of, where
+from ._response import (
+    ApiResponse,
+    AsyncDeltaIterator,
+    DeltaIterator,
+    Page,
+    page_of,
+    response_of,
+)
 from ._retry import RetryPolicy, connect_retry_delay, parse_retry_after, retry_delay
 from .errors import ApiError, RequestTimeoutError, TransportError, error_for_status
 
@@ -66,7 +74,11 @@ class _Core:
         basic: tuple[str, str] | None = None,
         schemes: Mapping[str, Scheme] | None = None,
         security: Requirements | None = None,
+        max_pages: int = _paging.DEFAULT_MAX_PAGES,
     ) -> None:
+        if max_pages < 1:
+            raise ValueError(f"max_pages must be at least 1, got {max_pages}")
+        self.max_pages = max_pages
         self.base_url = httpx.URL(base_url.rstrip("/") + "/")
         if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
             raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
@@ -146,6 +158,50 @@ class _Core:
             url=str(response.request.url.copy_with(query=None, fragment=None)),
             retry_after=parse_retry_after(response.headers.get("retry-after")),
         )
+
+    def listing(
+        self,
+        endpoint: Endpoint[Any],
+        args: tuple[Any, ...],
+        headers: Mapping[str, str] | None,
+        delta_link: str | None,
+    ) -> tuple[httpx.URL, dict[str, str]]:
+        """The first page's URL and the headers of every page of a list operation: the
+        operation's own URL, or a saved ``delta_link`` followed as given (the token goes
+        with it only to the base URL's origin, as with every `@odata.nextLink`)."""
+        url, _, extra = self.calls.prepare(endpoint, args, None, headers)
+        if delta_link is not None:
+            try:
+                url = self.base_url.join(delta_link)
+            except (TypeError, httpx.InvalidURL):
+                raise ValueError("delta_link must be the URL of an `@odata.deltaLink`") from None
+        return url, extra
+
+    def page(self, endpoint: Endpoint[T], raw: _paging.RawPage) -> Page[T]:
+        """One page read, its items decoded. A delta round's removed items (`@removed`)
+        hold little more than their id, so strict mode does not check them against the
+        schema's required properties."""
+        response, data, items = raw
+        url = response.request.url
+        decode = self.calls.decode
+        if self.calls.strict:
+            decoded = [decode(endpoint, item, url, check=not _removed(item)) for item in items]
+        else:
+            decoded = [decode(endpoint, item, url) for item in items]
+        return page_of(decoded, response, data)
+
+    def first_page(self, endpoint: Endpoint[T], response: httpx.Response) -> ApiResponse[list[T]]:
+        """A list operation's first page as an `ApiResponse` (its links left to follow)."""
+        data = json_of(response)
+        items, _ = _paging.page_parts(data, response.request.url)
+        return response_of(self.page(endpoint, (response, data, items)).items, response, data)
+
+    def with_response(self, endpoint: Endpoint[T], response: httpx.Response) -> ApiResponse[T]:
+        """An operation's decoded answer with its status, headers and metadata."""
+        if endpoint.decode is None or endpoint.answer != "json":
+            return response_of(self.calls.result(endpoint, response), response, None)
+        data = json_of(response)
+        return response_of(self.calls.decode(endpoint, data, response.request.url), response, data)
 
     def transport_error(self, exc: httpx.HTTPError, method: str, url: httpx.URL) -> TransportError:
         """The SDK's exception for an httpx failure: what happened in words, the request
@@ -337,17 +393,57 @@ class SyncTransport:
         finally:
             response.close()
 
-    def pages(
-        self, endpoint: Endpoint[T], args: tuple[Any, ...], headers: Mapping[str, str] | None
-    ) -> Iterator[T]:
-        """A list operation: every item, decoded, following `@odata.nextLink`."""
-        url, _, extra = self.core.calls.prepare(endpoint, args, None, headers)
+    def call_with_response(
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> ApiResponse[T]:
+        """One operation, its answer with status, headers and metadata."""
+        return self.core.with_response(endpoint, self.answer(endpoint, args, body, headers))
+
+    def each_page(
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[Any, ...],
+        headers: Mapping[str, str] | None,
+        delta_link: str | None = None,
+    ) -> Iterator[Page[T]]:
+        """A list operation page by page, following `@odata.nextLink`."""
+        url, extra = self.core.listing(endpoint, args, headers, delta_link)
 
         def fetch(page: httpx.URL) -> httpx.Response:
             return self.send("GET", page, headers=extra, security=endpoint.security)
 
-        for item in _paging.items(fetch, url):
-            yield self.core.calls.decode(endpoint, item, url)
+        for raw in _paging.pages(fetch, url, self.core.max_pages):
+            yield self.core.page(endpoint, raw)
+
+    def pages(
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[Any, ...],
+        headers: Mapping[str, str] | None,
+        delta_link: str | None = None,
+    ) -> Iterator[T]:
+        """A list operation: every item, decoded, following `@odata.nextLink` (for a
+        delta function, a `DeltaIterator`)."""
+        each = self.each_page(endpoint, args, headers, delta_link)
+        if endpoint.delta:
+            return DeltaIterator(each)
+        return (item for page in each for item in page.items)
+
+    def first_page(
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[Any, ...],
+        headers: Mapping[str, str] | None,
+        delta_link: str | None = None,
+    ) -> ApiResponse[list[T]]:
+        """A list operation's first page with its metadata."""
+        url, extra = self.core.listing(endpoint, args, headers, delta_link)
+        response = self.send("GET", url, headers=extra, security=endpoint.security)
+        return self.core.first_page(endpoint, response)
 
     def close(self) -> None:
         if self._owns_http:
@@ -440,18 +536,67 @@ class AsyncTransport:
         finally:
             await response.aclose()
 
-    async def pages(
-        self, endpoint: Endpoint[T], args: tuple[Any, ...], headers: Mapping[str, str] | None
-    ) -> AsyncIterator[T]:
-        """A list operation: every item, decoded, following `@odata.nextLink`."""
-        url, _, extra = self.core.calls.prepare(endpoint, args, None, headers)
+    async def call_with_response(
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[Any, ...],
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> ApiResponse[T]:
+        """One operation, its answer with status, headers and metadata."""
+        return self.core.with_response(endpoint, await self.answer(endpoint, args, body, headers))
+
+    async def each_page(
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[Any, ...],
+        headers: Mapping[str, str] | None,
+        delta_link: str | None = None,
+    ) -> AsyncIterator[Page[T]]:
+        """A list operation page by page, following `@odata.nextLink`."""
+        url, extra = self.core.listing(endpoint, args, headers, delta_link)
 
         async def fetch(page: httpx.URL) -> httpx.Response:
             return await self.send("GET", page, headers=extra, security=endpoint.security)
 
-        async for item in _paging.items_async(fetch, url):
-            yield self.core.calls.decode(endpoint, item, url)
+        async for raw in _paging.pages_async(fetch, url, self.core.max_pages):
+            yield self.core.page(endpoint, raw)
+
+    def pages(
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[Any, ...],
+        headers: Mapping[str, str] | None,
+        delta_link: str | None = None,
+    ) -> AsyncIterator[T]:
+        """A list operation: every item, decoded, following `@odata.nextLink` (for a
+        delta function, an `AsyncDeltaIterator`)."""
+        each = self.each_page(endpoint, args, headers, delta_link)
+        return AsyncDeltaIterator(each) if endpoint.delta else _flat(each)
+
+    async def first_page(
+        self,
+        endpoint: Endpoint[T],
+        args: tuple[Any, ...],
+        headers: Mapping[str, str] | None,
+        delta_link: str | None = None,
+    ) -> ApiResponse[list[T]]:
+        """A list operation's first page with its metadata."""
+        url, extra = self.core.listing(endpoint, args, headers, delta_link)
+        response = await self.send("GET", url, headers=extra, security=endpoint.security)
+        return self.core.first_page(endpoint, response)
 
     async def close(self) -> None:
         if self._owns_http:
             await self.http.aclose()
+
+
+def _removed(item: Any) -> bool:
+    return isinstance(item, Mapping) and "@removed" in item
+
+
+async def _flat(pages: AsyncIterator[Page[T]]) -> AsyncIterator[T]:
+    """Every item of every page."""
+    async for page in pages:
+        for item in page.items:
+            yield item
