@@ -231,7 +231,7 @@ def test_pages_yield_each_page_with_its_links_count_status_and_headers(
     assert [p.status_code for p in pages] == [200, 200]
     assert pages[0].headers["content-type"] == "application/json"
     assert [r.path for r in http_server.requests] == [
-        "/v1.0/items?%24top=2",
+        "/v1.0/items?$top=2",
         "/v1.0/items?$skiptoken=B",
     ]
 
