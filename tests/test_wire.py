@@ -11,8 +11,6 @@ server received: method, path, query, headers, cookies, body bytes and content t
 from __future__ import annotations
 
 import base64
-import importlib
-import sys
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -20,12 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import rendered, run_cli
+from helpers import imported, rendered, run_cli, write_sdk
 from support.http_server import ScriptedServer, redirect, reply, serve_two_origins
 
-from generator.pipeline import generate_output
 from generator.sdk.load import load_api
-from generator.sdk.render import PackageInfo
 from generator.spec.io import parse_spec_text
 
 SPEC = """\
@@ -178,19 +174,9 @@ TOKEN = "tok-9e2c-SECRET"
 @pytest.fixture(scope="module")
 def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The SDK apigen generates from `SPEC`, imported as `wire_sdk`."""
-    folder = tmp_path_factory.mktemp("wire")
-    files = generate_output(SPEC, "wire.yaml", PackageInfo("wire_sdk", "wire-sdk", "1.0.0"))
-    for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    sys.path.insert(0, str(folder))
-    try:
-        yield importlib.import_module("wire_sdk")
-    finally:
-        sys.path.remove(str(folder))
-        for module in [m for m in sys.modules if m == "wire_sdk" or m.startswith("wire_sdk.")]:
-            del sys.modules[module]
+    folder = write_sdk(SPEC, "wire.yaml", "wire_sdk", tmp_path_factory.mktemp("wire"))
+    with imported(folder, "wire_sdk") as package:
+        yield package
 
 
 def _client(wire: Any, server: ScriptedServer, **options: Any) -> Any:
@@ -485,9 +471,8 @@ def test_an_answer_can_be_streamed(wire: Any, http_server: ScriptedServer) -> No
         with client.stream(wire.Client.put_blob, b"up") as response:
             assert response.headers["Content-Type"] == "image/png"
             received = b"".join(response.iter_bytes(1024))
-        with pytest.raises(wire.NotFoundError):
-            with client.stream(wire.Client.put_blob, b"up"):
-                pass
+        with pytest.raises(wire.NotFoundError), client.stream(wire.Client.put_blob, b"up"):
+            pass
 
     async def run() -> bytes:
         async with (

@@ -709,9 +709,13 @@ class PackageInfo:
 _PACKAGE_NAMES = (
     "UNSET",
     "ApiError",
+    "AsyncBatch",
     "AsyncClient",
     "AuthError",
     "BadRequestError",
+    "Batch",
+    "BatchError",
+    "BatchItem",
     "Client",
     "ConflictError",
     "DecodeError",

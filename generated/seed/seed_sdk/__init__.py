@@ -31,6 +31,7 @@ from .models import *  # every model and enum: the names in `models.__all__`
 
 if TYPE_CHECKING:
     from . import validators
+    from ._batch import AsyncBatch, Batch, BatchError, BatchItem
     from ._http import FilePart, RetryPolicy
     from ._validation import ValidationError
     from .client import AsyncClient, Client
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
 _LAZY = {
     "Client": (".client", "Client"),
     "AsyncClient": (".client", "AsyncClient"),
+    "AsyncBatch": ("._batch", "AsyncBatch"),
+    "Batch": ("._batch", "Batch"),
+    "BatchError": ("._batch", "BatchError"),
+    "BatchItem": ("._batch", "BatchItem"),
     "FilePart": ("._http", "FilePart"),
     "RetryPolicy": ("._http", "RetryPolicy"),
     "ValidationError": ("._validation", "ValidationError"),
@@ -63,9 +68,13 @@ __version__ = "1.0.0"
 __all__ = [
     "UNSET",
     "ApiError",
+    "AsyncBatch",
     "AsyncClient",
     "AuthError",
     "BadRequestError",
+    "Batch",
+    "BatchError",
+    "BatchItem",
     "Client",
     "ConflictError",
     "DecodeError",
