@@ -136,7 +136,7 @@ def test_items_are_encoded_as_graph_expects(sdk: Any, http_server: ScriptedServe
         second = b.after(first).add(
             sdk.Client.update_user, "a b/c", sdk.User(id="a", display_name="Ann")
         )
-        third = b.add(sdk.Client.get_user, "x", headers={"If-None-Match": "W/1"})
+        third = b.add(sdk.Client.get_user, "x", headers={"If-None-Match": "W/1", "prefer": "x"})
     (request,) = http_server.requests
     assert (request.method, request.path) == ("POST", "/v1.0/$batch")
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"  # once, on $batch
@@ -156,7 +156,7 @@ def test_items_are_encoded_as_graph_expects(sdk: Any, http_server: ScriptedServe
         "body": {"id": "a", "displayName": "Ann"},
         "dependsOn": ["1"],
     }
-    assert items[2]["headers"] == {"Prefer": "return=minimal", "If-None-Match": "W/1"}
+    assert items[2]["headers"] == {"prefer": "x", "If-None-Match": "W/1"}  # the call's wins
     assert "dependsOn" not in items[2]
     assert first.result() == sdk.User(id="a b/c", display_name="Ann")
     assert second.result() is None and second.status == 204
@@ -203,6 +203,8 @@ def test_strict_mode_checks_each_answer(sdk: Any, http_server: ScriptedServer) -
     http_server.script(batch(answer), batch(answer), reply(200, json={"id": "u", "age": "old"}))
     with _client(sdk, http_server, strict=True) as client, client.batch() as b:
         item = b.add(sdk.Client.get_user, "u")
+        with pytest.raises(sdk.RequestValidationError, match="age"):  # checked when added
+            b.add(sdk.Client.create_user, {"id": "v", "age": "old"})
     with pytest.raises(sdk.ResponseValidationError, match="age"):
         item.result()
     with _client(sdk, http_server) as client:
@@ -305,6 +307,9 @@ def test_what_cannot_go_in_a_batch_is_refused(sdk: Any, http_server: ScriptedSer
         ]:
             with pytest.raises(sdk.BatchError, match=reason):
                 b.add(op, *args)
+        elsewhere = sdk._http.get("http://other.example/users")(lambda self: None)
+        with pytest.raises(sdk.BatchError, match="is not under the base URL"):
+            b.add(elsewhere)
         with pytest.raises(sdk.BatchError, match="as Client.<name>"):
             b.add(client.get_user, "u")
         with pytest.raises(TypeError):

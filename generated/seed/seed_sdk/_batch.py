@@ -192,9 +192,11 @@ class _Queue:
                 f"{endpoint.name} cannot go in a batch: {where(endpoint.method, url)} "
                 f"is not under the base URL {base}"
             )
-        headers = {
-            k: v for k, v in {**self.core.headers, **extra}.items() if k.lower() != "authorization"
-        }
+        by_name: dict[str, tuple[str, str]] = {}  # lower-case name -> (name, value); last wins
+        for name, value in [*self.core.headers.items(), *extra.items()]:
+            if name.lower() != "authorization":
+                by_name[name.lower()] = (name, value)
+        headers = dict(by_name.values())
         wire: dict[str, Any] = {
             "method": endpoint.method,
             "url": "/" + url.raw_path[len(base.raw_path) :].decode("ascii"),
