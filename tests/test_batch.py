@@ -332,6 +332,8 @@ def test_a_block_that_raises_sends_nothing(sdk: Any, http_server: ScriptedServer
         b.send()
         with pytest.raises(sdk.BatchError, match="sent already"):
             b.add(sdk.Client.get_user, "v")
+        with pytest.raises(sdk.BatchError, match="sent already"):
+            b.send()
     assert item.result().id == "u"
 
 

@@ -209,7 +209,10 @@ class _Queue:
 
     def chunks(self) -> list[list[BatchItem[Any]]]:
         """The `$batch` requests to send, at most 20 items each: items tied by ``after``
-        (directly or not) in the same one, groups kept in the order they were added."""
+        (directly or not) in the same one, groups kept in the order they were added.
+        A batch is sent once: calling this again is a BatchError."""
+        if self.sent:
+            raise BatchError("this batch was sent already: start a new one with client.batch()")
         self.sent = True
         # Union-find over the items' positions: one group per set of tied items.
         parent = list(range(len(self.items)))
