@@ -4,6 +4,7 @@ spec text and imported."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,20 +84,22 @@ def rendered(text: str, source: str) -> dict[str, str]:
     return render_package(api, PackageInfo("pkg", "pkg", "1.0.0"))
 
 
-@contextmanager
-def imported_sdk(text: str, source: str, package: str, folder: Path) -> Iterator[ModuleType]:
-    """The SDK apigen generates from a spec text (rendered and formatted) into ``folder``,
-    imported as ``package`` for the duration of the block, then forgotten."""
-    import importlib
-
+def write_sdk(spec_text: str, source: str, package: str, folder: Path) -> Path:
+    """Generate the SDK of ``spec_text`` as ``package`` into ``folder``; returns ``folder``."""
     from generator.pipeline import generate_output
     from generator.sdk.render import PackageInfo
 
-    files = generate_output(text, source, PackageInfo(package, package.replace("_", "-"), "1.0.0"))
-    for name, body in files.items():
+    files = generate_output(spec_text, source, PackageInfo(package, package, "1.0.0"))
+    for name, text in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+@contextmanager
+def imported(folder: Path, package: str) -> Iterator[Any]:
+    """``package`` imported from ``folder`` for the block, then forgotten again."""
     sys.path.insert(0, str(folder))
     try:
         yield importlib.import_module(package)
@@ -103,3 +107,11 @@ def imported_sdk(text: str, source: str, package: str, folder: Path) -> Iterator
         sys.path.remove(str(folder))
         for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
             del sys.modules[module]
+
+
+@contextmanager
+def imported_sdk(text: str, source: str, package: str, folder: Path) -> Iterator[ModuleType]:
+    """The SDK apigen generates from a spec text (rendered and formatted) into ``folder``,
+    imported as ``package`` for the duration of the block, then forgotten."""
+    with imported(write_sdk(text, source, package, folder), package) as sdk:
+        yield sdk

@@ -15,7 +15,7 @@ import socketserver
 import struct
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -121,7 +121,14 @@ class TruncatedBody:
     missing: int
 
 
-Action = Reply | Reset | SlowBody | TruncatedBody
+@dataclass(frozen=True)
+class Respond:
+    """Answer with whatever `answer` makes of the request (a server with logic, e.g. `$batch`)."""
+
+    answer: Callable[[RecordedRequest], Reply]
+
+
+Action = Reply | Reset | SlowBody | TruncatedBody | Respond
 
 
 class _NoJson:
@@ -129,6 +136,31 @@ class _NoJson:
 
 
 _NO_JSON: Final = _NoJson()
+
+
+BatchItemAnswer = tuple[int, Mapping[str, str], Any]
+"""One `$batch` item's answer: status, headers, JSON body (None: no body)."""
+
+
+def batch(answer: Callable[[dict[str, Any]], BatchItemAnswer]) -> Respond:
+    """A Graph `$batch` endpoint: each request of `{"requests": [...]}` is answered by
+    `answer(request)`, and the responses are sent in reverse order (Graph promises none)."""
+
+    def respond(request: RecordedRequest) -> Reply:
+        responses = []
+        for item in request.json()["requests"]:
+            status, headers, body = answer(item)
+            response: dict[str, Any] = {
+                "id": item["id"],
+                "status": status,
+                "headers": dict(headers),
+            }
+            if body is not None:
+                response["body"] = body
+            responses.append(response)
+        return reply(200, json={"responses": responses[::-1]})
+
+    return Respond(respond)
 
 
 def _pairs(
@@ -314,6 +346,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(reply(500, text, headers={"Content-Type": "text/plain"}))
         elif isinstance(action, Reply):
             self._send(action)
+        elif isinstance(action, Respond):
+            self._send(action.answer(request))
         elif isinstance(action, Reset):
             self._reset()
         elif isinstance(action, SlowBody):

@@ -32,6 +32,7 @@ from .models import *  # every model and enum: the names in `models.__all__`
 
 if TYPE_CHECKING:
     from . import validators
+    from ._batch import AsyncBatch, Batch, BatchError, BatchItem
     from ._http import FilePart, RetryPolicy
     from ._response import ApiResponse, AsyncDeltaIterator, DeltaIterator, Page
     from ._validation import ValidationError
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
 _LAZY = {
     "Client": (".client", "Client"),
     "AsyncClient": (".client", "AsyncClient"),
+    "AsyncBatch": ("._batch", "AsyncBatch"),
+    "Batch": ("._batch", "Batch"),
+    "BatchError": ("._batch", "BatchError"),
+    "BatchItem": ("._batch", "BatchItem"),
     "FilePart": ("._http", "FilePart"),
     "RetryPolicy": ("._http", "RetryPolicy"),
     "ApiResponse": ("._response", "ApiResponse"),
@@ -70,10 +75,14 @@ __all__ = [
     "UNSET",
     "ApiError",
     "ApiResponse",
+    "AsyncBatch",
     "AsyncClient",
     "AsyncDeltaIterator",
     "AuthError",
     "BadRequestError",
+    "Batch",
+    "BatchError",
+    "BatchItem",
     "Client",
     "ConflictError",
     "DecodeError",

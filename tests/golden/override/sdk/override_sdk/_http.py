@@ -28,7 +28,18 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import replace
-from typing import Any, ClassVar, Concatenate, Generic, Literal, ParamSpec, Self, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Concatenate,
+    Generic,
+    Literal,
+    ParamSpec,
+    Self,
+    TypeVar,
+    overload,
+)
 
 import httpx
 
@@ -39,6 +50,9 @@ from ._paging import DEFAULT_MAX_PAGES
 from ._response import ApiResponse, AsyncDeltaIterator, DeltaIterator, Page
 from ._retry import DEFAULT_RETRY, RetryPolicy
 from ._transport import AsyncTransport, SyncTransport, _Core
+
+if TYPE_CHECKING:
+    from ._batch import AsyncBatch, Batch
 
 # What client.py reads from here: the decorators and invokers made here, and the settings
 # and transports it builds a client from, made in their own modules.
@@ -567,6 +581,14 @@ class SyncInvoker(_Invoker):
         values, body, headers = op.bind(args, kwargs)
         return self._transport.stream(op.endpoint, values, body, headers)
 
+    def batch(self) -> Batch:
+        """Calls sent together in Graph JSON batches (`POST {base_url}/$batch`):
+        ``with client.batch() as b: item = b.add(Client.get_x, "id")``, then
+        ``item.result()``; see `_batch`."""
+        from ._batch import Batch
+
+        return Batch(self._transport)
+
 
 class AsyncInvoker(_Invoker):
     """The base of `AsyncClient`: its operations return awaitables and async iterators."""
@@ -595,3 +617,9 @@ class AsyncInvoker(_Invoker):
         """`Client.stream` for `AsyncClient`: ``async with client.stream(...) as response``."""
         values, body, headers = op.bind(args, kwargs)
         return self._transport.stream(op.endpoint, values, body, headers)
+
+    def batch(self) -> AsyncBatch:
+        """`Client.batch` for `AsyncClient`: ``async with client.batch() as b: ...``."""
+        from ._batch import AsyncBatch
+
+        return AsyncBatch(self._transport)
