@@ -3,11 +3,15 @@ contents, and the synthetic Graph-style spec of bench/make_spec.py."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,3 +80,24 @@ def rendered(text: str, source: str) -> dict[str, str]:
 
     api = load_api(parse_spec_text(text, source), validate=False)
     return render_package(api, PackageInfo("pkg", "pkg", "1.0.0"))
+
+
+@contextmanager
+def imported_sdk(spec_text: str, source: str, package: str, folder: Path) -> Iterator[Any]:
+    """The SDK apigen generates from ``spec_text``, written under ``folder`` and imported
+    as ``package``; unimported again afterwards."""
+    from generator.pipeline import generate_output
+    from generator.sdk.render import PackageInfo
+
+    info = PackageInfo(package, package.replace("_", "-"), "1.0.0")
+    for name, text in generate_output(spec_text, source, info).items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(folder))
+        for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[module]

@@ -245,6 +245,7 @@ class OperationLoader:
                 )
         else:
             self._warn_raw(content_type, schema, m_ptr, "taken as")
+            encoding = _raw_encoding(encoding, schema)
             body_type = _TEXT if encoding == "text" else _BYTES
         required = request_body.get("required") is True
         return RequestBody(body_type, required, content_type, encoding)
@@ -290,6 +291,7 @@ class OperationLoader:
             else:
                 if status.startswith("2"):
                     self._warn_raw(content_type, schema, m_ptr, "returned as")
+                encoding = _raw_encoding(encoding, schema)
                 response_type = _TEXT if encoding == "text" else _BYTES
             responses.append(Response(status, response_type, description, content_type, encoding))
         return responses, page_item
@@ -319,6 +321,14 @@ class OperationLoader:
         ):
             return None
         return self.types.type_of(value.get("items", {}), ptr + "/value/items")[0]
+
+
+def _raw_encoding(encoding: BodyEncoding, schema: Any) -> BodyEncoding:
+    """A text media type whose schema is `format: binary` (a file's contents sent as
+    `text/plain`, as Graph's uploads are) carries bytes, not a string."""
+    if encoding == "text" and isinstance(schema, Mapping) and schema.get("format") == "binary":
+        return "binary"
+    return encoding
 
 
 def body_encoding(content_type: str) -> BodyEncoding:

@@ -94,6 +94,7 @@ RESERVED_PARAMETER_NAMES = frozenset(
         "self",
         "body",
         "headers",
+        "content_type",
         "timeout",
         "url",
         "params",

@@ -32,21 +32,33 @@ from ._auth import ApiKeySource, Scheme, TokenSource
 from ._endpoint import Answer, BodyMode, Endpoint, FilePart, Location, Param, Requirements
 from ._retry import DEFAULT_RETRY, RetryPolicy
 from ._transport import AsyncTransport, SyncTransport, _Core
+from ._upload import (
+    DEFAULT_CHUNK_SIZE,
+    BinaryBody,
+    Progress,
+    UploadTarget,
+    upload_async,
+    upload_sync,
+)
 
 # What client.py reads from here: the decorators and invokers made here, and the settings
 # and transports it builds a client from, made in their own modules.
 __all__ = [
+    "DEFAULT_CHUNK_SIZE",
     "DEFAULT_RETRY",
     "ApiKeySource",
     "AsyncInvoker",
     "AsyncTransport",
+    "BinaryBody",
     "FilePart",
+    "Progress",
     "RetryPolicy",
     "Scheme",
     "ServerTemplate",
     "SyncInvoker",
     "SyncTransport",
     "TokenSource",
+    "UploadTarget",
     "_Core",
     "base_url_for",
     "delete",
@@ -57,6 +69,8 @@ __all__ = [
     "post",
     "put",
     "trace",
+    "upload_async",
+    "upload_sync",
 ]
 
 T = TypeVar("T")
@@ -64,7 +78,7 @@ R = TypeVar("R")
 P = ParamSpec("P")
 
 _PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
-_OWN_PARAMS = frozenset({"self", "body", "headers"})
+_OWN_PARAMS = frozenset({"self", "body", "headers", "content_type"})
 # A parameter in a decorator: its name (sent in its place's default style), or
 # (name, style, explode).
 ParamEntry = str | tuple[str, str, bool]
@@ -137,10 +151,14 @@ class _Signature:
         self, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> tuple[tuple[Any, ...], Any, Mapping[str, str] | None]:
         """(parameter values, body, extra headers); a wrong call raises TypeError just as
-        calling the method itself would."""
+        calling the method itself would. A binary body's ``content_type`` is sent as its
+        `Content-Type` header."""
         given = self.signature.bind(None, *args, **kwargs).arguments
         values = tuple(given.get(name, _rt.UNSET) for name in self.names)
-        return values, given.get("body"), given.get("headers")
+        headers = given.get("headers")
+        if given.get("content_type") is not None:
+            headers = {**(headers or {}), "Content-Type": given["content_type"]}
+        return values, given.get("body"), headers
 
 
 class _OperationBase:
