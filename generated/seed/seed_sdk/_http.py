@@ -13,6 +13,8 @@ rules whatever the caller does:
   retries and redirects), and its response body is read in full before it is returned.
 - `_endpoint`: a call's arguments to a request, its answer to a value (strict mode checks).
 - `_paging`: list operations follow `@odata.nextLink` page by page.
+- `_upload`: files sent as binary bodies piece by piece, and large files sent to an upload
+  session in 320 KiB chunks without credentials (`upload_large_file`).
 - `errors`: the exceptions; the token is never part of a repr, a log record or a message.
 """
 
