@@ -195,6 +195,35 @@ def test_a_file_body_is_sent_again_whole_on_a_retry(
     assert [r.body for r in http_server.requests] == [path.read_bytes()] * 4
 
 
+class _Pipe(io.RawIOBase):
+    """A binary stream that cannot seek, like a pipe or a socket."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_a_file_that_cannot_seek_is_sent_once_in_chunked_encoding(
+    files: Any, http_server: ScriptedServer
+) -> None:
+    http_server.script(reply(201, json={"id": "4"}), reply(503, headers={"Retry-After": "0"}))
+    put = files.Client.replace_upload_or_replace_contents_of_drive_item_for_me
+    with _client(files, http_server) as client:
+        put(client, "i", _Pipe(b"piped " * 100))
+        with pytest.raises(files.TransportError, match="cannot seek is sent once"):
+            put(client, "i", _Pipe(b"again"))
+    sent, refused = http_server.requests
+    assert sent.body == b"piped " * 100 and sent.headers["Transfer-Encoding"] == "chunked"
+    assert refused.body == b"again"
+
+
 def test_a_body_that_is_not_bytes_is_refused_before_sending(
     files: Any, http_server: ScriptedServer, tmp_path: Path
 ) -> None:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from os import SEEK_END, PathLike, fspath, stat
 from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 import httpx
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ._transport import AsyncTransport, SyncTransport
 
 # What a binary body may be given as: its bytes, a file opened in binary mode, or a path.
-BinaryBody: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
+BinaryBody: TypeAlias = bytes | IO[bytes] | PathLike[str]
 # Called after each chunk the service accepted: (bytes it holds so far, total bytes).
 Progress: TypeAlias = Callable[[int, int], None]
 # An upload session: its `uploadUrl`, or what `createUploadSession` answered (the model or
@@ -57,7 +57,7 @@ def content_of(body: Any) -> bytes | Payload:
     """A binary body as it is sent: bytes as they are, a file object or a path streamed."""
     if isinstance(body, (bytes, bytearray, memoryview)):
         return bytes(body)
-    if isinstance(body, os.PathLike) or callable(getattr(body, "read", None)):
+    if isinstance(body, PathLike) or callable(getattr(body, "read", None)):
         return Payload(body)
     hint = " (a path must be a pathlib.Path)" if isinstance(body, str) else ""
     raise TypeError(
@@ -87,7 +87,7 @@ def _span(file: IO[bytes]) -> tuple[int | None, int | None]:
         if not file.seekable():
             return None, None
         start = file.tell()
-        end = file.seek(0, os.SEEK_END)
+        end = file.seek(0, SEEK_END)
         file.seek(start)
     except (AttributeError, OSError, ValueError):
         return None, None
@@ -98,14 +98,14 @@ class Payload:
     """A request body read from a file as it is sent (see the module docstring);
     ``size`` is its length when known, sent as `Content-Length`."""
 
-    def __init__(self, source: IO[bytes] | os.PathLike[str]) -> None:
+    def __init__(self, source: IO[bytes] | PathLike[str]) -> None:
         self._path: str | None = None
         self._file: IO[bytes] | None = None
         self._start: int | None = None
         self._sent = False
-        if isinstance(source, os.PathLike):
-            self._path = os.fspath(source)
-            self.size: int | None = os.stat(self._path).st_size
+        if isinstance(source, PathLike):
+            self._path = fspath(source)
+            self.size: int | None = stat(self._path).st_size
         else:
             if isinstance(source, io.TextIOBase):  # refused before anything is sent
                 raise TypeError("a binary body must be a file opened in binary mode ('rb')")
@@ -147,8 +147,8 @@ class _Reader:
             self._data = bytes(source)
             self.total = len(self._data)
             return
-        if isinstance(source, os.PathLike):
-            self._file, self._owned = open(os.fspath(source), "rb"), True  # noqa: SIM115
+        if isinstance(source, PathLike):
+            self._file, self._owned = open(fspath(source), "rb"), True  # noqa: SIM115
         elif callable(getattr(source, "read", None)) and not isinstance(source, io.TextIOBase):
             self._file = source
         else:
