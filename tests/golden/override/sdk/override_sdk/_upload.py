@@ -46,7 +46,8 @@ CHUNK_UNIT = 327_680  # 320 KiB: Graph needs every chunk but the last to be a mu
 DEFAULT_CHUNK_SIZE = 16 * CHUNK_UNIT  # 5 MiB
 MAX_CHUNK_SIZE = 192 * CHUNK_UNIT  # 60 MiB, Graph's limit per request
 _PIECE = 64 * 1024  # how much of a file is read at a time when it is streamed
-_RANGE = re.compile(r"(\d+)-(\d*)\Z", re.ASCII)
+# "start-end", "start-", or "start" alone (Outlook attachment sessions).
+_RANGE = re.compile(r"(\d+)(?:-(\d*))?\Z", re.ASCII)
 _NO_CREDENTIALS: tuple[tuple[str, ...], ...] = ((),)  # security requirements: send none
 # Failures after which a chunk is tried again, once the session says where to go on.
 _AGAIN_STATUSES = frozenset({416})
@@ -240,7 +241,8 @@ class _Session:
         self.done = False
 
     def _first_range(self, ranges: Any) -> tuple[int, int | None] | None:
-        """The first of ``nextExpectedRanges`` ("start-" or "start-end"); None when empty."""
+        """The first of ``nextExpectedRanges`` ("start-end", "start-" or "start"); None
+        when empty."""
         if not isinstance(ranges, list) or not all(isinstance(r, str) for r in ranges):
             raise ResponseDecodeError(
                 f"the upload session at {self.where} gave nextExpectedRanges {ranges!r}, "
@@ -287,7 +289,7 @@ class _Session:
     def accepted(self, response: httpx.Response) -> bool:
         """True when the upload is over: the last chunk was answered 200/201 (or 202 with
         no range left, a deferred commit). Otherwise moves to the next expected range."""
-        self.failures = 0
+        self.failures, self.waited = 0, 0.0  # each chunk gets the RetryPolicy's tries anew
         if response.status_code != 202:
             self._progress(self.reader.total)
             return True
