@@ -553,7 +553,7 @@ class Operations:
 
         A read of a stream (``/content``, ``/$value``) answers with the bytes (of the MIME
         type the example states, else ``application/octet-stream``) or, when the page says
-        so, with a 302 to a download URL."""
+        so, with a 302 to a download URL, which leads to the bytes (a 200 beside it)."""
         info = page.response
         status = stated_status(page) or 200
         if info is None:
@@ -591,6 +591,11 @@ class Operations:
             self.keep_examples(media, page, "response", status)
             resp["content"] = {"application/json": media}
         out: dict[str, Any] = {str(status): resp}
+        if stream and status == 302:
+            # The redirect leads to the bytes: a client that follows it gets a 200 with them,
+            # which is what the operation returns (and some stores answer so directly).
+            content = {"description": "The content", **_binary_content(page, "response")}
+            out = {"200": content, **out}
         out.update(_error_responses(page))
         out["default"] = {"$ref": "#/components/responses/error"}
         return out

@@ -246,6 +246,7 @@ class OperationLoader:
                 )
         else:
             self._warn_raw(content_type, schema, m_ptr, "taken as")
+            encoding = _raw_encoding(encoding, schema)
             body_type = _TEXT if encoding == "text" else _BYTES
         required = request_body.get("required") is True
         return RequestBody(body_type, required, content_type, encoding)
@@ -291,6 +292,7 @@ class OperationLoader:
             else:
                 if status.startswith("2"):
                     self._warn_raw(content_type, schema, m_ptr, "returned as")
+                encoding = _raw_encoding(encoding, schema)
                 response_type = _TEXT if encoding == "text" else _BYTES
             responses.append(Response(status, response_type, description, content_type, encoding))
         return responses, page_item
@@ -330,6 +332,14 @@ def is_delta(path: str) -> bool:
 
 
 _DELTA_SEGMENT = re.compile(r"(?:microsoft\.graph\.)?delta(?:\(.*\))?")
+
+
+def _raw_encoding(encoding: BodyEncoding, schema: Any) -> BodyEncoding:
+    """A text media type whose schema is `format: binary` (a file's contents sent as
+    `text/plain`, as Graph's uploads are) carries bytes, not a string."""
+    if encoding == "text" and isinstance(schema, Mapping) and schema.get("format") == "binary":
+        return "binary"
+    return encoding
 
 
 def body_encoding(content_type: str) -> BodyEncoding:

@@ -102,6 +102,7 @@ RESERVED_PARAMETER_NAMES = frozenset(
         "self",
         "body",
         "headers",
+        "content_type",
         "timeout",
         "url",
         "params",

@@ -356,6 +356,8 @@ class OperationView:
     paged: bool
     # A delta function's list: `@get.delta`, with a `delta_link` keyword.
     delta: bool
+    # The body is bytes, a file or a path: the method also takes ``content_type``.
+    binary_body: bool = False
 
 
 def export_order(names: Iterable[str]) -> list[str]:
@@ -635,6 +637,7 @@ class _Builder:
             checks=args["checks"],
             paged=paged,
             delta=paged and op.delta,
+            binary_body=body is not None and body.encoding == "binary",
         )
 
 
@@ -642,7 +645,7 @@ class _Builder:
 _RAW_BODY_ANNOTATIONS = {
     "form": "Mapping[str, Any]",
     "multipart": "Mapping[str, Any]",
-    "binary": "bytes",
+    "binary": "_http.BinaryBody",
     "text": "str",
 }
 
@@ -668,7 +671,7 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "enums": "`ir.EnumType`s: `.name`, `.python_name`, `.members` (`.value`, `.python_name`), `.evolvable`",
     "operations": "`OperationView`s: `.op` (`ir.Operation`), `.path`, `.params` (`ParamView`: path, query, header, "
     "cookie ones), `.method` (lower case), `.decorator_args` (after the path), `.body_annotation`, `.body_kind`, "
-    "`.returns`, `.result_kind`, `.checks`, `.paged`, `.delta`",
+    "`.returns`, `.result_kind`, `.checks`, `.paged`, `.delta`, `.binary_body` (the body is bytes, a file or a path)",
     "base_url": "the spec's first server, its variables at their defaults, as a Python string literal (`Code`)",
     "has_base_url": "whether the spec names a server (bool)",
     "servers": "the servers as `_http.ServerTemplate` literals (`Code`) when the client may choose one "
@@ -685,6 +688,8 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "client_uses": "identifiers used by client annotations and codecs (set of str)",
     "client_classes": "model and enum classes the client needs to import (`Code`)",
     "has_pages": "whether any operation is a pageable list (bool)",
+    "upload_item": "(annotation, kind) of the item `upload_large_file` returns (`Code`): the "
+    "driveItem model when there is one; None when no operation creates an upload session",
     "client_needs_rt": "whether the client module uses the runtime module (bool)",
     "has_optional_params": "whether any operation has an optional parameter (bool)",
     "shared_checks": "(name, check expression) pairs the validators module defines once (`Code`)",
@@ -774,6 +779,22 @@ def _client_words(operations: Sequence[OperationView]) -> set[str]:
     return _words(texts)
 
 
+def _upload_item(api: Api) -> tuple[Code, Code] | None:
+    """What `upload_large_file` decodes the finished upload's item into: (annotation,
+    kind), the driveItem model when the spec has one, else JSON; None when no operation
+    creates an upload session (the client then has no such helper)."""
+    sessions = any(
+        op.path.rstrip("/").rsplit("/", 1)[-1].split("(")[0].lower() == "createuploadsession"
+        for op in api.operations
+    )
+    if not sessions:
+        return None
+    for model in api.models:
+        if model.name.rsplit(".", 1)[-1] == "driveItem":
+            return Code(model.python_name), Code(model.python_name)
+    return Code("dict[str, Any]"), Code("_rt.JSON")
+
+
 def _default_url(server: Server) -> str:
     """The server's URL with its variables at their defaults; empty when one has none
     (a template is never used unfilled)."""
@@ -813,7 +834,8 @@ def render_package(
         {*(e.python_name for e in api.enums), *(m.python_name for m in api.models)}
     )
     model_words = _model_words(models)
-    client_words = _client_words(operations)
+    upload_item = _upload_item(api)
+    client_words = _client_words(operations) | _words(upload_item or ())
     context: dict[str, Any] = {
         "api": api,
         "info": info,
@@ -849,6 +871,7 @@ def render_package(
         "client_uses": client_words,
         "client_classes": [Code(name) for name in class_names if name in client_words],
         "has_pages": any(view.paged for view in operations),
+        "upload_item": upload_item,
         "client_needs_rt": "_rt" in client_words,
         "has_optional_params": any(not p.required for view in operations for p in view.params),
         "shared_checks": [

@@ -148,6 +148,9 @@ class _Queue:
                 raise BatchError(f"after() takes items of this batch, not {dependency!r}")
         values, body, headers = op.bind(args, kwargs)
         url, content, extra = self.core.calls.prepare(endpoint, values, body, headers)
+        if content is not None and not isinstance(content, bytes):
+            # A file body (a `Payload`, read as it is sent) has no place in a JSON batch.
+            raise BatchError(f"{endpoint.name} cannot go in a batch: its body is a file")
         item = BatchItem(
             str(len(self.items) + 1),
             endpoint,

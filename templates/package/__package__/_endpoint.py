@@ -21,6 +21,7 @@ import httpx
 
 from . import _runtime as _rt
 from . import _validation as _v
+from ._upload import Payload, content_of
 from .errors import RequestValidationError, ResponseDecodeError, ResponseValidationError
 
 T = TypeVar("T")
@@ -401,10 +402,11 @@ class Calls:
         args: tuple[Any, ...],
         body: Any,
         headers: Mapping[str, str] | None,
-    ) -> tuple[httpx.URL, bytes | None, dict[str, str]]:
-        """(url with its query, body bytes, headers) for one call of ``endpoint``; ``args``
-        are the method's parameter values, in the order of ``endpoint.params``, then its
-        ``params=`` (extra query parameters, sent after the typed ones) when it has one."""
+    ) -> tuple[httpx.URL, bytes | Payload | None, dict[str, str]]:
+        """(url with its query, body bytes (a `Payload` for a file), headers) for one call
+        of ``endpoint``; ``args`` are the method's parameter values, in the order of
+        ``endpoint.params``, then its ``params=`` (extra query parameters, sent after the
+        typed ones) when it has one."""
         extra_params = args[len(endpoint.params)] if len(args) > len(endpoint.params) else None
         path = endpoint.path
         query: list[tuple[str, str]] = []
@@ -441,16 +443,19 @@ class Calls:
         if endpoint.decode is not None and endpoint.answer != "json":
             extra["Accept"] = endpoint.accept
         merged = {**extra, **(headers or {})}
-        content = None
+        content: bytes | Payload | None = None
         if endpoint.body is not None and body is not None:  # None: no body is sent
             content, content_type = self._content(endpoint, body)
+            given = [v for k, v in merged.items() if k.lower() == "content-type"]
+            if endpoint.body == "binary" and given:
+                content_type = given[-1]  # bytes have no type of their own: the caller's says
             # The body's own media type (a multipart boundary with it) wins over a caller's.
             merged = {k: v for k, v in merged.items() if k.lower() != "content-type"}
             merged["Content-Type"] = content_type
         return url, content, merged
 
-    def _content(self, endpoint: Endpoint[Any], body: Any) -> tuple[bytes, str]:
-        """The request body's bytes and media type."""
+    def _content(self, endpoint: Endpoint[Any], body: Any) -> tuple[bytes | Payload, str]:
+        """The request body's bytes (a file streamed as a `Payload`) and media type."""
         mode, content_type = endpoint.body, endpoint.content_type
         if mode == "form":
             return form_body(body), content_type
@@ -460,7 +465,7 @@ class Calls:
         if mode == "binary":
             if "*" in content_type:  # a range such as `*/*` or `image/*` is no media type
                 content_type = "application/octet-stream"
-            return _read(body), content_type
+            return content_of(body), content_type
         if mode == "text":
             if not isinstance(body, str):
                 raise TypeError(f"a text body must be a str, not {type(body).__name__}")

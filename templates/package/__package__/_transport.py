@@ -35,6 +35,7 @@ from ._response import (
     response_of,
 )
 from ._retry import RetryPolicy, connect_retry_delay, parse_retry_after, retry_delay
+from ._upload import Payload
 from .errors import ApiError, RequestTimeoutError, TransportError, error_for_status
 
 T = TypeVar("T")
@@ -117,8 +118,12 @@ class _Core:
         return self.auth.authorize(url, credentials, merged)
 
     def redirect(
-        self, response: httpx.Response, method: str, content: bytes | None, redirects: int
-    ) -> tuple[str, httpx.URL, bytes | None] | None:
+        self,
+        response: httpx.Response,
+        method: str,
+        content: bytes | Payload | None,
+        redirects: int,
+    ) -> tuple[str, httpx.URL, bytes | Payload | None] | None:
         """Where a redirect leads: (method, url, body), or None if it is not a redirect.
 
         303 turns any request into a GET, and 301/302 turn a POST into one, as browsers and
@@ -229,11 +234,13 @@ class _Exchange:
         core: _Core,
         method: str,
         url: httpx.URL,
-        content: bytes | None,
+        content: bytes | Payload | None,
         headers: Mapping[str, str] | None,
         security: Requirements | None,
+        anonymous: bool = False,
     ) -> None:
         self.core = core
+        self.anonymous = anonymous  # send no credential at all (a pre-authenticated URL)
         self.method = method
         self.url = url
         self.content = content
@@ -252,13 +259,23 @@ class _Exchange:
         """The next request to send; ``credentials`` are asked for anew each time (a token
         may refresh)."""
         self.attempt += 1
+        if self.anonymous:
+            credentials = {}
         url, headers = self.core.prepared(self.url, credentials, self.request_id, self.extra)
+        if self.anonymous:
+            headers = self.core.auth.without_secrets(headers)
         if self.content is None:
             # A redirect that turned the request into a GET carries no body, nor its type.
             headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        content: Any = self.content
+        if isinstance(content, Payload):
+            # A file is streamed, from its start on every try and redirect.
+            if content.size is not None:
+                headers["Content-Length"] = str(content.size)
+            content = content.achunks() if isinstance(http, httpx.AsyncClient) else content.chunks()
         # The timeout is set per request so a caller's own httpx client cannot lift it.
         return http.build_request(
-            self.method, url, content=self.content, headers=headers, timeout=self.core.timeout
+            self.method, url, content=content, headers=headers, timeout=self.core.timeout
         )
 
     def failed(self, exc: httpx.HTTPError) -> float:
@@ -317,18 +334,20 @@ class SyncTransport:
         method: str,
         url: httpx.URL,
         *,
-        content: bytes | None = None,
+        content: bytes | Payload | None = None,
         headers: Mapping[str, str] | None = None,
         security: Requirements | None = None,
         stream: bool = False,
+        anonymous: bool = False,
     ) -> httpx.Response:
         """Send one logical request: retries and redirects included, body read in full
         (with ``stream``, a 2xx answer's body is left to the caller, who closes it).
 
         Raises the ApiError for its status when the final answer is 4xx/5xx, and a
-        TransportError when no usable answer arrived.
+        TransportError when no usable answer arrived. ``anonymous`` sends no credential,
+        even to the base URL's origin (an upload session's pre-authenticated URL).
         """
-        exchange = _Exchange(self.core, method, url, content, headers, security)
+        exchange = _Exchange(self.core, method, url, content, headers, security, anonymous)
         while True:
             request = exchange.request(self.http, self.core.auth.sync_credentials(security))
             try:
@@ -463,14 +482,15 @@ class AsyncTransport:
         method: str,
         url: httpx.URL,
         *,
-        content: bytes | None = None,
+        content: bytes | Payload | None = None,
         headers: Mapping[str, str] | None = None,
         security: Requirements | None = None,
         stream: bool = False,
+        anonymous: bool = False,
     ) -> httpx.Response:
         """Send one logical request: retries and redirects included, body read in full
         (with ``stream``, a 2xx answer's body is left to the caller, who closes it)."""
-        exchange = _Exchange(self.core, method, url, content, headers, security)
+        exchange = _Exchange(self.core, method, url, content, headers, security, anonymous)
         while True:
             credentials = await self.core.auth.async_credentials(security)
             request = exchange.request(self.http, credentials)

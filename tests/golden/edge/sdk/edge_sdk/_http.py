@@ -14,11 +14,13 @@ rules whatever the caller does:
 - `_endpoint`: a call's arguments to a request, its answer to a value (strict mode checks).
 - `_paging`: list operations follow `@odata.nextLink` page by page, within a bound.
 - `_response`: an answer with its metadata (`ApiResponse`), a page (`Page`), delta rounds.
+- `_upload`: files sent as binary bodies piece by piece, and large files sent to an upload
+  session in 320 KiB chunks without credentials (`upload_large_file`).
+- `errors`: the exceptions; the token is never part of a repr, a log record or a message.
 
 Besides the plain call, `client.with_response.<op>(...)` returns an `ApiResponse` and
 `client.pages.<list op>(...)` iterates `Page`s: both are views of the client (`SyncResponses`,
 `SyncPages` and their async twins) that the same descriptors type and run.
-- `errors`: the exceptions; the token is never part of a repr, a log record or a message.
 """
 
 from __future__ import annotations
@@ -50,6 +52,14 @@ from ._paging import DEFAULT_MAX_PAGES
 from ._response import ApiResponse, AsyncDeltaIterator, DeltaIterator, Page
 from ._retry import DEFAULT_RETRY, RetryPolicy
 from ._transport import AsyncTransport, SyncTransport, _Core
+from ._upload import (
+    DEFAULT_CHUNK_SIZE,
+    BinaryBody,
+    Progress,
+    UploadTarget,
+    upload_async,
+    upload_sync,
+)
 
 if TYPE_CHECKING:
     from ._batch import AsyncBatch, Batch
@@ -57,6 +67,7 @@ if TYPE_CHECKING:
 # What client.py reads from here: the decorators and invokers made here, and the settings
 # and transports it builds a client from, made in their own modules.
 __all__ = [
+    "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_PAGES",
     "DEFAULT_RETRY",
     "ApiKeySource",
@@ -64,7 +75,9 @@ __all__ = [
     "AsyncPages",
     "AsyncResponses",
     "AsyncTransport",
+    "BinaryBody",
     "FilePart",
+    "Progress",
     "RetryPolicy",
     "Scheme",
     "ServerTemplate",
@@ -73,6 +86,7 @@ __all__ = [
     "SyncResponses",
     "SyncTransport",
     "TokenSource",
+    "UploadTarget",
     "_Core",
     "base_url_for",
     "delete",
@@ -83,6 +97,8 @@ __all__ = [
     "post",
     "put",
     "trace",
+    "upload_async",
+    "upload_sync",
 ]
 
 T = TypeVar("T")
@@ -90,7 +106,7 @@ R = TypeVar("R")
 P = ParamSpec("P")
 
 _PATH_SEGMENT = re.compile(r"\{([^{}/]+)\}")
-_OWN_PARAMS = frozenset({"self", "body", "params", "headers", "delta_link"})
+_OWN_PARAMS = frozenset({"self", "body", "params", "headers", "delta_link", "content_type"})
 # A parameter in a decorator: its name (sent in its place's default style), or
 # (name, style, explode).
 ParamEntry = str | tuple[str, str, bool]
@@ -165,10 +181,14 @@ class _Signature:
     ) -> tuple[tuple[Any, ...], Any, Mapping[str, str] | None]:
         """(parameter values, body, extra headers); a wrong call raises TypeError just as
         calling the method itself would. The values end with ``params=`` (extra query
-        parameters, or None), which `_endpoint.Calls.prepare` sends after the typed ones."""
+        parameters, or None), which `_endpoint.Calls.prepare` sends after the typed ones; a
+        binary body's ``content_type`` is sent as its `Content-Type` header."""
         given = self.signature.bind(None, *args, **kwargs).arguments
         values = tuple(given.get(name, _rt.UNSET) for name in self.names)
-        return (*values, given.get("params")), given.get("body"), given.get("headers")
+        headers = given.get("headers")
+        if given.get("content_type") is not None:
+            headers = {**(headers or {}), "Content-Type": given["content_type"]}
+        return (*values, given.get("params")), given.get("body"), headers
 
 
 class _OperationBase:

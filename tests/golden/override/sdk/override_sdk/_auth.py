@@ -162,6 +162,10 @@ class Auth:
             result[name] = value if isinstance(value, tuple) else str(value)
         return result
 
+    def without_secrets(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """``headers`` without `Authorization`, cookies or API key headers."""
+        return {k: v for k, v in headers.items() if k.lower() not in self._secret_headers}
+
     def authorize(
         self, url: httpx.URL, credentials: Mapping[str, Credential], headers: Mapping[str, str]
     ) -> tuple[httpx.URL, dict[str, str]]:
