@@ -113,12 +113,15 @@ def test_the_bundled_runtime_files_are_the_texts_a_build_skips() -> None:
     names = sorted(p.name for p in folder.glob("*.py"))
     assert names == [
         "_auth.py",
+        "_batch.py",
         "_endpoint.py",
         "_http.py",
         "_paging.py",
+        "_response.py",
         "_retry.py",
         "_runtime.py",
         "_transport.py",
+        "_upload.py",
         "_validation.py",
         "errors.py",
     ]
