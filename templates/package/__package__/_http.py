@@ -31,11 +31,12 @@ from . import _runtime as _rt
 from ._auth import ApiKeySource, Scheme, TokenSource
 from ._endpoint import Answer, BodyMode, Endpoint, FilePart, Location, Param, Requirements
 from ._retry import DEFAULT_RETRY, RetryPolicy
-from ._transport import AsyncTransport, SyncTransport, _Core
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, AsyncTransport, SyncTransport, _Core
 
 # What client.py reads from here: the decorators and invokers made here, and the settings
 # and transports it builds a client from, made in their own modules.
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_RETRY",
     "ApiKeySource",
     "AsyncInvoker",
