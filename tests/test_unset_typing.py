@@ -20,7 +20,7 @@ from support import in_ci
 
 SDK_DIR = ROOT / "generated" / "seed"
 
-NARROWS = '''
+NARROWS = """
 from seed_sdk import UNSET, UnsetType
 from seed_sdk.models import LearningSelfInitiatedCourse
 
@@ -43,15 +43,15 @@ def bump(step: int | UnsetType = UNSET) -> int:
     if step is UNSET:
         return 1
     return step + 1
-'''
+"""
 
-FORGETS = '''
+FORGETS = """
 from seed_sdk.models import LearningSelfInitiatedCourse
 
 
 def learner(course: LearningSelfInitiatedCourse) -> str:
     return course.learner_user_id
-'''
+"""
 
 
 def _check(tool: list[str], source: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -59,7 +59,13 @@ def _check(tool: list[str], source: str, tmp_path: Path) -> subprocess.Completed
     user.write_text(source)
     env = {"PATH": "/usr/bin:/bin", "MYPYPATH": str(SDK_DIR), "HOME": str(Path.home())}
     return subprocess.run(
-        [*tool, str(user)], cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env
+        [*tool, str(user)],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
 
 

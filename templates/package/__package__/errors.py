@@ -15,7 +15,6 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
@@ -47,35 +46,77 @@ class SdkError(Exception):
     """Base of every exception this SDK raises on purpose."""
 
 
-@dataclass(frozen=True)
-class ODataErrorDetail:
+class _Record:
+    """A small value class: equality and repr by its slots. (Not a dataclass: importing
+    `dataclasses` would double this module's share of the package's import time.)"""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={v!r}" for n, v in zip(self.__slots__, self._values()))
+        return f"{type(self).__name__}({fields})"
+
+
+class ODataErrorDetail(_Record):
     """One entry of an error's ``details``: a code, a message and what it is about."""
 
-    code: str | None = None
-    message: str = ""
-    target: str | None = None
+    __slots__ = ("code", "message", "target")
+
+    def __init__(
+        self, code: str | None = None, message: str = "", target: str | None = None
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.target = target
 
 
-@dataclass(frozen=True)
-class ODataInnerError:
+class ODataInnerError(_Record):
     """Graph's `innerError`: the ids to quote to support; any other members it holds are
     kept in ``additional_data`` as they came."""
 
-    request_id: str | None = None
-    date: str | None = None
-    client_request_id: str | None = None
-    additional_data: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("additional_data", "client_request_id", "date", "request_id")
+
+    def __init__(
+        self,
+        request_id: str | None = None,
+        date: str | None = None,
+        client_request_id: str | None = None,
+        additional_data: dict[str, Any] | None = None,
+    ) -> None:
+        self.request_id = request_id
+        self.date = date
+        self.client_request_id = client_request_id
+        self.additional_data = additional_data or {}
 
 
-@dataclass(frozen=True)
-class ODataError:
+class ODataError(_Record):
     """Graph's error body (`{"error": {...}}`), typed: see `ApiError.odata_error`."""
 
-    code: str | None = None
-    message: str = ""
-    target: str | None = None
-    details: tuple[ODataErrorDetail, ...] = ()
-    inner_error: ODataInnerError | None = None
+    __slots__ = ("code", "details", "inner_error", "message", "target")
+
+    def __init__(
+        self,
+        code: str | None = None,
+        message: str = "",
+        target: str | None = None,
+        details: tuple[ODataErrorDetail, ...] = (),
+        inner_error: ODataInnerError | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.target = target
+        self.details = details
+        self.inner_error = inner_error
 
     @classmethod
     def from_body(cls, data: Any) -> ODataError | None:

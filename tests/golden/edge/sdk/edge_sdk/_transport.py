@@ -77,16 +77,27 @@ def _base_url(text: str) -> httpx.URL:
 
 class _Deadline(dict[str, float | None]):
     """httpx's per-request timeouts (connect, read, write, pool), each cut to what is left
-    of the try's ``total``: httpcore looks one up before every socket wait, so a server
-    trickling a byte a second cannot stretch a try past its total. ``stop()`` lifts the
-    total once a streamed answer is handed to the caller, who reads it in its own time."""
+    of the try's ``total`` when httpcore looks it up (at the start of each phase: connect,
+    send, the head, the body); the body is read chunk by chunk and checked against it, so
+    a server trickling a byte a second cannot stretch a try much past its total. ``stop()``
+    lifts the total once a streamed answer is handed to the caller, who reads it in its
+    own time."""
 
     def __init__(self, timeouts: Mapping[str, float | None], total: float | None) -> None:
         super().__init__(timeouts)
+        self.total = total
         self.ends = None if total is None else time.monotonic() + total
 
     def stop(self) -> None:
         self.ends = None
+
+    def check(self, response: httpx.Response) -> None:
+        """Raise RequestTimeoutError when the try's total has run out."""
+        if self.ends is not None and time.monotonic() > self.ends:
+            raise RequestTimeoutError(
+                f"timed out reading the response (longer than {self.total:g}s in all): "
+                f"{where(response.request.method, response.request.url)}"
+            )
 
     def get(self, key: str, default: Any = None) -> Any:
         value = super().get(key, default)
@@ -103,30 +114,27 @@ def _too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
     )
 
 
-def _read(response: httpx.Response, limit: int | None) -> None:
-    """Read the body (decompressed) into ``response.content``, at most ``limit`` bytes."""
-    if limit is None:
-        response.read()
-        return
+def _read(response: httpx.Response, limit: int | None, deadline: _Deadline) -> None:
+    """Read the body (decompressed) into ``response.content``: at most ``limit`` bytes,
+    within the try's deadline."""
     chunks, size = [], 0
     for chunk in response.iter_bytes():
         size += len(chunk)
-        if size > limit:
+        if limit is not None and size > limit:
             raise _too_large(response, limit)
+        deadline.check(response)
         chunks.append(chunk)
     response._content = b"".join(chunks)  # what `read()` does, once the size is known
 
 
-async def _aread(response: httpx.Response, limit: int | None) -> None:
+async def _aread(response: httpx.Response, limit: int | None, deadline: _Deadline) -> None:
     """`_read` for an async response."""
-    if limit is None:
-        await response.aread()
-        return
     chunks, size = [], 0
     async for chunk in response.aiter_bytes():
         size += len(chunk)
-        if size > limit:
+        if limit is not None and size > limit:
             raise _too_large(response, limit)
+        deadline.check(response)
         chunks.append(chunk)
     response._content = b"".join(chunks)
 
@@ -224,12 +232,7 @@ class _Core:
                 f"too many redirects (more than {_MAX_REDIRECTS}): "
                 f"{where(method, response.request.url)}"
             )
-        try:
-            target = response.request.url.join(location)
-        except httpx.InvalidURL:
-            raise TransportError(
-                f"a redirect to an invalid URL: {where(method, response.request.url)}"
-            ) from None
+        target = response.request.url.join(location)
         if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
             return "GET", target, None
         return method, target, content
@@ -394,7 +397,7 @@ class SyncTransport:
                     exchange.deadline.stop()
                 else:
                     try:
-                        _read(response, self.core.max_response_bytes)
+                        _read(response, self.core.max_response_bytes, exchange.deadline)
                     finally:
                         response.close()
             except httpx.HTTPError as exc:
@@ -499,7 +502,7 @@ class AsyncTransport:
                     exchange.deadline.stop()
                 else:
                     try:
-                        await _aread(response, self.core.max_response_bytes)
+                        await _aread(response, self.core.max_response_bytes, exchange.deadline)
                     finally:
                         await response.aclose()
             except httpx.HTTPError as exc:
