@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import inspect
 import ipaddress
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -72,6 +73,31 @@ _CREDENTIAL_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"}
 )
 _CHARACTERS = {"\n": "a line break (LF)", "\r": "a carriage return (CR)", " ": "a space"}
+
+
+class _HideQueryKeys(logging.Filter):
+    """Hides the values of API keys sent in the query from httpx's own log records (it
+    logs each request's URL at INFO). Knows parameter names only, never a key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._hidden(a) for a in record.args)
+        return True
+
+    def _hidden(self, value: object) -> object:
+        if not isinstance(value, httpx.URL) or not value.query:
+            return value
+        pairs = value.params.multi_items()
+        if not any(name in self.names for name, _ in pairs):
+            return value
+        return value.copy_with(params=[(n, "[hidden]" if n in self.names else v) for n, v in pairs])
+
+
+_QUERY_KEYS = _HideQueryKeys()
 
 
 def header_problem(value: str, *, token: bool = False) -> str | None:
@@ -136,6 +162,10 @@ class Auth:
             s.name.lower() for s in self.schemes.values() if s.location == "header"
         }
         self._check_static()
+        query_keys = {s.name for s in self.schemes.values() if s.location == "query"}
+        if query_keys:
+            _QUERY_KEYS.names |= query_keys
+            logging.getLogger("httpx").addFilter(_QUERY_KEYS)  # once: filters are a set
         given = self.has_token or any(k.lower() in self.secret_headers for k in headers or {})
         if given and not self.may_send_token(base_url):
             raise CredentialError(
