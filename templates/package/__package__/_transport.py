@@ -3,8 +3,9 @@
 `_Core` holds a client's settings; `_Exchange` walks one logical request through its tries
 and redirects without doing any I/O; `SyncTransport` and `AsyncTransport` do the I/O, so
 `Client` and `AsyncClient` keep the same rules by construction:
-- Every request has a timeout, for each network step and in total for each try (a server
-  sending a byte a second cannot hold a call), and a response body is read in full, up to
+- Every request has a timeout, for each network step and in total for receiving each
+  answer (a server sending a byte a second cannot hold a call), and a response body is
+  read in full, up to
   ``max_response_bytes`` counted after decompression, before it is returned.
 - Every request carries a `client-request-id`, the same on its retries and redirects.
 - Redirects are followed here, not by httpx, so each hop's headers pass `_auth`'s origin
@@ -76,35 +77,39 @@ def _base_url(text: str) -> httpx.URL:
 
 
 class _Deadline(dict[str, float | None]):
-    """httpx's per-request timeouts (connect, read, write, pool), each cut to what is left
-    of the try's ``total`` when httpcore looks it up (at the start of each phase: connect,
-    send, the head, the body); the body is read chunk by chunk and checked against it, so
-    a server trickling a byte a second cannot stretch a try much past its total. ``stop()``
-    lifts the total once a streamed answer is handed to the caller, who reads it in its
-    own time."""
+    """httpx's per-request timeouts, whose read wait is cut to what is left of the
+    ``total`` allowed for receiving the answer (its head and its body; the clock starts
+    when httpcore first waits for the answer, so a long upload does not eat into it).
+    httpcore looks the read wait up once per phase, so the body is also read chunk by
+    chunk and checked (`check`): a server trickling a byte a second cannot stretch a try
+    much past its total. ``stop()`` lifts the total once a streamed answer is handed to
+    the caller, who reads it in its own time."""
 
     def __init__(self, timeouts: Mapping[str, float | None], total: float | None) -> None:
         super().__init__(timeouts)
         self.total = total
-        self.ends = None if total is None else time.monotonic() + total
+        self.ends: float | None = None
 
     def stop(self) -> None:
-        self.ends = None
+        self.total = self.ends = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = super().get(key, default)
+        if key != "read" or self.total is None:
+            return value
+        now = time.monotonic()
+        if self.ends is None:
+            self.ends = now + self.total
+        left = max(self.ends - now, 0.001)  # 0 would mean non-blocking
+        return left if value is None else min(value, left)
 
     def check(self, response: httpx.Response) -> None:
-        """Raise RequestTimeoutError when the try's total has run out."""
-        if self.ends is not None and time.monotonic() > self.ends:
+        """Raise RequestTimeoutError when the time for the answer has run out."""
+        if self.total is not None and self.ends is not None and time.monotonic() > self.ends:
             raise RequestTimeoutError(
                 f"timed out reading the response (longer than {self.total:g}s in all): "
                 f"{where(response.request.method, response.request.url)}"
             )
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = super().get(key, default)
-        if self.ends is None:
-            return value
-        left = max(self.ends - time.monotonic(), 0.001)  # 0 would mean non-blocking
-        return left if value is None else min(value, left)
 
 
 def _too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:

@@ -145,8 +145,8 @@ class Client(_Operations, _http.SyncInvoker):
             character): `CredentialError` otherwise, when the client is built (a callable's
             result: before the request is sent); no message ever quotes it.
         timeout: seconds for connect, read, write and pool waits (never unbounded), and
-            in total for each try: sending the request and reading the whole answer
-            (with an ``httpx.Timeout``, its ``read`` value is that total).
+            in total for receiving each answer, its head and whole body (with an
+            ``httpx.Timeout``, its ``read`` value is that total).
         max_response_bytes: the largest answer body read, counted after decompression
             (default 100 MiB; None: no limit); a larger one is `ResponseTooLargeError`.
         retry: how 429/503/504 answers and failed connections are retried.
