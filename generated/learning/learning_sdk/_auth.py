@@ -178,7 +178,7 @@ class Auth:
         valid header value (a callable's result is checked per request)."""
         for name in self.schemes:
             value = self._source(name)
-            if isinstance(value, str):
+            if isinstance(value, str) and value:  # "" means none, as `plan` takes it
                 _checked(self._what(name), value)
 
     def _what(self, name: str) -> str:
