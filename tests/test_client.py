@@ -236,8 +236,6 @@ def test_async_token_callable_with_sync_client_is_refused_before_sending(
         ("https://graph.microsoft.com/v1.0", "https://graph.microsoft.com:8443/v1.0", False),
         ("https://graph.microsoft.com/v1.0", "https://graph.microsoft.com.evil.test/", False),
         ("https://graph.microsoft.com/v1.0", "https://evil.test/v1.0/me", False),
-        ("http://graph.example.com/v1.0", "http://graph.example.com/v1.0/me", False),
-        ("http://10.0.0.5:8080", "http://10.0.0.5:8080/me", False),
         ("http://127.0.0.1:8080", "http://127.0.0.1:8080/me", True),
         ("http://127.0.0.1:8080", "http://127.0.0.1:9090/me", False),
         ("http://127.0.0.1:8080", "http://localhost:8080/me", False),
@@ -256,27 +254,56 @@ def test_token_goes_only_to_the_base_origin_over_https_or_loopback(
         assert ("Authorization" in headers) is allowed
 
 
-def test_plain_http_to_a_remote_host_gets_no_token_and_a_warning(
-    mode: str, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    "credential",
+    [
+        {"token": TOKEN},
+        {"token": lambda: TOKEN},
+        {"token": None, "headers": {"Authorization": f"Bearer {TOKEN}"}},
+        {"token": None, "headers": {"X-Api-Key": TOKEN}},
+        {"token": None, "base": f"http://user:{TOKEN}@graph.example.com/v1.0"},
+    ],
+    ids=["token", "callable", "authorization header", "api key header", "password in url"],
+)
+@pytest.mark.parametrize("base", ["http://graph.example.com/v1.0", "http://10.0.0.5:8080"])
+def test_plain_http_to_a_remote_host_with_a_credential_is_refused_before_any_connection(
+    mode: str, base: str, credential: dict[str, Any]
 ) -> None:
-    """No real network: httpx's MockTransport stands in for the remote host."""
+    """No real network: httpx's MockTransport stands in for the remote host and records
+    that nothing reached it."""
+    seen: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: seen.append(request) or httpx.Response(200))
+    settings = {**credential}
+    url = settings.pop("base", base)
+    http: Any = (httpx.Client if mode == "sync" else httpx.AsyncClient)(transport=transport)
+    with pytest.raises(sdk.CredentialError) as caught:
+        (sdk.Client if mode == "sync" else sdk.AsyncClient)(url, **options(http_client=http, **settings))
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, sdk.SdkError)
+    message = str(caught.value)
+    assert "plain http" in message and "https" in message and "127.0.0.1" in message
+    assert TOKEN not in message and TOKEN not in "".join(traceback.format_exception(caught.value))
+    assert seen == []
+
+
+def test_plain_http_to_a_remote_host_without_credentials_is_allowed(mode: str) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return httpx.Response(200, json=STORED)
 
-    caplog.set_level(logging.WARNING, logger="seed_sdk")
     transport = httpx.MockTransport(handler)
     if mode == "sync":
         with httpx.Client(transport=transport) as http:
-            update(mode, "http://graph.example.com/v1.0", CHANGE, http_client=http)
+            update(mode, "http://graph.example.com/v1.0", CHANGE, http_client=http, token=None)
     else:
 
         async def run() -> None:
             async with (
                 httpx.AsyncClient(transport=transport) as http,
-                sdk.AsyncClient("http://graph.example.com/v1.0", **options(http_client=http)) as client,
+                sdk.AsyncClient(
+                    "http://graph.example.com/v1.0", **options(http_client=http, token=None)
+                ) as client,
             ):
                 await client.update_learning_self_initiated_course(CHANGE)
 
@@ -285,8 +312,6 @@ def test_plain_http_to_a_remote_host_gets_no_token_and_a_warning(
     (request,) = seen
     assert str(request.url) == "http://graph.example.com/v1.0/learningSelfInitiatedCourse"
     assert "Authorization" not in request.headers
-    assert "token will not be sent" in caplog.text
-    assert TOKEN not in caplog.text
 
 
 @pytest.mark.parametrize("auth", ["token", "caller header"])

@@ -11,6 +11,9 @@ server received: method, path, query, headers, cookies, body bytes and content t
 from __future__ import annotations
 
 import base64
+import importlib
+import logging
+import sys
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -242,6 +245,20 @@ def test_form_body_with_an_api_key_in_the_query(wire: Any, http_server: Scripted
     assert _raw_query(model.path) == f"api_key={KEY}"
     assert "Authorization" not in model.headers
     assert mapping.body == b"name=Mia"
+
+
+def test_an_api_key_in_the_query_is_in_no_log_record(
+    wire: Any, http_server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """httpx logs every request's URL at INFO; the key in its query must not show there."""
+    caplog.set_level(logging.DEBUG)
+    http_server.script(reply(204))
+    with _client(wire, http_server, api_key=KEY) as client:
+        client.submit_form({"name": "Mia"})
+    (request,) = http_server.requests
+    assert _raw_query(request.path) == f"api_key={KEY}"  # sent as the spec says
+    assert any(r.name == "httpx" and "/form" in r.getMessage() for r in caplog.records)
+    assert all(KEY not in r.getMessage() for r in caplog.records)
 
 
 def test_multipart_body_with_a_file_and_a_cookie_key(

@@ -128,7 +128,15 @@ class Respond:
     answer: Callable[[RecordedRequest], Reply]
 
 
-Action = Reply | Reset | SlowBody | TruncatedBody | Respond
+@dataclass(frozen=True)
+class Trickle:
+    """Send the head of `reply` at once, then its body one byte every `interval_s`."""
+
+    reply: Reply
+    interval_s: float
+
+
+Action = Reply | Reset | SlowBody | TruncatedBody | Respond | Trickle
 
 
 class _NoJson:
@@ -292,6 +300,12 @@ def redirect(to_url: str, status: int = 302) -> Reply:
     return reply(status, headers={"Location": to_url})
 
 
+def trickle(body: bytes, interval_s: float = 1.0, *, status: int = 200) -> Trickle:
+    """A JSON answer whose body comes one byte per `interval_s` (a server that never quite
+    stalls, so no per-read timeout fires). Closing the server stops it."""
+    return Trickle(reply(status, body, headers={"Content-Type": "application/json"}), interval_s)
+
+
 def truncated_body(status: int = 200, *, missing: int = 64) -> TruncatedBody:
     """A JSON reply whose Content-Length promises `missing` more bytes than are sent before close."""
     if missing < 1:
@@ -356,6 +370,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             self._write(action.reply.body)
+        elif isinstance(action, Trickle):
+            self._send_head(action.reply, len(action.reply.body))
+            for index in range(len(action.reply.body)):
+                if self.owner._stopping.wait(action.interval_s if index else 0):
+                    break
+                try:
+                    self.wfile.write(action.reply.body[index : index + 1])
+                    self.wfile.flush()
+                except OSError:
+                    break  # the client gave up, as it should
+            self.close_connection = True
         else:
             self._send_head(action.reply, len(action.reply.body) + action.missing)
             self._write(action.reply.body)

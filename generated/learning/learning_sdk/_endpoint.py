@@ -22,7 +22,12 @@ import httpx
 from . import _runtime as _rt
 from . import _validation as _v
 from ._upload import Payload, content_of
-from .errors import RequestValidationError, ResponseDecodeError, ResponseValidationError
+from .errors import (
+    InvalidRequestError,
+    RequestValidationError,
+    ResponseDecodeError,
+    ResponseValidationError,
+)
 
 T = TypeVar("T")
 BodyMode = Literal["patch", "full", "json", "form", "multipart", "binary", "text"]
@@ -125,7 +130,13 @@ def _joined(items: list[str], pairs: list[tuple[str, str]], sep: str, explode: b
 
 def path_value(param: Param, value: Any) -> str:
     """A path parameter (simple, label or matrix style), percent-encoded so it stays in
-    its segment."""
+    its segment: `/` is escaped, and a value that would make the segment `.` or `..` has
+    its dots escaped, so no value moves the request to another path."""
+    text = _styled(param, value)
+    return text.replace(".", "%2E") if text in (".", "..") else text
+
+
+def _styled(param: Param, value: Any) -> str:
     items, pairs = _parts(value, _escape)
     name = _escape(param.name)
     if param.style == "label":
@@ -320,14 +331,19 @@ def _read(content: Any) -> bytes:
 
 def where(method: str, url: httpx.URL) -> str:
     """A request named for messages: the query is left out (it may hold secrets)."""
-    return f"{method} {url.copy_with(query=None, fragment=None)}"
+    return f"{method} {url.copy_with(query=None, fragment=None, userinfo=b'')}"
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def json_of(response: httpx.Response) -> Any:
-    """A response body's JSON; a body that is not JSON is a ResponseDecodeError."""
+    """A response body's JSON; a body that is not JSON (NaN and Infinity included, which
+    could not be sent back) or nests deeper than Python can read is a ResponseDecodeError."""
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return json.loads(response.content, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
         snippet = " ".join(response.content[:200].decode("utf-8", "replace").split())
         raise ResponseDecodeError(
             f"{response.status_code} response to "
@@ -353,7 +369,9 @@ class Calls:
         self.headers = headers or {}  # the client's own, sent with every request
 
     def url_for(self, path: str) -> httpx.URL:
-        return self.base_url.join(path.lstrip("/"))
+        """``path`` under the base URL, with the base URL's own query (if it has one)."""
+        url = self.base_url.join(path.lstrip("/"))
+        return url.copy_with(query=self.base_url.query) if self.base_url.query else url
 
     def raw(
         self,
@@ -437,7 +455,9 @@ class Calls:
             extra[CONSISTENCY_LEVEL] = "eventual"
         url = self.url_for(path)
         if query:
-            url = url.copy_with(query="&".join(f"{k}={v}" for k, v in query).encode("ascii"))
+            pairs = [url.query.decode("ascii")] if url.query else []
+            pairs += [f"{k}={v}" for k, v in query]
+            url = url.copy_with(query="&".join(pairs).encode("ascii"))
         if cookies:
             extra["Cookie"] = "; ".join(cookies)
         if endpoint.decode is not None and endpoint.answer != "json":
@@ -475,7 +495,11 @@ class Calls:
         else:
             payload = _rt.request_body(body, partial=mode == "patch")
         self._check(endpoint, payload, request=True)
-        return json.dumps(payload, separators=(",", ":")).encode(), content_type
+        try:
+            text = json.dumps(payload, separators=(",", ":"), allow_nan=False)
+        except (ValueError, RecursionError) as exc:  # NaN or Infinity; a cycle
+            raise InvalidRequestError(f"the body of {endpoint.name} is not JSON: {exc}") from None
+        return text.encode(), content_type
 
     def result(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
         """The decoded answer of a call (None when the operation returns no body); text
@@ -491,11 +515,15 @@ class Calls:
     def decode(self, endpoint: Endpoint[T], data: Any, url: httpx.URL, *, check: bool = True) -> T:
         """The answer (or one item of a page) as ``T``; strict mode checks it first unless
         ``check`` is false."""
-        if check:
-            self._check(endpoint, data, request=False)
         assert endpoint.decode is not None
         try:
+            if check:
+                self._check(endpoint, data, request=False)
             return endpoint.decode(data)
+        except RecursionError:
+            raise ResponseDecodeError(
+                f"the answer from {url.copy_with(query=None)} nests too deep to read"
+            ) from None
         except _rt.DecodeError as exc:
             raise ResponseDecodeError(
                 f"the answer from {url.copy_with(query=None)} does not fit the spec at "

@@ -375,8 +375,16 @@ class Client(_Operations, _http.SyncInvoker):
             can refresh), sent as a bearer token (HTTP bearer, OAuth 2, OpenID Connect).
             Like every credential, it is sent as the operation's security requirements
             say, only to ``base_url``'s origin, and only over https (or plain http to a
-            loopback host).
-        timeout: seconds for connect, read, write and pool waits (never unbounded).
+            loopback host): a client given any credential with a plain-http base URL to
+            another host is refused at once (`CredentialError`, a callable is not called).
+            A token must be a valid header value (no space, line break or non-ASCII
+            character): `CredentialError` otherwise, when the client is built (a callable's
+            result: before the request is sent); no message ever quotes it.
+        timeout: seconds for connect, read, write and pool waits (never unbounded), and
+            in total for receiving each answer, its head and whole body (with an
+            ``httpx.Timeout``, its ``read`` value is that total).
+        max_response_bytes: the largest answer body read, counted after decompression
+            (default 100 MiB; None: no limit); a larger one is `ResponseTooLargeError`.
         retry: how 429/503/504 answers and failed connections are retried.
         headers: sent with every request; an ``Authorization`` among them obeys the
             same origin rule as the token.
@@ -402,6 +410,7 @@ class Client(_Operations, _http.SyncInvoker):
         strict: bool = False,
         http_client: httpx.Client | None = None,
         max_pages: int = _http.DEFAULT_MAX_PAGES,
+        max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._core = _http._Core(
             base_url,
@@ -414,6 +423,7 @@ class Client(_Operations, _http.SyncInvoker):
             schemes=_SCHEMES,
             security=_SECURITY,
             max_pages=max_pages,
+            max_response_bytes=max_response_bytes,
         )
         self._transport = _http.SyncTransport(self._core, http_client)
 
@@ -467,6 +477,7 @@ class AsyncClient(_Operations, _http.AsyncInvoker):
         strict: bool = False,
         http_client: httpx.AsyncClient | None = None,
         max_pages: int = _http.DEFAULT_MAX_PAGES,
+        max_response_bytes: int | None = _http.DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._core = _http._Core(
             base_url,
@@ -479,6 +490,7 @@ class AsyncClient(_Operations, _http.AsyncInvoker):
             schemes=_SCHEMES,
             security=_SECURITY,
             max_pages=max_pages,
+            max_response_bytes=max_response_bytes,
         )
         self._transport = _http.AsyncTransport(self._core, http_client)
 

@@ -5,10 +5,13 @@ The spec's security schemes say where each credential goes (a bearer token or HT
 in `Authorization`, an API key in a header, the query or a cookie) and each operation's
 requirements which ones it sends. Credentials, and an `Authorization` or `Cookie` header a
 caller puts in ``headers``, go only to the base URL's origin (scheme, host and port) and
-only over https; plain http is allowed to loopback hosts, for local tests. Every request,
-a redirect's included, passes through `Auth.authorize`, so a redirect to another origin
-is followed without credentials. Kept apart from the transport so this one rule is read,
-and tested, in one place.
+only over https; plain http is allowed to loopback hosts, for local tests. A client given
+any credential with a plain-http base URL to another host is refused when it is built
+(`CredentialError`), as the Azure SDK and Kiota refuse, rather than sending without it.
+Every request, a redirect's included, passes through `Auth.authorize`, so a redirect to
+another origin is followed without credentials (nor `Cookie`, `X-Api-Key` and the like).
+Tokens and API keys are checked as header values before they are used; no message quotes
+one. Kept apart from the transport so these rules are read, and tested, in one place.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from urllib.parse import quote
 import httpx
 
 from ._endpoint import Requirements
+from .errors import CredentialError
 
 TokenSource = str | Callable[[], str] | Callable[[], Awaitable[str]] | None
 # An API key, a function returning one, or one per apiKey scheme by the scheme's name.
@@ -64,6 +68,63 @@ class Scheme:
 # The scheme of a spec that declares none: a token given is sent as a bearer token.
 _BEARER = {"": Scheme("bearer")}
 Credential = str | tuple[str, str]
+# Headers that carry credentials whatever the spec says: never sent to another origin.
+_CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"}
+)
+_CHARACTERS = {"\n": "a line break (LF)", "\r": "a carriage return (CR)", " ": "a space"}
+
+
+class _HideQueryKeys(logging.Filter):
+    """Hides the values of API keys sent in the query from httpx's own log records (it
+    logs each request's URL at INFO). Knows parameter names only, never a key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._hidden(a) for a in record.args)
+        return True
+
+    def _hidden(self, value: object) -> object:
+        if not isinstance(value, httpx.URL) or not value.query:
+            return value
+        pairs = value.params.multi_items()
+        if not any(name in self.names for name, _ in pairs):
+            return value
+        return value.copy_with(params=[(n, "[hidden]" if n in self.names else v) for n, v in pairs])
+
+
+_QUERY_KEYS = _HideQueryKeys()
+
+
+def header_problem(value: str, *, token: bool = False) -> str | None:
+    """Why ``value`` cannot be sent as an HTTP header value (a ``token``: as a credential,
+    visible ASCII only), or None. Names the character's kind and place, never the value."""
+    for index, char in enumerate(value):
+        code = ord(char)
+        if 0x21 <= code <= 0x7E or (not token and (char == " " or char == "\t")):
+            continue
+        kind = _CHARACTERS.get(char) or (
+            "a non-ASCII character" if code > 0x7E else "a control character"
+        )
+        return f"character {index + 1} of {len(value)} is {kind}"
+    return "it is empty" if token and not value else None
+
+
+def _checked(what: str, value: Any) -> Credential:
+    """A credential as sent: a (user, password) pair as it is, a token or key checked."""
+    if isinstance(value, tuple):
+        return value
+    if not isinstance(value, str):
+        raise CredentialError(f"{what} must be a str, got {type(value).__name__}")
+    problem = header_problem(value, token=True)
+    if problem is not None:
+        hint = " (read from a file? strip it)" if value != value.strip() else ""
+        raise CredentialError(f"{what} is not a valid header value: {problem}{hint}")
+    return value
 
 
 class Auth:
@@ -79,34 +140,56 @@ class Auth:
         self,
         base_url: httpx.URL,
         token: TokenSource,
-        log: logging.Logger,
         *,
         api_key: ApiKeySource = None,
         basic: tuple[str, str] | None = None,
         schemes: Mapping[str, Scheme] | None = None,
         requirements: Requirements | None = None,
+        headers: Mapping[str, str] | None = None,
+        url_basic: tuple[str, str] | None = None,
     ) -> None:
         self.base_url = base_url
         self._token = token
         self._api_key = api_key
         self._basic = basic
+        # User and password given in base_url: sent as HTTP basic where no other
+        # `Authorization` goes (never left in the URL, where httpx would log them).
+        self._url_basic = url_basic
         self.schemes = dict(schemes) if schemes else _BEARER
         self.requirements = requirements
-        # Header and cookie names that carry an API key: never sent to another origin.
-        self._secret_headers = {"authorization", "cookie"} | {
+        # Header and cookie names that carry a credential: never sent to another origin.
+        self.secret_headers = _CREDENTIAL_HEADERS | {
             s.name.lower() for s in self.schemes.values() if s.location == "header"
         }
-        if self.has_token and not self.may_send_token(base_url):
-            # Not an error (an unauthenticated call may still work), but a 401 later would
-            # otherwise be a mystery.
-            log.warning(
-                "the token will not be sent (nor any credential): %s is plain http to a non-loopback host",
-                base_url,
+        self._check_static()
+        query_keys = {s.name for s in self.schemes.values() if s.location == "query"}
+        if query_keys:
+            _QUERY_KEYS.names |= query_keys
+            logging.getLogger("httpx").addFilter(_QUERY_KEYS)  # once: filters are a set
+        given = self.has_token or any(k.lower() in self.secret_headers for k in headers or {})
+        if given and not self.may_send_token(base_url):
+            raise CredentialError(
+                f"refusing to send credentials over plain http to {base_url.host}: use https "
+                "(plain http is allowed only to localhost, 127.0.0.1 and ::1)"
             )
+
+    def _check_static(self) -> None:
+        """Fail when the client is built for a token or key given as text that is no
+        valid header value (a callable's result is checked per request)."""
+        for name in self.schemes:
+            value = self._source(name)
+            if isinstance(value, str) and value:  # "" means none, as `plan` takes it
+                _checked(self._what(name), value)
+
+    def _what(self, name: str) -> str:
+        """A credential named for messages, by its scheme."""
+        if self.schemes[name].kind == "bearer":
+            return "the token"
+        return f"the API key {name!r}" if name else "the API key"
 
     @property
     def has_token(self) -> bool:
-        return bool(self._token or self._api_key or self._basic)
+        return bool(self._token or self._api_key or self._basic or self._url_basic)
 
     def may_send_token(self, url: httpx.URL) -> bool:
         """True only for the base URL's own origin, over https or to a loopback host."""
@@ -150,7 +233,7 @@ class Auth:
                 if inspect.iscoroutine(value):
                     value.close()  # never awaited: close it so Python does not warn
                 raise TypeError("an async token callable needs AsyncClient")
-            result[name] = value if isinstance(value, tuple) else str(value)
+            result[name] = _checked(self._what(name), value)
         return result
 
     async def async_credentials(self, requirements: Requirements | None) -> dict[str, Credential]:
@@ -159,12 +242,12 @@ class Auth:
         for name, value in self._asked(requirements):
             if inspect.isawaitable(value):
                 value = await value
-            result[name] = value if isinstance(value, tuple) else str(value)
+            result[name] = _checked(self._what(name), value)
         return result
 
     def without_secrets(self, headers: Mapping[str, str]) -> dict[str, str]:
         """``headers`` without `Authorization`, cookies or API key headers."""
-        return {k: v for k, v in headers.items() if k.lower() not in self._secret_headers}
+        return {k: v for k, v in headers.items() if k.lower() not in self.secret_headers}
 
     def authorize(
         self, url: httpx.URL, credentials: Mapping[str, Credential], headers: Mapping[str, str]
@@ -178,7 +261,7 @@ class Auth:
         result = {
             k: v
             for k, v in headers.items()
-            if (allowed or k.lower() not in self._secret_headers)
+            if (allowed or k.lower() not in self.secret_headers)
             and not (sets_auth and allowed and k.lower() == "authorization")
         }
         if not allowed:
@@ -203,4 +286,7 @@ class Auth:
             own = [v for k, v in result.items() if k.lower() == "cookie"]
             result = {k: v for k, v in result.items() if k.lower() != "cookie"}
             result["Cookie"] = "; ".join([*own, *cookies])
+        if self._url_basic and not any(k.lower() == "authorization" for k in result):
+            pair = ":".join(self._url_basic).encode()
+            result["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
         return url, result

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any, ClassVar, Final, Self, TypeAlias, dataclass_transform
 
 __all__ = [
@@ -36,34 +36,26 @@ __all__ = [
 ]
 
 
-class UnsetType:
-    """The type of `UNSET`: a field that was never given a value (distinct from None/null)."""
+class UnsetType(Enum):
+    """The type of `UNSET`: a field that was never given a value (distinct from None/null).
 
-    __slots__ = ()
-    _instance: ClassVar[UnsetType | None] = None
+    An enum with one member, because that is what mypy and pyright narrow by identity:
+    after ``if x is not UNSET:`` (or ``if not isinstance(x, UnsetType):``) the type of
+    ``x`` no longer includes `UnsetType`. Falsy; copies and pickles to the same object.
+    """
 
-    def __new__(cls) -> Self:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance  # type: ignore[return-value]
+    UNSET = "UNSET"
 
     def __repr__(self) -> str:
         return "UNSET"
 
+    __str__ = __repr__
+
     def __bool__(self) -> bool:
         return False
 
-    def __copy__(self) -> UnsetType:
-        return self
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> UnsetType:
-        return self
-
-    def __reduce__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Final = UnsetType()
+UNSET: Final = UnsetType.UNSET
 
 
 class DecodeError(ValueError):
@@ -133,7 +125,9 @@ class OpenEnum(StrEnum):
     @property
     def is_known(self) -> bool:
         """False for a value this SDK's spec did not list."""
-        return self._name_ in type(self).__members__
+        # By identity: an unknown value may equal a member's *name* (`"Red"` beside a
+        # member `Red = "red"`), so neither names nor equality can tell.
+        return type(self)._value2member_map_.get(self._value_) is self
 
 
 Decoder = Callable[[Any], Any]

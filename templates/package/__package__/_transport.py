@@ -3,7 +3,10 @@
 `_Core` holds a client's settings; `_Exchange` walks one logical request through its tries
 and redirects without doing any I/O; `SyncTransport` and `AsyncTransport` do the I/O, so
 `Client` and `AsyncClient` keep the same rules by construction:
-- Every request has a timeout, and a response body is read in full before it is returned.
+- Every request has a timeout, for each network step and in total for receiving each
+  answer (a server sending a byte a second cannot hold a call), and a response body is
+  read in full, up to
+  ``max_response_bytes`` counted after decompression, before it is returned.
 - Every request carries a `client-request-id`, the same on its retries and redirects.
 - Redirects are followed here, not by httpx, so each hop's headers pass `_auth`'s origin
   rule; the retry decisions are `_retry`'s.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -24,7 +28,7 @@ from typing import Any, TypeVar
 import httpx
 
 from . import _paging
-from ._auth import ApiKeySource, Auth, Scheme, TokenSource
+from ._auth import ApiKeySource, Auth, Scheme, TokenSource, header_problem
 from ._endpoint import Calls, Endpoint, Requirements, StrictChecks, json_of, where
 from ._response import (
     ApiResponse,
@@ -36,11 +40,21 @@ from ._response import (
 )
 from ._retry import RetryPolicy, connect_retry_delay, parse_retry_after, retry_delay
 from ._upload import Payload
-from .errors import ApiError, RequestTimeoutError, TransportError, error_for_status
+from .errors import (
+    ApiError,
+    ConfigurationError,
+    CredentialError,
+    InvalidRequestError,
+    RequestTimeoutError,
+    ResponseTooLargeError,
+    TransportError,
+    error_for_status,
+)
 
 T = TypeVar("T")
 
 _MAX_REDIRECTS = 5
+DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 # What each httpx failure means to a caller, most specific first.
@@ -56,6 +70,87 @@ _TRANSPORT_MESSAGES: tuple[tuple[type[httpx.HTTPError], str], ...] = (
     (httpx.WriteError, "the connection broke while sending the request"),
     (httpx.UnsupportedProtocol, "unsupported URL scheme"),
 )
+
+
+def _base_url(text: str) -> httpx.URL:
+    """``base_url`` parsed, its path ending in `/` (a query it has is kept: see `Calls`).
+    A URL that cannot be used is a ConfigurationError naming it without its user info."""
+    shown = re.sub(r"//[^/?#]*@", "//***@", str(text))[:200]
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, TypeError):
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(f"base_url must be an absolute http(s) URL, got {shown!r}")
+    return url.copy_with(path=url.path.rstrip("/") + "/", fragment=None)
+
+
+class _Deadline(dict[str, float | None]):
+    """httpx's per-request timeouts, whose read wait is cut to what is left of the
+    ``total`` allowed for receiving the answer (its head and its body; the clock starts
+    when httpcore first waits for the answer, so a long upload does not eat into it).
+    httpcore looks the read wait up once per phase, so the body is also read chunk by
+    chunk and checked (`check`): a server trickling a byte a second cannot stretch a try
+    much past its total. ``stop()`` lifts the total once a streamed answer is handed to
+    the caller, who reads it in its own time."""
+
+    def __init__(self, timeouts: Mapping[str, float | None], total: float | None) -> None:
+        super().__init__(timeouts)
+        self.total = total
+        self.ends: float | None = None
+
+    def stop(self) -> None:
+        self.total = self.ends = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = super().get(key, default)
+        if key != "read" or self.total is None:
+            return value
+        now = time.monotonic()
+        if self.ends is None:
+            self.ends = now + self.total
+        left = max(self.ends - now, 0.001)  # 0 would mean non-blocking
+        return left if value is None else min(value, left)
+
+    def check(self, response: httpx.Response) -> None:
+        """Raise RequestTimeoutError when the time for the answer has run out."""
+        if self.total is not None and self.ends is not None and time.monotonic() > self.ends:
+            raise RequestTimeoutError(
+                f"timed out reading the response (longer than {self.total:g}s in all): "
+                f"{where(response.request.method, response.request.url)}"
+            )
+
+
+def _too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"the answer to {where(response.request.method, response.request.url)} is larger "
+        f"than max_response_bytes ({limit} bytes, counted after decompression)"
+    )
+
+
+def _read(response: httpx.Response, limit: int | None, deadline: _Deadline) -> None:
+    """Read the body (decompressed) into ``response.content``: at most ``limit`` bytes,
+    within the try's deadline."""
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise _too_large(response, limit)
+        deadline.check(response)
+        chunks.append(chunk)
+    response._content = b"".join(chunks)  # what `read()` does, once the size is known
+
+
+async def _aread(response: httpx.Response, limit: int | None, deadline: _Deadline) -> None:
+    """`_read` for an async response."""
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise _too_large(response, limit)
+        deadline.check(response)
+        chunks.append(chunk)
+    response._content = b"".join(chunks)
 
 
 class _Core:
@@ -76,30 +171,48 @@ class _Core:
         schemes: Mapping[str, Scheme] | None = None,
         security: Requirements | None = None,
         max_pages: int = _paging.DEFAULT_MAX_PAGES,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if max_pages < 1:
             raise ValueError(f"max_pages must be at least 1, got {max_pages}")
         self.max_pages = max_pages
-        self.base_url = httpx.URL(base_url.rstrip("/") + "/")
-        if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
-            raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
+        url = _base_url(base_url)
+        # A user and password in the URL are taken out of it (httpx would log them with
+        # every request) and sent as HTTP basic by `Auth`, under its rules.
+        url_basic = (url.username, url.password) if url.userinfo else None
+        self.base_url = url.copy_with(username=None, password=None)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        # Each try's total: the timeout given as a number, or an httpx.Timeout's read wait.
+        self.total = self.timeout.read
+        self.max_response_bytes = max_response_bytes
         self.retry = retry
         self.headers = dict(headers or {})
         self.log = logging.getLogger(__name__.rsplit(".", 1)[0])
         self.auth = Auth(
             self.base_url,
             token,
-            self.log,
             api_key=api_key,
             basic=basic,
             schemes=schemes,
             requirements=security,
+            headers=self.headers,
+            url_basic=url_basic,
         )
         self.calls = Calls(self.base_url, strict, checks, self.headers)
 
     def __repr__(self) -> str:
         return f"base_url={str(self.base_url)!r}, auth={'yes' if self.auth.has_token else 'no'}"
+
+    def check_headers(self, headers: Mapping[str, str]) -> None:
+        """Refuse, before anything is sent, a header value httpx could not send (a line
+        break, a non-ASCII character): the message quotes no credential header's value."""
+        for name, value in headers.items():
+            problem = header_problem(value)
+            if problem is None:
+                continue
+            if name.lower() in self.auth.secret_headers:
+                raise CredentialError(f"the {name} header is not a valid header value: {problem}")
+            raise InvalidRequestError(f"header {name!r} cannot be sent: {problem}")
 
     def prepared(
         self,
@@ -115,7 +228,9 @@ class _Core:
             **self.headers,
             **extra,
         }
-        return self.auth.authorize(url, credentials, merged)
+        url, headers = self.auth.authorize(url, credentials, merged)
+        self.check_headers(headers)
+        return url, headers
 
     def redirect(
         self,
@@ -160,7 +275,7 @@ class _Core:
             response.headers,
             response.content,
             method=method,
-            url=str(response.request.url.copy_with(query=None, fragment=None)),
+            url=str(response.request.url.copy_with(query=None, fragment=None, userinfo=b"")),
             retry_after=parse_retry_after(response.headers.get("retry-after")),
         )
 
@@ -216,7 +331,9 @@ class _Core:
             (text for kind, text in _TRANSPORT_MESSAGES if isinstance(exc, kind)),
             type(exc).__name__,
         )
-        detail = " ".join(str(exc).split())
+        # httpx's protocol errors about the request may quote a header: left out.
+        local = isinstance(exc, httpx.LocalProtocolError)
+        detail = "" if local else " ".join(str(exc).split())
         cls = RequestTimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
         return cls(f"{what}: {where(method, url)}" + (f" ({detail})" if detail else ""))
 
@@ -250,6 +367,7 @@ class _Exchange:
         self.attempt = 0
         self.redirects = 0
         self.waited = 0.0
+        self.deadline = _Deadline({}, None)
 
     def request(
         self,
@@ -274,9 +392,12 @@ class _Exchange:
                 headers["Content-Length"] = str(content.size)
             content = content.achunks() if isinstance(http, httpx.AsyncClient) else content.chunks()
         # The timeout is set per request so a caller's own httpx client cannot lift it.
-        return http.build_request(
+        request = http.build_request(
             self.method, url, content=content, headers=headers, timeout=self.core.timeout
         )
+        self.deadline = _Deadline(request.extensions["timeout"], self.core.total)
+        request.extensions["timeout"] = self.deadline
+        return request
 
     def failed(self, exc: httpx.HTTPError) -> float:
         """Seconds to wait before trying again after ``exc``; raises when giving up."""
@@ -352,9 +473,11 @@ class SyncTransport:
             request = exchange.request(self.http, self.core.auth.sync_credentials(security))
             try:
                 response = self.http.send(request, follow_redirects=False, stream=True)
-                if not _keep_open(response, stream):
+                if _keep_open(response, stream):
+                    exchange.deadline.stop()
+                else:
                     try:
-                        response.read()
+                        _read(response, self.core.max_response_bytes, exchange.deadline)
                     finally:
                         response.close()
             except httpx.HTTPError as exc:
@@ -496,9 +619,11 @@ class AsyncTransport:
             request = exchange.request(self.http, credentials)
             try:
                 response = await self.http.send(request, follow_redirects=False, stream=True)
-                if not _keep_open(response, stream):
+                if _keep_open(response, stream):
+                    exchange.deadline.stop()
+                else:
                     try:
-                        await response.aread()
+                        await _aread(response, self.core.max_response_bytes, exchange.deadline)
                     finally:
                         await response.aclose()
             except httpx.HTTPError as exc:

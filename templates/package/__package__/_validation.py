@@ -110,6 +110,7 @@ def string(
     format_check = _FORMATS.get(fmt) if fmt else None
     regex = re.compile(pattern) if pattern is not None else None
     members = frozenset(enum) if enum is not None else None
+    allowed = _listed(tuple(sorted(enum or ())))
     simple = (
         format_check is None
         and min_length is None
@@ -141,11 +142,21 @@ def string(
         if regex is not None and regex.search(value) is None:
             errors.append(ValidationError(path, "does not match the pattern", "pattern"))
         if members is not None and value not in members:
-            errors.append(
-                ValidationError(path, f"{value[:40]!r} is not one of {sorted(members)}", "enum")
-            )
+            errors.append(ValidationError(path, f"{value[:40]!r} is not one of {allowed}", "enum"))
 
     return check
+
+
+_SHOWN_MEMBERS = 10
+
+
+def _listed(values: tuple[Any, ...]) -> str:
+    """The allowed values for a message, made once per check: the first few, then how
+    many there are, so a large enum does not fill every error with its whole list."""
+    shown = [repr(v) for v in values[:_SHOWN_MEMBERS]]
+    if len(values) > _SHOWN_MEMBERS:
+        shown.append(f"... ({len(values)} values in all)")
+    return "[" + ", ".join(shown) + "]"
 
 
 def _bounds(
@@ -248,7 +259,7 @@ def null() -> Check:
 def literal(*, values: tuple[Any, ...], nullable: bool = False) -> Check:
     """One of fixed JSON scalars (`const`, `enum`); `True` is not `1` here, as in JSON."""
     allowed = frozenset((_type_name(v), v) for v in values)
-    shown = list(values)
+    shown = _listed(values)
 
     def check(value: Any, path: str, errors: list[ValidationError]) -> None:
         if value is None and nullable:

@@ -74,12 +74,15 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year past 9999, say
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)  # HTTP dates are GMT; "-0000" parses as naive
     current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
+    try:
+        return max(0.0, when.timestamp() - current)
+    except (OverflowError, ValueError):
+        return None
 
 
 def retry_delay(

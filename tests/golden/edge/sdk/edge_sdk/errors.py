@@ -3,6 +3,10 @@
 `ApiError` and its subclasses mean the service answered with an error status; the
 `TransportError` family means no usable answer arrived (connection failed, timed out, or
 the body could not be read). None of them ever holds the access token.
+
+Graph's error body is parsed into an `ODataError` (code, message, target, details and
+`innerError`), attached to the `ApiError` as ``odata_error``. It lives here, not among the
+package's top-level names, because a spec may have a model of the same name.
 """
 
 from __future__ import annotations
@@ -17,12 +21,19 @@ __all__ = [
     "ApiError",
     "AuthError",
     "BadRequestError",
+    "ConfigurationError",
     "ConflictError",
+    "CredentialError",
+    "InvalidRequestError",
     "NotFoundError",
+    "ODataError",
+    "ODataErrorDetail",
+    "ODataInnerError",
     "PagingError",
     "RequestTimeoutError",
     "RequestValidationError",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "SdkError",
     "ServerError",
@@ -36,12 +47,138 @@ class SdkError(Exception):
     """Base of every exception this SDK raises on purpose."""
 
 
+class _Record:
+    """A small value class: equality and repr by its slots. (Not a dataclass: importing
+    `dataclasses` would double this module's share of the package's import time.)"""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={v!r}" for n, v in zip(self.__slots__, self._values()))
+        return f"{type(self).__name__}({fields})"
+
+
+class ODataErrorDetail(_Record):
+    """One entry of an error's ``details``: a code, a message and what it is about."""
+
+    __slots__ = ("code", "message", "target")
+
+    def __init__(
+        self, code: str | None = None, message: str = "", target: str | None = None
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.target = target
+
+
+class ODataInnerError(_Record):
+    """Graph's `innerError`: the ids to quote to support; any other members it holds are
+    kept in ``additional_data`` as they came."""
+
+    __slots__ = ("additional_data", "client_request_id", "date", "request_id")
+
+    def __init__(
+        self,
+        request_id: str | None = None,
+        date: str | None = None,
+        client_request_id: str | None = None,
+        additional_data: dict[str, Any] | None = None,
+    ) -> None:
+        self.request_id = request_id
+        self.date = date
+        self.client_request_id = client_request_id
+        self.additional_data = additional_data or {}
+
+
+class ODataError(_Record):
+    """Graph's error body (`{"error": {...}}`), typed: see `ApiError.odata_error`."""
+
+    __slots__ = ("code", "details", "inner_error", "message", "target")
+
+    def __init__(
+        self,
+        code: str | None = None,
+        message: str = "",
+        target: str | None = None,
+        details: tuple[ODataErrorDetail, ...] = (),
+        inner_error: ODataInnerError | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.target = target
+        self.details = details
+        self.inner_error = inner_error
+
+    @classmethod
+    def from_body(cls, data: Any) -> ODataError | None:
+        """The error in a decoded body, or None when it is not in Graph's error shape.
+        Members of the wrong JSON type are left out rather than trusted."""
+        error = data.get("error") if isinstance(data, Mapping) else None
+        if not isinstance(error, Mapping):
+            return None
+        details = error.get("details")
+        inner = error.get("innerError") or error.get("innererror")
+        return cls(
+            code=_text(error.get("code")),
+            message=_text(error.get("message")) or "",
+            target=_text(error.get("target")),
+            details=tuple(
+                ODataErrorDetail(
+                    _text(d.get("code")), _text(d.get("message")) or "", _text(d.get("target"))
+                )
+                for d in (details if isinstance(details, list) else ())
+                if isinstance(d, Mapping)
+            ),
+            inner_error=_inner(inner) if isinstance(inner, Mapping) else None,
+        )
+
+
+_INNER_KEYS = ("request-id", "date", "client-request-id")
+
+
+def _inner(inner: Mapping[str, Any]) -> ODataInnerError:
+    return ODataInnerError(
+        request_id=_text(inner.get("request-id")),
+        date=_text(inner.get("date")),
+        client_request_id=_text(inner.get("client-request-id")),
+        additional_data={str(k): v for k, v in inner.items() if k not in _INNER_KEYS},
+    )
+
+
+class ConfigurationError(SdkError, ValueError):
+    """The client was given a setting it cannot use: a ``base_url`` that is not an
+    absolute http(s) URL, for instance. Raised when the client is built."""
+
+
+class CredentialError(ConfigurationError):
+    """A credential that cannot be sent safely: a token that is no valid header value
+    (a line break, a space, a non-ASCII character), or any credential with a plain-http
+    base URL to a host that is not loopback. The message never quotes the credential."""
+
+
+class InvalidRequestError(SdkError, ValueError):
+    """A call whose arguments cannot be sent as HTTP: a header value with a line break or
+    a non-ASCII character, a body holding NaN or Infinity (not JSON). Nothing was sent."""
+
+
 class ApiError(SdkError):
     """The service answered with an error status.
 
     ``code`` and ``message`` come from Graph's error body (`{"error": {"code", "message"}}`)
-    when it has one; ``request_id`` and ``date`` from its `innerError` or the response
-    headers; ``body`` is the raw body text (cut to 64 KiB) for anything else.
+    when it has one, and ``odata_error`` is that whole body typed (target, details,
+    innerError), None for a body in another shape; ``request_id`` and ``date`` come from
+    its `innerError` or the response headers; ``body`` is the raw body text (cut to
+    64 KiB) for anything else.
     """
 
     def __init__(
@@ -57,8 +194,10 @@ class ApiError(SdkError):
         method: str = "",
         url: str = "",
         retry_after: float | None = None,
+        odata_error: ODataError | None = None,
     ) -> None:
         self.status = status
+        self.odata_error = odata_error
         self.code = code
         self.message = message
         self.request_id = request_id
@@ -114,6 +253,11 @@ class TransportError(SdkError):
 
 class RequestTimeoutError(TransportError):
     """The request or the response body took longer than the timeout."""
+
+
+class ResponseTooLargeError(TransportError):
+    """The answer's body (counted after decompression) is larger than the client's
+    ``max_response_bytes``; reading stopped there."""
 
 
 class ResponseDecodeError(TransportError):
@@ -190,17 +334,17 @@ def error_for_status(
     date = headers.get("date")
     try:
         data = json.loads(body) if body.strip() else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
         data = None
-    error = data.get("error") if isinstance(data, Mapping) else None
-    if isinstance(error, Mapping):
-        code = _text(error.get("code"))
-        message = _text(error.get("message")) or ""
-        inner = error.get("innerError") or error.get("innererror")
-        if isinstance(inner, Mapping):
-            request_id = _text(inner.get("request-id")) or request_id
-            client_request_id = _text(inner.get("client-request-id")) or client_request_id
-            date = _text(inner.get("date")) or date
+    odata_error = ODataError.from_body(data)
+    if odata_error is not None:
+        code = odata_error.code
+        message = odata_error.message
+        inner = odata_error.inner_error
+        if inner is not None:
+            request_id = inner.request_id or request_id
+            client_request_id = inner.client_request_id or client_request_id
+            date = inner.date or date
     elif body.strip():
         is_html = data is None and (
             "html" in (headers.get("content-type") or "").lower() or body.lstrip().startswith("<")
@@ -226,4 +370,5 @@ def error_for_status(
         method=method,
         url=url,
         retry_after=retry_after,
+        odata_error=odata_error,
     )

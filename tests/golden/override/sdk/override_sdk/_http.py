@@ -51,7 +51,7 @@ from ._endpoint import Answer, BodyMode, Endpoint, FilePart, Location, Param, Re
 from ._paging import DEFAULT_MAX_PAGES
 from ._response import ApiResponse, AsyncDeltaIterator, DeltaIterator, Page
 from ._retry import DEFAULT_RETRY, RetryPolicy
-from ._transport import AsyncTransport, SyncTransport, _Core
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, AsyncTransport, SyncTransport, _Core
 from ._upload import (
     DEFAULT_CHUNK_SIZE,
     BinaryBody,
@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_MAX_PAGES",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_RETRY",
     "ApiKeySource",
     "AsyncInvoker",
