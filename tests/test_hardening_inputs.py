@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -314,3 +313,59 @@ def test_import_lists_follow_isorts_case_insensitive_order() -> None:
         "Item10",
         "ODataError",
     ]
+
+
+def _wide_page(rows: int, json_keys: int = 0) -> str:
+    """A resource page whose property table has ``rows`` rows and whose JSON block has
+    ``json_keys`` keys no table lists (each one a located warning)."""
+    table = "\n".join(f"|p{i}|String|Property {i}.|" for i in range(rows))
+    keys = ",\n".join(f'  "q{i}": "String"' for i in range(json_keys)) or '  "p0": "String"'
+    return (
+        '---\ntitle: "widget resource type"\ndoc_type: resourcePageType\n---\n\n'
+        "# widget resource type\n\nNamespace: microsoft.graph\n\n## Properties\n\n"
+        f"| Property | Type | Description |\n|:---|:---|:---|\n{table}\n\n"
+        "## JSON representation\n\n"
+        '<!-- { "blockType": "resource", "@odata.type": "microsoft.graph.widget" } -->\n'
+        f"```json\n{{\n{keys}\n}}\n```\n"
+    )
+
+
+def test_a_page_past_the_table_row_limit_is_refused_at_once(tmp_path: Path) -> None:
+    from generator.pages.blocks import MAX_TABLE_ROWS
+
+    page = tmp_path / "widget.md"
+    page.write_text(_wide_page(100_000), encoding="utf-8")  # 100k rows took minutes
+    result = run_cli("spec", "widget.md", "-o", "out.yaml", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert f"widget.md:{MAX_TABLE_ROWS + 12}: more than {MAX_TABLE_ROWS:,} table rows" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr and not (tmp_path / "out.yaml").exists()
+    linted = run_cli("lint", "widget.md", cwd=tmp_path, timeout=60)
+    assert linted.returncode == 1 and "page-invalid" in linted.stdout
+
+
+def _seconds_to_build(page: Path) -> float:
+    """The least of three in-process runs of pages to spec text (start-up left out)."""
+    import time
+
+    from generator.pipeline import spec_from_pages
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        spec_from_pages([page])
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_property_tables_and_resource_blocks_are_read_in_linear_time(tmp_path: Path) -> None:
+    # Each property was checked against every earlier one, and each JSON key the tables do
+    # not list was looked up by scanning the block: 40,000 rows took 70 s. Eight times the
+    # rows must cost about eight times the time, not sixty-four.
+    small, large = tmp_path / "small.md", tmp_path / "large.md"
+    small.write_text(_wide_page(500, json_keys=500), encoding="utf-8")
+    large.write_text(_wide_page(4_000, json_keys=4_000), encoding="utf-8")
+    _seconds_to_build(small)  # warm imports and caches
+    ratio = _seconds_to_build(large) / _seconds_to_build(small)
+    assert ratio < 20, f"8x the rows took {ratio:.1f}x the time"

@@ -173,8 +173,7 @@ class Schemas:
                 )
         if t.kind == "enum":
             for v in enum_values:
-                if v not in t.members:
-                    t.members.append(v)
+                t.add_member(v)
         return {"$ref": SCHEMA_PREFIX + t.name}
 
     def property_schema(self, prop: PropDef) -> dict[str, Any]:

@@ -71,6 +71,23 @@ class TypeDef:
     stub: bool = False
     abstract: bool = False  # the resource block says "abstract": true
     open_type: bool = False  # "openType": true: instances may carry undeclared properties
+    # What `add_prop` and `add_member` have taken, so that each check is one look-up: a
+    # scan of the list made a 40,000-row property table take minutes.
+    _prop_keys: set[str] = field(default_factory=set, repr=False, compare=False)
+    _member_set: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def add_prop(self, prop: PropDef) -> None:
+        """Append ``prop`` unless the type has a property of that name in any letter case."""
+        key = prop.name.lower()
+        if key not in self._prop_keys:
+            self._prop_keys.add(key)
+            self.props.append(prop)
+
+    def add_member(self, name: str) -> None:
+        """Append an enum member unless the type has it already."""
+        if name not in self._member_set:
+            self._member_set.add(name)
+            self.members.append(name)
 
 
 class TypeModel:
@@ -104,9 +121,7 @@ class TypeModel:
         return t
 
     def add_prop(self, t: TypeDef, prop: PropDef) -> None:
-        if any(p.name.lower() == prop.name.lower() for p in t.props):
-            return
-        t.props.append(prop)
+        t.add_prop(prop)
 
     def ancestors(self, t: TypeDef) -> list[TypeDef]:
         chain: list[TypeDef] = []
@@ -159,8 +174,7 @@ def _collect_enum_page(model: TypeModel, page: Page) -> None:
         t = model.ensure(qualify(table.name, ns), "enum", page.source, table.line)
         t.kind, t.from_enum_page = "enum", True
         for m in table.members:
-            if m.name not in t.members:
-                t.members.append(m.name)
+            t.add_member(m.name)
 
 
 def resource_type_name(page: Page) -> str:
