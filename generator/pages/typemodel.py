@@ -71,6 +71,9 @@ class TypeDef:
     stub: bool = False
     abstract: bool = False  # the resource block says "abstract": true
     open_type: bool = False  # "openType": true: instances may carry undeclared properties
+    # A request example sends this type's own `@odata.type`: the service needs it named,
+    # so the schema states it (as a discriminator) even with no subtypes or base known.
+    sent_tagged: bool = False
     # What `add_prop` and `add_member` have taken, so that each check is one look-up: a
     # scan of the list made a 40,000-row property table take minutes.
     _prop_keys: set[str] = field(default_factory=set, repr=False, compare=False)
@@ -270,7 +273,7 @@ def body_type_name(page: Page, model: TypeModel | None = None) -> str | None:
     return None
 
 
-def _example_types(page: Page) -> list[str]:
+def example_types(page: Page) -> list[str]:
     """The ``@odata.type`` names the request examples of a page send, in page order."""
     found: list[str] = []
     for ex in page.examples_of("request"):
@@ -297,7 +300,7 @@ def _table_subtype(
     if not named:
         return None, None
     known = [t.name for t in model.types.values() if t.kind == "object"]
-    known += [qualify(n, ns) for n in _example_types(page)]
+    known += [qualify(n, ns) for n in example_types(page)]
     for name in named:
         full = qualify(name, ns).lower()
         if full == body.lower():
