@@ -343,6 +343,8 @@ def test_a_page_past_the_table_row_limit_is_refused_at_once(tmp_path: Path) -> N
     assert "Traceback" not in result.stderr and not (tmp_path / "out.yaml").exists()
     linted = run_cli("lint", "widget.md", cwd=tmp_path, timeout=60)
     assert linted.returncode == 1 and "page-invalid" in linted.stdout
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"more than {MAX_TABLE_ROWS:,} rows" in readme  # the limit is documented
 
 
 def _seconds_to_build(page: Path) -> float:
