@@ -304,7 +304,14 @@ def test_import_lists_follow_isorts_case_insensitive_order() -> None:
     # (a plain sort); ruff's isort rule wants them the other way, case-insensitively.
     from generator.sdk.render import import_order
 
-    names = ["ChecklistItem", "CheckMemberGroupsBody", "CheckinItem", "Item10", "Item9", "ODataError"]
+    names = [
+        "ChecklistItem",
+        "CheckMemberGroupsBody",
+        "CheckinItem",
+        "Item10",
+        "Item9",
+        "ODataError",
+    ]
     assert import_order(names) == [
         "CheckinItem",
         "ChecklistItem",
@@ -371,3 +378,80 @@ def test_property_tables_and_resource_blocks_are_read_in_linear_time(tmp_path: P
     _seconds_to_build(small)  # warm imports and caches
     ratio = _seconds_to_build(large) / _seconds_to_build(small)
     assert ratio < 20, f"8x the rows took {ratio:.1f}x the time"
+
+
+def _page_with_permissions_include(target: str) -> str:
+    page = (ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md").read_text("utf-8")
+    start = page.index("## Permissions")
+    end = page.index("\n## ", start + 5)
+    return (
+        page[:start] + f"## Permissions\n\n[!INCLUDE [permissions-table]({target})]\n" + page[end:]
+    )
+
+
+@pytest.mark.parametrize("target", ["ABSOLUTE", "../../secret.md", "../includes/link.md"])
+def test_a_permissions_include_outside_the_pages_tree_is_refused(
+    tmp_path: Path, target: str
+) -> None:
+    # The pages' tree is the folder above the page's own (Graph's api/ beside includes/).
+    secret = tmp_path / "secret.md"
+    secret.write_text("|Permission type|Permissions|\n|:--|:--|\n|Delegated|PLANTED-SECRET|\n")
+    tree = tmp_path / "docs"
+    (tree / "api").mkdir(parents=True)
+    (tree / "includes").mkdir()
+    (tree / "includes" / "link.md").symlink_to(secret)
+    target = str(secret) if target == "ABSOLUTE" else target
+    (tree / "api" / "p.md").write_text(_page_with_permissions_include(target), encoding="utf-8")
+    result = run_cli("spec", "docs/api/p.md", "-o", "out.yaml", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "include path" in result.stderr and "PLANTED" not in result.stderr
+    assert not (tmp_path / "out.yaml").exists()
+    linted = run_cli("lint", "docs/api/p.md", cwd=tmp_path)
+    assert "page-invalid" in linted.stdout and "PLANTED" not in linted.stdout
+
+
+def test_a_permissions_include_past_its_byte_cap_is_refused(tmp_path: Path) -> None:
+    from generator.pages.request_sections import MAX_INCLUDE_BYTES
+
+    (tmp_path / "api").mkdir()
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "big.md").write_text("x" * (MAX_INCLUDE_BYTES + 1))
+    page = _page_with_permissions_include("../includes/big.md")
+    (tmp_path / "api" / "p.md").write_text(page, encoding="utf-8")
+    result = run_cli("spec", "api/p.md", "-o", "out.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "byte limit" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_overlay_that_is_no_regular_file_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    overlay = tmp_path / "overlay.yaml"
+    if kind == "fifo":
+        os.mkfifo(overlay)
+    page = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"
+    where = str(overlay) if kind == "fifo" else "/dev/zero"
+    result = run_cli(
+        "spec", str(page), "--overlay", where, "-o", "o.yaml", cwd=tmp_path, timeout=30
+    )
+    assert result.returncode == 2 and "not a regular file" in result.stderr
+
+
+def test_overlay_updates_past_the_copy_limit_are_refused_before_copying(tmp_path: Path) -> None:
+    import time
+
+    import yaml
+
+    from generator.spec.overlay import MAX_OVERLAY_VALUES
+
+    # 6,000 values into each of the corpus's ~600 schemas: 3.6 million copies (it ran for
+    # minutes and over a gigabyte before the limit).
+    update = {f"x-k{i}": {"a": i, "b": [1, 2, 3]} for i in range(1000)}
+    overlay = {"overlay": "1.0.0", "info": {"title": "t", "version": "1"}}
+    overlay["actions"] = [{"target": "$.components.schemas.*", "update": update}]
+    (tmp_path / "overlay.yaml").write_text(yaml.safe_dump(overlay), encoding="utf-8")
+    pages = str(ROOT / "tests" / "corpus" / "graph-docs")
+    started = time.monotonic()
+    result = run_cli("spec", pages, "--overlay", "overlay.yaml", "-o", "o.yaml", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"more than {MAX_OVERLAY_VALUES:,} values" in result.stderr
+    assert "overlay.yaml:2 at /actions/0" in result.stderr  # the action, by line and pointer
+    assert time.monotonic() - started < 60 and not (tmp_path / "o.yaml").exists()
