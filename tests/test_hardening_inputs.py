@@ -455,3 +455,28 @@ def test_overlay_updates_past_the_copy_limit_are_refused_before_copying(tmp_path
     assert f"more than {MAX_OVERLAY_VALUES:,} values" in result.stderr
     assert "overlay.yaml:2 at /actions/0" in result.stderr  # the action, by line and pointer
     assert time.monotonic() - started < 60 and not (tmp_path / "o.yaml").exists()
+
+
+def test_a_pattern_repetition_count_too_large_for_re_is_exit_2_and_a_finding(
+    tmp_path: Path,
+) -> None:
+    # The validator compiles the pattern to check the example: OverflowError, a traceback.
+    import yaml
+
+    schema = {"$ref": "#/components/schemas/A"}
+    ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+    field = {"type": "string", "pattern": "x{99999999999}", "example": "x"}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "getA", "responses": {"200": ok}}}},
+        "components": {"schemas": {"A": {"type": "object", "properties": {"x": field}}}},
+    }
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    generated = run_cli("generate", "s.yaml", "-o", "sdk", cwd=tmp_path)
+    assert generated.returncode == 2, generated.stderr
+    assert "repetition number is too large" in generated.stderr
+    assert "Traceback" not in generated.stderr and not (tmp_path / "sdk").exists()
+    linted = run_cli("lint", "s.yaml", cwd=tmp_path)
+    assert linted.returncode == 1 and "Traceback" not in linted.stderr
+    assert "spec-pattern" in linted.stdout
