@@ -151,7 +151,7 @@ def load_spec_text(
     text: str, source: str, progress: Progress = QUIET, selection: Selection = EVERYTHING
 ) -> Api:
     """load: spec text (or the subset ``selection`` keeps) to the IR, validated (the
-    verdict on a given text and selection is cached)."""
+    verdict on a given text and selection is cached); its warnings name no line."""
     return _generate(text, source, selection, progress, lambda api, _: api)
 
 
@@ -208,7 +208,7 @@ def _generate(
             judge = None if large or jobs == 1 else stack.enter_context(Judge())
             verdict = Verdict(spec, judge)  # it checks the `$ref`s before the validator runs
         try:
-            api = load_api(spec, validate=False)
+            api = load_api(spec, validate=False, locate_warnings=warnings is not None)
             if warnings is not None:
                 warnings.extend(api.warnings)
             del spec  # rendering needs only the IR: the spec goes once the validator is done

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -305,7 +304,14 @@ def test_import_lists_follow_isorts_case_insensitive_order() -> None:
     # (a plain sort); ruff's isort rule wants them the other way, case-insensitively.
     from generator.sdk.render import import_order
 
-    names = ["ChecklistItem", "CheckMemberGroupsBody", "CheckinItem", "Item10", "Item9", "ODataError"]
+    names = [
+        "ChecklistItem",
+        "CheckMemberGroupsBody",
+        "CheckinItem",
+        "Item10",
+        "Item9",
+        "ODataError",
+    ]
     assert import_order(names) == [
         "CheckinItem",
         "ChecklistItem",
@@ -314,3 +320,163 @@ def test_import_lists_follow_isorts_case_insensitive_order() -> None:
         "Item10",
         "ODataError",
     ]
+
+
+def _wide_page(rows: int, json_keys: int = 0) -> str:
+    """A resource page whose property table has ``rows`` rows and whose JSON block has
+    ``json_keys`` keys no table lists (each one a located warning)."""
+    table = "\n".join(f"|p{i}|String|Property {i}.|" for i in range(rows))
+    keys = ",\n".join(f'  "q{i}": "String"' for i in range(json_keys)) or '  "p0": "String"'
+    return (
+        '---\ntitle: "widget resource type"\ndoc_type: resourcePageType\n---\n\n'
+        "# widget resource type\n\nNamespace: microsoft.graph\n\n## Properties\n\n"
+        f"| Property | Type | Description |\n|:---|:---|:---|\n{table}\n\n"
+        "## JSON representation\n\n"
+        '<!-- { "blockType": "resource", "@odata.type": "microsoft.graph.widget" } -->\n'
+        f"```json\n{{\n{keys}\n}}\n```\n"
+    )
+
+
+def test_a_page_past_the_table_row_limit_is_refused_at_once(tmp_path: Path) -> None:
+    from generator.pages.blocks import MAX_TABLE_ROWS
+
+    page = tmp_path / "widget.md"
+    page.write_text(_wide_page(100_000), encoding="utf-8")  # 100k rows took minutes
+    result = run_cli("spec", "widget.md", "-o", "out.yaml", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert f"widget.md:{MAX_TABLE_ROWS + 12}: more than {MAX_TABLE_ROWS:,} table rows" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr and not (tmp_path / "out.yaml").exists()
+    linted = run_cli("lint", "widget.md", cwd=tmp_path, timeout=60)
+    assert linted.returncode == 1 and "page-invalid" in linted.stdout
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"more than {MAX_TABLE_ROWS:,} rows" in readme  # the limit is documented
+
+
+def _seconds_to_build(page: Path) -> float:
+    """The least of three in-process runs of pages to spec text (start-up left out)."""
+    import time
+
+    from generator.pipeline import spec_from_pages
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        spec_from_pages([page])
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_property_tables_and_resource_blocks_are_read_in_linear_time(tmp_path: Path) -> None:
+    # Each property was checked against every earlier one, and each JSON key the tables do
+    # not list was looked up by scanning the block: 40,000 rows took 70 s. Eight times the
+    # rows must cost about eight times the time, not sixty-four.
+    small, large = tmp_path / "small.md", tmp_path / "large.md"
+    small.write_text(_wide_page(500, json_keys=500), encoding="utf-8")
+    large.write_text(_wide_page(4_000, json_keys=4_000), encoding="utf-8")
+    _seconds_to_build(small)  # warm imports and caches
+    ratio = _seconds_to_build(large) / _seconds_to_build(small)
+    assert ratio < 20, f"8x the rows took {ratio:.1f}x the time"
+
+
+def _page_with_permissions_include(target: str) -> str:
+    page = (ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md").read_text("utf-8")
+    start = page.index("## Permissions")
+    end = page.index("\n## ", start + 5)
+    return (
+        page[:start] + f"## Permissions\n\n[!INCLUDE [permissions-table]({target})]\n" + page[end:]
+    )
+
+
+@pytest.mark.parametrize("target", ["ABSOLUTE", "../../secret.md", "../includes/link.md"])
+def test_a_permissions_include_outside_the_pages_tree_is_refused(
+    tmp_path: Path, target: str
+) -> None:
+    # The pages' tree is the folder above the page's own (Graph's api/ beside includes/).
+    secret = tmp_path / "secret.md"
+    secret.write_text("|Permission type|Permissions|\n|:--|:--|\n|Delegated|PLANTED-SECRET|\n")
+    tree = tmp_path / "docs"
+    (tree / "api").mkdir(parents=True)
+    (tree / "includes").mkdir()
+    (tree / "includes" / "link.md").symlink_to(secret)
+    target = str(secret) if target == "ABSOLUTE" else target
+    (tree / "api" / "p.md").write_text(_page_with_permissions_include(target), encoding="utf-8")
+    result = run_cli("spec", "docs/api/p.md", "-o", "out.yaml", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "include path" in result.stderr and "PLANTED" not in result.stderr
+    assert not (tmp_path / "out.yaml").exists()
+    linted = run_cli("lint", "docs/api/p.md", cwd=tmp_path)
+    assert "page-invalid" in linted.stdout and "PLANTED" not in linted.stdout
+
+
+def test_a_permissions_include_past_its_byte_cap_is_refused(tmp_path: Path) -> None:
+    from generator.pages.request_sections import MAX_INCLUDE_BYTES
+
+    (tmp_path / "api").mkdir()
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "big.md").write_text("x" * (MAX_INCLUDE_BYTES + 1))
+    page = _page_with_permissions_include("../includes/big.md")
+    (tmp_path / "api" / "p.md").write_text(page, encoding="utf-8")
+    result = run_cli("spec", "api/p.md", "-o", "out.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "byte limit" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_overlay_that_is_no_regular_file_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    overlay = tmp_path / "overlay.yaml"
+    if kind == "fifo":
+        os.mkfifo(overlay)
+    page = ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"
+    where = str(overlay) if kind == "fifo" else "/dev/zero"
+    result = run_cli(
+        "spec", str(page), "--overlay", where, "-o", "o.yaml", cwd=tmp_path, timeout=30
+    )
+    assert result.returncode == 2 and "not a regular file" in result.stderr
+
+
+def test_overlay_updates_past_the_copy_limit_are_refused_before_copying(tmp_path: Path) -> None:
+    import time
+
+    import yaml
+
+    from generator.spec.overlay import MAX_OVERLAY_VALUES
+
+    # 6,000 values into each of the corpus's ~600 schemas: 3.6 million copies (it ran for
+    # minutes and over a gigabyte before the limit).
+    update = {f"x-k{i}": {"a": i, "b": [1, 2, 3]} for i in range(1000)}
+    overlay = {"overlay": "1.0.0", "info": {"title": "t", "version": "1"}}
+    overlay["actions"] = [{"target": "$.components.schemas.*", "update": update}]
+    (tmp_path / "overlay.yaml").write_text(yaml.safe_dump(overlay), encoding="utf-8")
+    pages = str(ROOT / "tests" / "corpus" / "graph-docs")
+    started = time.monotonic()
+    result = run_cli("spec", pages, "--overlay", "overlay.yaml", "-o", "o.yaml", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"more than {MAX_OVERLAY_VALUES:,} values" in result.stderr
+    assert "overlay.yaml:2 at /actions/0" in result.stderr  # the action, by line and pointer
+    assert time.monotonic() - started < 60 and not (tmp_path / "o.yaml").exists()
+
+
+def test_a_pattern_repetition_count_too_large_for_re_is_exit_2_and_a_finding(
+    tmp_path: Path,
+) -> None:
+    # The validator compiles the pattern to check the example: OverflowError, a traceback.
+    import yaml
+
+    schema = {"$ref": "#/components/schemas/A"}
+    ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+    field = {"type": "string", "pattern": "x{99999999999}", "example": "x"}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "getA", "responses": {"200": ok}}}},
+        "components": {"schemas": {"A": {"type": "object", "properties": {"x": field}}}},
+    }
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    generated = run_cli("generate", "s.yaml", "-o", "sdk", cwd=tmp_path)
+    assert generated.returncode == 2, generated.stderr
+    assert "repetition number is too large" in generated.stderr
+    assert "Traceback" not in generated.stderr and not (tmp_path / "sdk").exists()
+    linted = run_cli("lint", "s.yaml", cwd=tmp_path)
+    assert linted.returncode == 1 and "Traceback" not in linted.stderr
+    assert "spec-pattern" in linted.stdout

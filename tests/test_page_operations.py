@@ -778,3 +778,95 @@ def test_a_resource_page_filed_as_an_api_page_is_read_as_a_resource_page() -> No
     assert [d.code for d in parsed.diagnostics] == ["doc-type"]
     spec, _ = spec_of(text)
     assert "microsoft.graph.emailAuthenticationMethod" in spec["components"]["schemas"]
+
+
+# -- 7. Derived-type bodies: the @odata.type the page's request sends --------------------
+
+_MEMBER_BODY = """
+## HTTP request
+
+```http
+POST /teams/{team-id}/members
+```
+
+## Request body
+
+In the request body, supply a JSON representation of a conversationMember object.
+
+| Property | Type | Description |
+|:---|:---|:---|
+|roles|String collection|The roles of the member.|
+
+## Response
+
+If successful, this method returns a `201 Created` response code and a
+[conversationMember](../resources/conversationmember.md) object in the response body.
+
+## Example
+
+### Request
+
+<!-- { "blockType": "request", "name": "add_member" } -->
+```http
+POST https://graph.microsoft.com/v1.0/teams/ee0f5ae2/members
+Content-type: application/json
+
+{
+  "@odata.type": "#microsoft.graph.%s",
+  "roles": ["owner"]
+}
+```
+"""
+
+
+def test_a_subtype_the_request_sends_without_its_page_is_stated_and_sent(
+    sdk_of: Any, http_server: ScriptedServer
+) -> None:
+    # The page creates a conversationMember by sending the derived type's @odata.type; no
+    # page defines that type. It becomes a subtype of the body (with a warning), so the base
+    # names it in its discriminator and the SDK's model sends it.
+    text = page(_MEMBER_BODY % "aadUserConversationMember", "Create conversationMember")
+    spec, diags = spec_of(text)
+    schemas = spec["components"]["schemas"]
+    base = schemas["microsoft.graph.conversationMember"]
+    assert base["discriminator"] == {
+        "propertyName": "@odata.type",
+        "mapping": {
+            "#microsoft.graph.aadUserConversationMember": (
+                "#/components/schemas/microsoft.graph.aadUserConversationMember"
+            )
+        },
+    }
+    assert schemas["microsoft.graph.aadUserConversationMember"]["allOf"][0] == {
+        "$ref": "#/components/schemas/microsoft.graph.conversationMember"
+    }
+    assert any("type-stub" in d and "aadUserConversationMember" in d for d in diags)
+    sdk = sdk_of(text)
+    http_server.script(reply(201, json={}))
+    with sdk.Client(http_server.url, token="t") as client:
+        client.create_conversation_member("t1", sdk.AadUserConversationMember(roles=["owner"]))
+    (request,) = http_server.requests
+    assert json.loads(request.body) == {
+        "@odata.type": "#microsoft.graph.aadUserConversationMember",
+        "roles": ["owner"],
+    }
+
+
+def test_a_body_sent_with_its_own_odata_type_names_it_in_the_spec_and_on_the_wire(
+    sdk_of: Any, http_server: ScriptedServer
+) -> None:
+    text = page(_MEMBER_BODY % "conversationMember", "Create conversationMember")
+    spec, _ = spec_of(text)
+    body = spec["components"]["schemas"]["microsoft.graph.conversationMember"]
+    assert body["properties"]["@odata.type"] == {"type": "string"}
+    assert body["discriminator"]["mapping"] == {
+        "#microsoft.graph.conversationMember": (
+            "#/components/schemas/microsoft.graph.conversationMember"
+        )
+    }
+    sdk = sdk_of(text)
+    http_server.script(reply(201, json={}))
+    with sdk.Client(http_server.url, token="t") as client:
+        client.create_conversation_member("t1", sdk.ConversationMember(roles=["owner"]))
+    (request,) = http_server.requests
+    assert json.loads(request.body)["@odata.type"] == "#microsoft.graph.conversationMember"

@@ -177,8 +177,9 @@ class _SpecLinter:
                 found.append((self.error_pointer(error, message), _flat(message)))
         except RecursionError:
             self.hit("spec-valid", "", "the spec nests too deeply to validate")
-        except (ValueError, TypeError, LookupError) as exc:
-            # Third-party code reading untrusted data: its crash is a finding, not ours.
+        except (ValueError, TypeError, LookupError, OverflowError) as exc:
+            # Third-party code reading untrusted data: its crash is a finding, not ours
+            # (OverflowError: a `pattern` repetition count `re` cannot hold).
             self.hit("spec-valid", "", f"the validator stopped: {_flat(exc)}")
         self.valid_errors = found
 

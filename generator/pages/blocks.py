@@ -20,6 +20,11 @@ from generator.pages.model import Construct, Diagnostic
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TAB_MARKER = re.compile(r"^#{1,6}\s*\[[^\]]*\]\(#tab/[^)]*\)\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([^`\s]*)")
+# The most table rows one page may hold, all its tables together. Graph's largest property
+# table (user) has about 100 rows; the limit refuses a planted page of 100,000 rows at once,
+# before the work each row costs later (schemas, validation, the SDK).
+MAX_TABLE_ROWS = 5_000
+
 _INCLUDE = re.compile(r"^\s*\[!INCLUDE\s*\[([^\]]*)\]\(([^)]*)\)\s*\]\s*$", re.IGNORECASE)
 
 
@@ -85,6 +90,8 @@ def split_cells(row: str) -> list[str]:
     text = text.removeprefix("|")
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
+    if "`" not in text and "\\|" not in text:
+        return [cell.strip() for cell in text.split("|")]  # what the loop below gives
     cells: list[str] = []
     current: list[str] = []
     in_code = False
@@ -120,6 +127,7 @@ class BlockReader:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
         self.constructs: list[Construct] = []
+        self.table_rows = 0  # rows read so far, for `MAX_TABLE_ROWS`
 
     def diag(self, line: int, code: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(line, code, message))
@@ -264,6 +272,7 @@ class BlockReader:
                 j = i
                 rows: list[tuple[list[str], int]] = []
                 while j < len(lines) and lines[j].strip().startswith("|"):
+                    self.count_row(self.first_line + j)
                     rows.append((split_cells(lines[j]), self.first_line + j))
                     j += 1
                 out.append(self.table(rows, lineno))
@@ -276,6 +285,17 @@ class BlockReader:
         flush()
         self.unused(pending, "the end of the page")
         return out
+
+    def count_row(self, line: int) -> None:
+        """Count one more table row; past `MAX_TABLE_ROWS` the page is refused."""
+        self.table_rows += 1
+        if self.table_rows > MAX_TABLE_ROWS:
+            raise InputError(
+                f"more than {MAX_TABLE_ROWS:,} table rows in one page (a limit: Graph's "
+                "largest tables have about 100)",
+                file=self.source,
+                line=line,
+            )
 
     def table(self, rows: list[tuple[list[str], int]], line: int) -> Table:
         header = rows[0][0]

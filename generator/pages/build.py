@@ -19,8 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from generator.pages.examples import conform_example
 from generator.pages.model import Page
 from generator.pages.names import DEFAULT_NAMESPACE, page_namespace, plain_text
@@ -35,6 +33,7 @@ from generator.pages.paths import DEFAULT_SERVER
 from generator.pages.schemas import ERROR_SCHEMA, Schemas, error_schemas
 from generator.pages.typemodel import BuildDiagnostic, TypeModel, collect_types
 from generator.spec.openapi import SCHEMA_PREFIX
+from generator.spec.yaml_text import dump_yaml
 
 __all__ = ["BuildResult", "build", "build_spec", "dump_yaml"]
 
@@ -203,33 +202,3 @@ def build_spec(
     ``info.title`` (by default the API page's title when there is one API page).
     """
     return build(pages, title=title).spec
-
-
-class _Dumper(yaml.SafeDumper):
-    """SafeDumper that never writes YAML anchors/aliases (shared dicts are written out)."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-    def check_simple_key(self) -> bool:
-        # PyYAML writes keys of 128+ characters as "? key"; long Graph paths stay plain keys.
-        event = self.event
-        if isinstance(event, yaml.ScalarEvent):
-            if self.analysis is None:
-                self.analysis = self.analyze_scalar(event.value)
-            analysis: Any = self.analysis
-            return not analysis.empty and not analysis.multiline and len(analysis.scalar) < 1024
-        return bool(super().check_simple_key())
-
-
-def dump_yaml(spec: Mapping[str, Any]) -> str:
-    """The spec as YAML text: insertion key order, unicode kept, no line wrapping."""
-    text: str = yaml.dump(
-        spec,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=1_000_000,
-        default_flow_style=False,
-    )
-    return text

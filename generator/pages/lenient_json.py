@@ -65,7 +65,10 @@ def load_lenient_json(text: str, source: str, line: int) -> Any:
     `InputError` at the page line it falls on.
     """
     try:
-        return json.loads(_strip_json_noise(text))
+        try:
+            return json.loads(text)  # most blocks are strict JSON, which stripping keeps as is
+        except json.JSONDecodeError:
+            return json.loads(_strip_json_noise(text))
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", file=source, line=line + exc.lineno - 1)
     except RecursionError:

@@ -36,7 +36,13 @@ from generator.pages.paths import (
     wrapped_parameter,
 )
 from generator.pages.schemas import ERROR_SCHEMA, Schemas
-from generator.pages.typemodel import TypeModel, body_type_name, row_prop
+from generator.pages.typemodel import (
+    TypeDef,
+    TypeModel,
+    body_type_name,
+    example_types,
+    row_prop,
+)
 from generator.spec.openapi import PARTIAL_OF, SCHEMA_PREFIX
 from generator.spec.partial import partial_view
 
@@ -503,6 +509,7 @@ class Operations:
             assert body is not None  # `ensure` just made it if it was missing
             if not body.props and not body.from_resource_page:
                 body.stub = True
+            self.sent_types(page, ns, body)
             media = {"schema": {"$ref": SCHEMA_PREFIX + body.name}}
         else:
             if page.request_body:
@@ -515,6 +522,32 @@ class Operations:
             return None
         self.keep_examples(media, page, "request", None)
         return {"required": True, "content": {"application/json": media}}
+
+    def sent_types(self, page: Page, ns: str, body: TypeDef) -> None:
+        """The ``@odata.type``s the page's request examples send with a ``body``: Graph
+        needs them named (an abstract or base type cannot be created as itself), so the
+        spec must let the SDK fill them in. The body's own type is marked to carry its tag;
+        a type no page defines becomes a subtype of the body (OData only accepts the
+        declared type or one derived from it), reported like any undefined type."""
+        line = page.title.line if page.title else 1
+        for sent in example_types(page):
+            name = qualify(sent, ns)
+            if name.lower() == body.name.lower():
+                body.sent_tagged = True
+                continue
+            known = self.model.get(name)
+            if known is not None and (known.from_resource_page or known.base or known.props):
+                continue  # a page defines it: its own base and tag stand
+            subtype = self.model.ensure(name, "object", page.source, line)
+            subtype.base, subtype.stub = body.name, True
+            self.model.diag(
+                page.source,
+                line,
+                "type-stub",
+                f"type {name}, which the request example sends as its @odata.type, is not "
+                f"defined by any page given; made a subtype of {body.name} with no properties "
+                "of its own (pass --pages-root or its resource page)",
+            )
 
     def reference_body(self, page: Page) -> dict[str, Any]:
         """What a ``/$ref`` POST or PUT takes, by OData: the reference to the entity to link,

@@ -68,13 +68,10 @@ class PropertySections:
         lower = {n.lower(): n for n in tables}
         optional = block.annotation.get("optionalProperties")
         optional_names = {str(x).lower() for x in optional} if isinstance(optional, list) else set()
-        code_lines = block.code.splitlines()
+        first_line = _quoted_lines(block.code)
 
         def line_of(key: str) -> int:
-            for offset, text in enumerate(code_lines, start=1):
-                if f'"{key}"' in text:
-                    return block.line + offset
-            return block.line
+            return block.line + first_line.get(key, 0)
 
         for key in keys:
             if key in tables:
@@ -101,3 +98,16 @@ class PropertySections:
                 "resource-json-missing",
                 f"property {row.name!r} is missing from the JSON representation",
             )
+
+
+_QUOTED = re.compile(r'(?="([^"\n]*)")')
+
+
+def _quoted_lines(code: str) -> dict[str, int]:
+    """The first line (counted from 1) of ``code`` on which each ``"text"`` appears, read in
+    one pass: looking each key up by scanning the lines made a large block quadratic."""
+    found: dict[str, int] = {}
+    for offset, text in enumerate(code.splitlines(), start=1):
+        for quoted in _QUOTED.findall(text):
+            found.setdefault(quoted, offset)
+    return found

@@ -173,8 +173,7 @@ class Schemas:
                 )
         if t.kind == "enum":
             for v in enum_values:
-                if v not in t.members:
-                    t.members.append(v)
+                t.add_member(v)
         return {"$ref": SCHEMA_PREFIX + t.name}
 
     def property_schema(self, prop: PropDef) -> dict[str, Any]:
@@ -262,17 +261,19 @@ class Schemas:
                 if req:
                     required.append(name)
             base = model.get(t.base) if t.base else None
-            if descendants and base is None:
+            # A type sent tagged but in no family names itself (the SDK then fills the tag).
+            self_tagged = t.sent_tagged and base is None and not descendants
+            if (descendants or self_tagged) and base is None:
                 props["@odata.type"] = {"type": "string"}
             body: dict[str, Any] = {"type": "object"}
             if props or base is None:
                 body["properties"] = props
             if required:
                 body["required"] = required
-            if descendants:
+            if descendants or self_tagged:
                 body["discriminator"] = {
                     "propertyName": "@odata.type",
-                    "mapping": {"#" + d: SCHEMA_PREFIX + d for d in descendants},
+                    "mapping": {"#" + d: SCHEMA_PREFIX + d for d in descendants or [t.name]},
                 }
             if t.open_type:
                 body["additionalProperties"] = True

@@ -71,6 +71,26 @@ class TypeDef:
     stub: bool = False
     abstract: bool = False  # the resource block says "abstract": true
     open_type: bool = False  # "openType": true: instances may carry undeclared properties
+    # A request example sends this type's own `@odata.type`: the service needs it named,
+    # so the schema states it (as a discriminator) even with no subtypes or base known.
+    sent_tagged: bool = False
+    # What `add_prop` and `add_member` have taken, so that each check is one look-up: a
+    # scan of the list made a 40,000-row property table take minutes.
+    _prop_keys: set[str] = field(default_factory=set, repr=False, compare=False)
+    _member_set: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def add_prop(self, prop: PropDef) -> None:
+        """Append ``prop`` unless the type has a property of that name in any letter case."""
+        key = prop.name.lower()
+        if key not in self._prop_keys:
+            self._prop_keys.add(key)
+            self.props.append(prop)
+
+    def add_member(self, name: str) -> None:
+        """Append an enum member unless the type has it already."""
+        if name not in self._member_set:
+            self._member_set.add(name)
+            self.members.append(name)
 
 
 class TypeModel:
@@ -104,9 +124,7 @@ class TypeModel:
         return t
 
     def add_prop(self, t: TypeDef, prop: PropDef) -> None:
-        if any(p.name.lower() == prop.name.lower() for p in t.props):
-            return
-        t.props.append(prop)
+        t.add_prop(prop)
 
     def ancestors(self, t: TypeDef) -> list[TypeDef]:
         chain: list[TypeDef] = []
@@ -159,8 +177,7 @@ def _collect_enum_page(model: TypeModel, page: Page) -> None:
         t = model.ensure(qualify(table.name, ns), "enum", page.source, table.line)
         t.kind, t.from_enum_page = "enum", True
         for m in table.members:
-            if m.name not in t.members:
-                t.members.append(m.name)
+            t.add_member(m.name)
 
 
 def resource_type_name(page: Page) -> str:
@@ -256,7 +273,7 @@ def body_type_name(page: Page, model: TypeModel | None = None) -> str | None:
     return None
 
 
-def _example_types(page: Page) -> list[str]:
+def example_types(page: Page) -> list[str]:
     """The ``@odata.type`` names the request examples of a page send, in page order."""
     found: list[str] = []
     for ex in page.examples_of("request"):
@@ -283,7 +300,7 @@ def _table_subtype(
     if not named:
         return None, None
     known = [t.name for t in model.types.values() if t.kind == "object"]
-    known += [qualify(n, ns) for n in _example_types(page)]
+    known += [qualify(n, ns) for n in example_types(page)]
     for name in named:
         full = qualify(name, ns).lower()
         if full == body.lower():

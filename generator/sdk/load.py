@@ -77,7 +77,7 @@ def _check_expansion(
         )
 
 
-def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
+def load_api(spec: SpecFile, *, validate: bool = True, locate_warnings: bool = True) -> Api:
     """A spec file (already parsed) to the IR, after validating it.
 
     ``validate=False`` is for a caller that holds the verdict on the spec: cached for its
@@ -85,6 +85,8 @@ def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
     out alongside by `Verdict`, which checks the `$ref`s before the validator resolves
     any. The IR builder itself only follows local pointers, in memory; schemas made of
     themselves are refused here too (cheaply), as resolving them would never end.
+    ``locate_warnings=False`` leaves the file and line out of `Api.warnings`, for a caller
+    that drops them (finding lines reads the whole spec text again).
     """
     if validate:
         validate_spec(spec)
@@ -93,7 +95,7 @@ def load_api(spec: SpecFile, *, validate: bool = True) -> Api:
         check_sizes(spec)
     data = spec.data
     components = data.get("components") or {}
-    ctx = LoadContext(spec, components.get("schemas") or {})
+    ctx = LoadContext(spec, components.get("schemas") or {}, locate=locate_warnings)
     types = SchemaLoader(ctx)
     types.classify()
     types.build_enums()

@@ -117,7 +117,7 @@ class _Frame:
         self.merges: list[Any] = []
 
 
-def _size(value: Any, limit: int) -> int:
+def count_values(value: Any, limit: int) -> int:
     """How many values ``value`` holds (itself included), counting no further than ``limit``."""
     count, stack = 0, [value]
     while stack and count <= limit:
@@ -256,7 +256,7 @@ def _read_events(
                         event,
                     )
                 alias = anchors[event.anchor]
-                expanded += _size(alias, MAX_ALIAS_VALUES - expanded)
+                expanded += count_values(alias, MAX_ALIAS_VALUES - expanded)
                 if expanded > MAX_ALIAS_VALUES:
                     raise fail(
                         f"YAML aliases expand to more than {MAX_ALIAS_VALUES} values "

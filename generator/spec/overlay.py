@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import InputError
-from generator.spec.io import SpecFile
+from generator.spec.io import SpecFile, count_values
 
 __all__ = ["Overlaid", "Unmatched", "apply_overlay", "select"]
 
@@ -111,6 +111,12 @@ def _merge(target: Any, update: Any) -> Any:
     return copy.deepcopy(update)
 
 
+# The most values an overlay's updates may copy into a spec, counted as an update's size
+# times the nodes its target selects. Real overlays add a few values to a few nodes; each
+# selected node gets its own copy, so a large update on a wide target grows as the product.
+MAX_OVERLAY_VALUES = 1_000_000
+
+
 @dataclass(frozen=True)
 class Unmatched:
     """An overlay action that changed nothing: its target matched no node. The caller warns
@@ -143,6 +149,7 @@ def apply_overlay(spec: Mapping[str, Any], overlay: SpecFile) -> Overlaid:
         raise fail("overlay has no 'actions' list", "/actions")
     doc: Any = copy.deepcopy(dict(spec))
     unmatched: list[Unmatched] = []
+    copied = 0  # values the updates have copied so far, against `MAX_OVERLAY_VALUES`
     for index, action in enumerate(actions):
         where = f"/actions/{index}"
         if not isinstance(action, Mapping) or not isinstance(action.get("target"), str):
@@ -163,6 +170,14 @@ def apply_overlay(spec: Mapping[str, Any], overlay: SpecFile) -> Overlaid:
                     raise fail("overlay cannot remove the document root", where)
                 del parent[key]
         elif "update" in action:
+            copied += count_values(action["update"], MAX_OVERLAY_VALUES) * len(selected)
+            if copied > MAX_OVERLAY_VALUES:
+                raise fail(
+                    f"overlay updates would copy more than {MAX_OVERLAY_VALUES:,} values into "
+                    f"the spec (this action's update, times the {len(selected)} nodes its "
+                    "target selects)",
+                    where,
+                )
             for parent, key in selected:
                 if parent is None:
                     doc = _merge(doc, action["update"])

@@ -217,8 +217,9 @@ def validate_spec(spec: SpecFile) -> None:
         error = _deep_call(lambda: next(iter(validator_class(spec.data).iter_errors()), None))
     except RecursionError:
         raise InputError("the spec nests too deeply to validate", file=spec.path) from None
-    except (ValueError, TypeError, LookupError) as exc:
-        # The validator is third-party code reading untrusted data; its crash is bad input.
+    except (ValueError, TypeError, LookupError, OverflowError) as exc:
+        # The validator is third-party code reading untrusted data; its crash is bad input
+        # (OverflowError: a `pattern` whose repetition count Python's `re` cannot hold).
         raise InputError(
             f"the OpenAPI validator cannot read this spec: {_short(str(exc), 120)}", file=spec.path
         ) from None
