@@ -119,6 +119,7 @@ def test_the_bundled_runtime_files_are_the_texts_a_build_skips() -> None:
         "_retry.py",
         "_runtime.py",
         "_transport.py",
+        "_upload.py",
         "_validation.py",
         "errors.py",
     ]
