@@ -28,7 +28,18 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import replace
-from typing import Any, ClassVar, Concatenate, Generic, Literal, ParamSpec, Self, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Concatenate,
+    Generic,
+    Literal,
+    ParamSpec,
+    Self,
+    TypeVar,
+    overload,
+)
 
 import httpx
 
@@ -36,7 +47,6 @@ from . import _runtime as _rt
 from ._auth import ApiKeySource, Scheme, TokenSource
 from ._endpoint import Answer, BodyMode, Endpoint, FilePart, Location, Param, Requirements
 from ._paging import DEFAULT_MAX_PAGES
-from ._response import ApiResponse, AsyncDeltaIterator, DeltaIterator, Page
 from ._retry import DEFAULT_RETRY, RetryPolicy
 from ._transport import AsyncTransport, SyncTransport, _Core
 
@@ -70,6 +80,9 @@ __all__ = [
     "put",
     "trace",
 ]
+
+if TYPE_CHECKING:  # the answers' types, loaded when a call asks for them
+    from ._response import ApiResponse, AsyncDeltaIterator, DeltaIterator, Page
 
 T = TypeVar("T")
 R = TypeVar("R")
