@@ -116,6 +116,7 @@ def test_the_bundled_runtime_files_are_the_texts_a_build_skips() -> None:
         "_endpoint.py",
         "_http.py",
         "_paging.py",
+        "_response.py",
         "_retry.py",
         "_runtime.py",
         "_transport.py",
