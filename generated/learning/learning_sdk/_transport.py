@@ -23,21 +23,13 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from . import _paging
 from ._auth import ApiKeySource, Auth, Scheme, TokenSource, header_problem
 from ._endpoint import Calls, Endpoint, Requirements, StrictChecks, json_of, where
-from ._response import (
-    ApiResponse,
-    AsyncDeltaIterator,
-    DeltaIterator,
-    Page,
-    page_of,
-    response_of,
-)
 from ._retry import RetryPolicy, connect_retry_delay, parse_retry_after, retry_delay
 from ._upload import Payload
 from .errors import (
@@ -50,6 +42,10 @@ from .errors import (
     TransportError,
     error_for_status,
 )
+
+if TYPE_CHECKING:
+    # Imported where used: a client that never asks for metadata never loads it.
+    from ._response import ApiResponse, Page
 
 T = TypeVar("T")
 
@@ -301,6 +297,8 @@ class _Core:
         """One page read, its items decoded. A delta round's removed items (`@removed`)
         hold little more than their id, so strict mode does not check them against the
         schema's required properties."""
+        from ._response import page_of
+
         response, data, items = raw
         url = response.request.url
         decode = self.calls.decode
@@ -312,12 +310,16 @@ class _Core:
 
     def first_page(self, endpoint: Endpoint[T], response: httpx.Response) -> ApiResponse[list[T]]:
         """A list operation's first page as an `ApiResponse` (its links left to follow)."""
+        from ._response import response_of
+
         data = json_of(response)
         items, _ = _paging.page_parts(data, response.request.url)
         return response_of(self.page(endpoint, (response, data, items)).items, response, data)
 
     def with_response(self, endpoint: Endpoint[T], response: httpx.Response) -> ApiResponse[T]:
         """An operation's decoded answer with its status, headers and metadata."""
+        from ._response import response_of
+
         if endpoint.decode is None or endpoint.answer != "json":
             return response_of(self.calls.result(endpoint, response), response, None)
         data = json_of(response)
@@ -572,6 +574,8 @@ class SyncTransport:
         delta function, a `DeltaIterator`)."""
         each = self.each_page(endpoint, args, headers, delta_link)
         if endpoint.delta:
+            from ._response import DeltaIterator
+
             return DeltaIterator(each)
         return (item for page in each for item in page.items)
 
@@ -717,7 +721,11 @@ class AsyncTransport:
         """A list operation: every item, decoded, following `@odata.nextLink` (for a
         delta function, an `AsyncDeltaIterator`)."""
         each = self.each_page(endpoint, args, headers, delta_link)
-        return AsyncDeltaIterator(each) if endpoint.delta else _flat(each)
+        if endpoint.delta:
+            from ._response import AsyncDeltaIterator
+
+            return AsyncDeltaIterator(each)
+        return _flat(each)
 
     async def first_page(
         self,

@@ -49,7 +49,6 @@ from . import _runtime as _rt
 from ._auth import ApiKeySource, Scheme, TokenSource
 from ._endpoint import Answer, BodyMode, Endpoint, FilePart, Location, Param, Requirements
 from ._paging import DEFAULT_MAX_PAGES
-from ._response import ApiResponse, AsyncDeltaIterator, DeltaIterator, Page
 from ._retry import DEFAULT_RETRY, RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, AsyncTransport, SyncTransport, _Core
 from ._upload import (
@@ -101,6 +100,9 @@ __all__ = [
     "upload_async",
     "upload_sync",
 ]
+
+if TYPE_CHECKING:  # the answers' types, loaded when a call asks for them
+    from ._response import ApiResponse, AsyncDeltaIterator, DeltaIterator, Page
 
 T = TypeVar("T")
 R = TypeVar("R")
