@@ -49,7 +49,8 @@ def role(op: Operation) -> str:
     if op.method == "PUT":
         if name == "content" or (body is not None and body.encoding in ("binary", "text")):
             return "upload"
-        return "replace" if json_body and isinstance(body.type, ModelRef) else "action"
+        replaces = json_body and body is not None and isinstance(body.type, ModelRef)
+        return "replace" if replaces else "action"
     if op.method == "DELETE":
         return "delete" if name != "content" else "action"
     if op.method == "POST":
@@ -81,9 +82,9 @@ def _entity(op: Operation, kind: str) -> TypeRef | None:
     success = op.success
     if kind in ("list", "delta"):
         return op.page_item
-    if kind in ("get", "create", "upload") and success is not None:
-        if isinstance(success.type, ModelRef):
-            return success.type
+    answers_entity = success is not None and isinstance(success.type, ModelRef)
+    if kind in ("get", "create", "upload") and success is not None and answers_entity:
+        return success.type
     if kind in ("create", "update", "replace") and op.request_body is not None:
         return op.request_body.type
     return None

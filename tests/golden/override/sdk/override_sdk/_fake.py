@@ -487,9 +487,9 @@ class Fake:
         role = route.role
         if role == "delta":
             return self._delta(route, parts, query, headers)
-        if role in ("upload_session", "download", "upload") and len(parts) > 1:
-            if parts[-1].lower() in ("createuploadsession", "content"):
-                parts = parts[:-1]
+        suffix = parts[-1].lower() in ("createuploadsession", "content")
+        if role in ("upload_session", "download", "upload") and suffix and len(parts) > 1:
+            parts = parts[:-1]
         pending: str | None = None
         if ":/" in route.template:
             collection, key, pending, rest = self._addressed(
