@@ -442,18 +442,18 @@ def test_errors_carry_graphs_error_body(drive: Any) -> None:
 # -- downstream use -----------------------------------------------------------------------
 
 
-DOWNSTREAM_TEST = """\
-def test_children(graph_sdk_fake):
-    graph_sdk_fake.add("/me/drive/items/root/children", {"name": "a.txt"})
-    client = graph_sdk_fake.client()
-    assert [i.name for i in client.list_children_of_drive_item_for_me("root")] == ["a.txt"]
-"""
+def _readme_test(folder: str) -> str:
+    """The test the SDK's README shows (its `def test_my_code(...)` block)."""
+    text = (ROOT / "generated" / folder / "README.md").read_text(encoding="utf-8")
+    start = text.index("def test_my_code(")
+    return text[start : text.index("```", start)]
 
 
 def test_a_downstream_suite_fakes_the_api_in_five_lines(tmp_path: Path) -> None:
     """The SDK installed as a wheel registers the fixture with pytest (entry point
     `pytest11`): a fresh test file needs no conftest and no import."""
-    assert len(DOWNSTREAM_TEST.splitlines()) <= 5
+    downstream = _readme_test("graph")
+    assert len(downstream.splitlines()) <= 5
     wheel_dir, site = tmp_path / "wheel", tmp_path / "site"
     pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
     built = subprocess.run(
@@ -469,10 +469,10 @@ def test_a_downstream_suite_fakes_the_api_in_five_lines(tmp_path: Path) -> None:
         archive.extractall(site)  # what pip install puts in site-packages
     suite = tmp_path / "suite"
     suite.mkdir()
-    (suite / "test_downstream.py").write_text(DOWNSTREAM_TEST, encoding="utf-8")
-    (suite / "test_wrong.py").write_text(
-        DOWNSTREAM_TEST.replace('== ["a.txt"]', '== ["b.txt"]'), encoding="utf-8"
-    )
+    (suite / "test_downstream.py").write_text(downstream, encoding="utf-8")
+    wrong = downstream.replace('== ["1"]', '== ["2"]')
+    assert wrong != downstream
+    (suite / "test_wrong.py").write_text(wrong, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(suite)],
         cwd=suite,
@@ -483,7 +483,7 @@ def test_a_downstream_suite_fakes_the_api_in_five_lines(tmp_path: Path) -> None:
         check=False,
     )
     assert "1 failed, 1 passed" in result.stdout, result.stdout + result.stderr
-    assert "test_wrong.py" in result.stdout  # the fake gave a.txt, not b.txt
+    assert "test_wrong.py" in result.stdout  # the fake gave item 1, not 2
 
 
 def test_importing_the_package_leaves_the_fake_and_pytest_out() -> None:
@@ -500,3 +500,20 @@ def test_importing_the_package_leaves_the_fake_and_pytest_out() -> None:
         check=False,
     )
     assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr
+
+
+def test_the_learning_readme_test_runs_with_the_plugin_named(tmp_path: Path) -> None:
+    """Without installing: the plugin module named to pytest (`-p`, as a conftest's
+    `pytest_plugins` does) gives the same fixture."""
+    (tmp_path / "test_readme.py").write_text(_readme_test("learning"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        + ["-p", "learning_sdk.pytest_plugin", str(tmp_path)],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT / "generated" / "learning"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "1 passed" in result.stdout, result.stdout + result.stderr
