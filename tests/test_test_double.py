@@ -263,6 +263,33 @@ def test_an_action_is_answered_by_the_tests_handler(drive: Any) -> None:
         drive.on("nope", lambda request: httpx.Response(200))
 
 
+def test_any_spec_gets_a_fake_and_actions_wait_for_a_handler() -> None:
+    """The edge spec is no Graph API: its action (a PUT of a map) is refused with 501 until
+    a test answers it, and the test's answer also serves inside a `$batch`."""
+    path = str(ROOT / "tests" / "golden" / "edge" / "sdk")
+    sys.path.insert(0, path)
+    try:
+        testing = importlib.import_module("edge_sdk.testing")
+    finally:
+        sys.path.remove(path)
+    fake = testing.FakeApi()
+    client = fake.client()
+    with pytest.raises(importlib.import_module("edge_sdk").ApiError) as caught:
+        client.things_tags_set_tag_counts("t1", "red", {"small": 1})
+    assert caught.value.status == 501 and "fake.on" in caught.value.message
+
+    def tag_counts(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[json.loads(request.content)["small"]])
+
+    fake.on("things_tags_set_tag_counts", tag_counts)
+    assert client.things_tags_set_tag_counts("t1", "red", {"small": 2}) == [2]
+    item = {"id": "1", "method": "PUT", "url": "/things/t1/tags/red", "body": {"small": 3}}
+    item["headers"] = {"Content-Type": "application/json"}
+    batch = fake.http_client().post(f"{fake.base_url}$batch", json={"requests": [item]})
+    assert batch.json()["responses"][0]["body"] == [3]
+    fake.close()
+
+
 # -- the graph SDK ------------------------------------------------------------------------
 
 

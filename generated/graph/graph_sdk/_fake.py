@@ -109,7 +109,8 @@ class _Answer:
             return b""
         if isinstance(self.body, bytes):
             return self.body
-        self.headers.setdefault("Content-Type", "application/json")
+        if not any(name.lower() == "content-type" for name in self.headers):
+            self.headers["Content-Type"] = "application/json"
         return json.dumps(self.body, separators=(",", ":")).encode()
 
 
@@ -438,7 +439,16 @@ class Fake:
         if handler is not None:
             response = handler(request)
             response.read()
-            answer = _Answer(response.status_code, response.content, dict(response.headers))
+            body: Any = response.content
+            if body and "json" in response.headers.get("content-type", ""):
+                body = response.json()  # as JSON, so a `$batch` answer holds it as JSON
+            # The body is encoded again: its length and encoding are the fake's to set.
+            kept = {
+                k: v
+                for k, v in response.headers.items()
+                if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")
+            }
+            answer = _Answer(response.status_code, body, kept)
         else:
             parts = [unquote(p) for p in relative.strip("/").split("/")]
             try:
