@@ -20,7 +20,7 @@ from generator.errors import InputError
 
 def test_python_api_returns_values_and_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     outcomes = api.build(tmp_path)  # no config there: the bundled seed page
-    assert [o.name for o in outcomes] == ["seed"] and outcomes[0].files == 20
+    assert [o.name for o in outcomes] == ["seed"] and outcomes[0].files == 24
     assert (tmp_path / "generated" / "seed" / "seed_sdk" / "py.typed").is_file()
     assert api.build(tmp_path, check=True)[0].stale == ""
     spec = api.spec([ROOT / "specs" / "pages" / "learningselfinitiatedcourse-update.md"])

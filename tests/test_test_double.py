@@ -82,7 +82,7 @@ def _activity(content_id: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_create_get_update_delete_round_trip(learning: Any, fake: Any) -> None:
-    client = fake.client()
+    client = fake.client(strict=True)  # the fake's answers fit the spec, too
     body = learning.LearningCourseActivity.from_dict(_activity("c1"))
     created = client.create_learning_course_activity("p1", body)
     assert created.id and created.learning_content_id == "c1"
@@ -296,7 +296,7 @@ def test_any_spec_gets_a_fake_and_actions_wait_for_a_handler() -> None:
 def test_graph_children_paths_and_updates(drive: Any) -> None:
     drive.add(CHILDREN, {"name": "a.txt"}, {"name": "b.txt"}, {"name": "c.txt"})
     drive.page_size = 2
-    client = drive.client()
+    client = drive.client(strict=True)
     children = list(client.list_children_of_drive_item_for_me("root"))
     assert [c.name for c in children] == ["a.txt", "b.txt", "c.txt"]
     # The same item by id from another drive path, and by its path under the root.
@@ -448,6 +448,10 @@ def test_upload_session_takes_ranges_in_multiples_of_320_kib(drive: Any) -> None
     assert drive.content(f"/me/drive/items/{last.json()['id']}") == data
     assert http.get(url).status_code == 404  # the session ended
 
+    client = drive.client(strict=True)
+    session = client.create_upload_session_drive_item_alt(last.json()["id"], {"item": {}})
+    assert session.upload_url.startswith("https://upload.fake.test/")
+    assert session.next_expected_ranges == ["0-"]
     again = http.post(
         f"{drive.base_url}me/drive/items/{last.json()['id']}/createUploadSession", json={}
     )

@@ -58,7 +58,7 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 __all__ = [
     "UNSET",

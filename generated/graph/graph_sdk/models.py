@@ -603,7 +603,19 @@ class ThumbnailSet(Entity):
 
 
 class UploadSession(_rt.Model):
-    """Schema `microsoft.graph.uploadSession`."""
+    """The **uploadSession** resource provides information about how to upload large files to OneDrive, OneDrive for Business, or SharePoint document libraries, or to Outlook event and message items as attachments.
+
+    Schema `microsoft.graph.uploadSession`.
+
+    Attributes:
+        expiration_date_time: The date and time in UTC that the upload session will expire. The complete file must be uploaded before this expiration time is reached.
+        next_expected_ranges: A collection of byte ranges that the server is missing for the file. These ranges are zero indexed and of the format \"start-end\" (for example \"0-26\" to indicate the first 27 bytes of the file). When uploading files as Outlook attachments, instead of a collection of ranges, this property always indicates a single value \"{start}\", the location in the file where the next upload should begin.
+        upload_url: The URL endpoint that accepts PUT requests for byte ranges of the file.
+    """
+
+    expiration_date_time: datetime | None | UnsetType = UNSET
+    next_expected_ranges: list[str] | UnsetType = UNSET
+    upload_url: str | None | UnsetType = UNSET
 
 
 class User(_rt.Model):
@@ -860,7 +872,14 @@ ThumbnailSet._bind(
         _rt.FieldSpec("source", "source", Thumbnail),
     ),
 )
-UploadSession._bind(None, lambda: ())
+UploadSession._bind(
+    None,
+    lambda: (
+        _rt.FieldSpec("expiration_date_time", "expirationDateTime", _rt.DATETIME),
+        _rt.FieldSpec("next_expected_ranges", "nextExpectedRanges", _rt.list_of(None)),
+        _rt.FieldSpec("upload_url", "uploadUrl"),
+    ),
+)
 User._bind(None, lambda: ())
 Video._bind(None, lambda: ())
 Workbook._bind(None, lambda: ())

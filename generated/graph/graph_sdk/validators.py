@@ -527,7 +527,7 @@ _CHECKS["ThumbnailSet"] = _v.obj(_PROPS["ThumbnailSet"], _REQUIRED["ThumbnailSet
 _v.register_subtype(_SUBTYPES, ("Entity",), "microsoft.graph.thumbnailset", _CHECKS["ThumbnailSet"])
 validate_thumbnail_set = _v.Validator(_CHECKS, "ThumbnailSet")
 
-_PROPS["UploadSession"] = {}
+_PROPS["UploadSession"] = {"expirationDateTime": _C4, "nextExpectedRanges": _C45, "uploadUrl": _C3}
 _REQUIRED["UploadSession"] = ()
 _CHECKS["UploadSession"] = _v.obj(_PROPS["UploadSession"], _REQUIRED["UploadSession"])
 validate_upload_session = _v.Validator(_CHECKS, "UploadSession")
