@@ -441,7 +441,9 @@ def test_upload_session_takes_ranges_in_multiples_of_320_kib(drive: Any) -> None
     first = put(0, data[:327_680])
     assert first.status_code == 202 and first.json()["nextExpectedRanges"] == ["327680-"]
     assert put(0, data[:327_680]).status_code == 416  # a range already received
-    assert http.get(url).json()["nextExpectedRanges"] == ["327680-"]  # the status, to resume
+    drive.fail(503, path="/sessions/*", retry_after=0)  # a failed chunk: resume from the status
+    assert put(327_680, data[327_680:]).status_code == 503
+    assert http.get(url).json()["nextExpectedRanges"] == ["327680-"]
     last = put(327_680, data[327_680:])
     assert last.status_code == 201
     assert last.json()["name"] == "big.bin" and last.json()["size"] == total

@@ -372,10 +372,15 @@ class Fake:
     def _answer(self, request: httpx.Request) -> tuple[_Answer, str | None]:
         url = request.url
         try:
-            if url.host == DOWNLOAD_HOST:
-                return self._download(request), None
-            if url.host == UPLOAD_HOST:
-                return self._upload_chunk(request), None
+            if url.host in (DOWNLOAD_HOST, UPLOAD_HOST):
+                # Failures apply here too (`path="/sessions/*"`), to test resuming uploads.
+                delay = self._failure(request.method, url.path, None)
+                if url.host == DOWNLOAD_HOST:
+                    answer = self._download(request)
+                else:
+                    answer = self._upload_chunk(request)
+                answer.delay = delay
+                return answer, None
             relative = self._relative(url)
             if relative is None:
                 raise _Problem(
@@ -439,16 +444,16 @@ class Fake:
         if handler is not None:
             response = handler(request)
             response.read()
-            body: Any = response.content
-            if body and "json" in response.headers.get("content-type", ""):
-                body = response.json()  # as JSON, so a `$batch` answer holds it as JSON
+            given: Any = response.content
+            if given and "json" in response.headers.get("content-type", ""):
+                given = response.json()  # as JSON, so a `$batch` answer holds it as JSON
             # The body is encoded again: its length and encoding are the fake's to set.
             kept = {
                 k: v
                 for k, v in response.headers.items()
                 if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")
             }
-            answer = _Answer(response.status_code, body, kept)
+            answer = _Answer(response.status_code, given, kept)
         else:
             parts = [unquote(p) for p in relative.strip("/").split("/")]
             try:
