@@ -115,6 +115,8 @@ def test_the_bundled_runtime_files_are_the_texts_a_build_skips() -> None:
         "_auth.py",
         "_batch.py",
         "_endpoint.py",
+        "_fake.py",
+        "_fake_query.py",
         "_http.py",
         "_paging.py",
         "_response.py",

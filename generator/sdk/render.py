@@ -19,7 +19,7 @@ import jinja2
 
 from generator.cache import Cache
 from generator.errors import InputError
-from generator.sdk import escape
+from generator.sdk import escape, fake_table
 from generator.sdk.escape import Code, pyliteral, pystr
 from generator.sdk.ir import (
     Api,
@@ -489,11 +489,15 @@ class _Builder:
         """The key in the validators' `_CHECKS` of a request body's or an answer's check
         (strict mode): a model's class name, or the `_C<n>` name of any other check
         (class names never start with `_`, so the two cannot meet)."""
+        return pystr(self.check_key(type_ref))
+
+    def check_key(self, type_ref: TypeRef) -> str:
+        """`operation_check`'s key as plain text."""
         if isinstance(type_ref, ModelRef):
-            return pystr(self.names.classes[type_ref.name])
+            return self.names.classes[type_ref.name]
         name = self.shared_check(check(type_ref, Constraints(), self.names, self.enums))
         self.operation_checks.add(name)
-        return pystr(name)
+        return name
 
     def shared_check(self, expression: str) -> str:
         """Each distinct field check is built once at import and named `_C<n>`: models
@@ -694,6 +698,8 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "has_optional_params": "whether any operation has an optional parameter (bool)",
     "shared_checks": "(name, check expression) pairs the validators module defines once (`Code`)",
     "operation_checks": "the shared checks' names that operations' `.checks` use (`Code`)",
+    "fake_operations": "the test double's table: one `_fake.OperationSpec` literal per operation (`Code`; "
+    "roles from `generator.sdk.fake_table`)",
 }
 
 
@@ -837,6 +843,8 @@ def render_package(
     class_names = import_order(
         {*(e.python_name for e in api.enums), *(m.python_name for m in api.models)}
     )
+    # After the operations' views: the table reuses the body checks they named.
+    fake_operations = fake_table.entries(api.operations, builder.check_key)
     model_words = _model_words(models)
     upload_item = _upload_item(api)
     client_words = _client_words(operations) | _words(upload_item or ())
@@ -884,6 +892,7 @@ def render_package(
         "operation_checks": [
             Code(name) for name in builder.checks.values() if name in builder.operation_checks
         ],
+        "fake_operations": fake_operations,
     }
     assert context.keys() == TEMPLATE_CONTEXT.keys(), "update TEMPLATE_CONTEXT with the context"
     renderer = RenderCache(env, context, cache if cache is not None else Cache("render"))
