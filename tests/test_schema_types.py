@@ -243,7 +243,7 @@ def test_an_undiscriminated_any_of_takes_the_first_option_that_fits(zoo: tuple[A
     sdk, _ = zoo
     assert "tags: str | list[str] | UnsetType = UNSET" in _models(zoo)
     assert "either: Shape | Label | UnsetType = UNSET" in _models(zoo)
-    assert "list: builtins.list[builtins.str] | UnsetType = UNSET" in _models(zoo)
+    assert "list: _builtins.list[_builtins.str] | UnsetType = UNSET" in _models(zoo)
     assert sdk.Zoo.from_dict({"name": "z", "pet": {"kind": "dog"}, "tags": ["a"]}).tags == ["a"]
     found = sdk.Zoo.from_dict({"name": "z", "pet": {"kind": "dog"}, "either": {"text": "t"}}).either
     assert type(found) is sdk.Shape  # no required property tells them apart: the first fits
