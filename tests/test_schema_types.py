@@ -405,3 +405,23 @@ def test_inline_class_names_never_take_a_component_name() -> None:
         "/b": "PetOwner_3",
         "/c": "Class",
     }
+
+
+def test_a_union_listing_itself_is_its_other_members_with_a_warning(tmp_path: Path) -> None:
+    item = {"$ref": "#/components/schemas/Item"}
+    schemas = {
+        "Ref": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "Item": {"oneOf": [item, {"$ref": "#/components/schemas/Ref"}]},
+        "Box": {"type": "object", "properties": {"item": item}},
+    }
+    result = _generate(tmp_path, schemas)
+    assert result.returncode == 0, result.stderr
+    assert "at /components/schemas/Item/oneOf/0: this oneOf member is the union itself" in (
+        result.stderr
+    )
+    models = (tmp_path / "out" / "t_sdk" / "models.py").read_text(encoding="utf-8")
+    assert "    item: Ref | UnsetType = UNSET" in models
+    (tmp_path / "only").mkdir()
+    alone = _generate(tmp_path / "only", {**schemas, "Item": {"anyOf": [item, item]}})
+    assert alone.returncode == 2 and "Traceback" not in alone.stderr  # nothing left: refused
+    assert "at /components/schemas/Item: every anyOf member is the union itself" in alone.stderr

@@ -462,16 +462,33 @@ class SchemaLoader:
             if isinstance(part, Mapping) and part.get("nullable") is True and len(part) <= 2:
                 nullable = True  # Graph's `{nullable: true}` member
                 continue
+            if self._lists_itself(part, chain):
+                # `Item = Item | Ref` is `Ref`: the member adds no value the others lack.
+                self.ctx.warn(
+                    f"this {key} member is the union itself; left out", f"{ptr}/{key}/{index}"
+                )
+                continue
             part_type, part_nullable, _ = self.type_of(part, f"{ptr}/{key}/{index}", chain)
             nullable = nullable or part_nullable
             if part_type == NULL:
                 nullable = True
             else:
                 options.append(part_type)
+        if not options and not nullable:
+            raise self.ctx.fail(f"every {key} member is the union itself; nothing to type", ptr)
         if not options:
             return NULL, False
         discriminator = self._discriminator(schema.get("discriminator"), options, ptr)
         return _union_of(options, key == "oneOf", discriminator), nullable
+
+    def _lists_itself(self, part: Any, chain: tuple[str, ...]) -> bool:
+        """Whether a union member is a `$ref` to an alias being typed right now (the union
+        itself, or a union it is a member of)."""
+        ref = part.get("$ref") if isinstance(part, Mapping) else None
+        if not (isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX)):
+            return False
+        name = _unescape(ref[len(SCHEMA_PREFIX) :])
+        return name in chain and self._kinds.get(name) not in ("model", "enum")
 
     def _discriminator(self, value: Any, options: list[TypeRef], ptr: str) -> Discriminator | None:
         """The options a discriminator names: its mapping (by `$ref` or by schema name),

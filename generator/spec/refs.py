@@ -32,12 +32,17 @@ _SCHEMA_MAPS = frozenset(
     {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas"}
     | {"allOf", "anyOf", "oneOf", "prefixItems"}
 )
+_DATA_FILE = re.compile(r"\.(ya?ml|json)\Z", re.IGNORECASE)
+_FILE_IN_TEXT = re.compile(r"\.(?:ya?ml|json)(?:#|[\"'\s,}]|\Z)", re.IGNORECASE)
 _EXTERNAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#]""")
 
 
 def may_have_external_refs(text: str) -> bool:
     """True when ``text`` may hold a `$ref` to another file (cheap, without parsing)."""
-    return _EXTERNAL_REF.search(text) is not None
+    if _EXTERNAL_REF.search(text) is not None:
+        return True
+    # A discriminator's mapping may name another file's schema without any `$ref`.
+    return "mapping" in text and _FILE_IN_TEXT.search(text) is not None
 
 
 def bundle(spec: SpecFile) -> SpecFile:
@@ -90,14 +95,40 @@ class _Bundler:
         if isinstance(ref, str) and not (file == self.main and ref.startswith("#")):
             return self.resolve(ref, value, file, keys, depth)
         copied = {k: self.walk(v, file, (*keys, str(k)), depth) for k, v in value.items()}
+        if keys and keys[-1] == "discriminator" and isinstance(value.get("mapping"), Mapping):
+            copied["mapping"] = self.mapping(value["mapping"], file, (*keys, "mapping"), depth)
         # Unchanged pieces are kept as they are: the spec's own parts are not copied.
         if file == self.main and all(copied[k] is v for k, v in value.items()):
             return value
         return copied
 
+    def mapping(
+        self, mapping: Mapping[str, Any], file: Path, keys: tuple[str, ...], depth: int
+    ) -> Mapping[str, Any]:
+        """A discriminator's mapping with its values that name another file's schema (or,
+        in a file other than the spec, a `#/` schema of that file) bundled like a `$ref`
+        and rewritten to the local name; schema names and the spec's own refs stay."""
+        out = dict(mapping)
+        for tag, target in mapping.items():
+            if not isinstance(target, str) or (file == self.main and target.startswith("#")):
+                continue
+            if "#" not in target and "/" not in target and not _DATA_FILE.search(target):
+                continue  # a schema name, as OpenAPI allows
+            local = self.resolve(target, {"$ref": target}, file, (*keys, str(tag)), depth, True)
+            out[tag] = local.get("$ref", target) if isinstance(local, Mapping) else target
+        return out
+
     def resolve(
-        self, ref: str, value: Mapping[str, Any], file: Path, keys: tuple[str, ...], depth: int
+        self,
+        ref: str,
+        value: Mapping[str, Any],
+        file: Path,
+        keys: tuple[str, ...],
+        depth: int,
+        schema: bool = False,
     ) -> Any:
+        """What the `$ref` ``ref`` at ``keys`` of ``file`` becomes here (``schema``: it
+        names a schema wherever it stands, as a discriminator's mapping does)."""
         where, _, fragment = ref.partition("#")
         if "://" in where or where.startswith("//") or re.match(r"[A-Za-z][\w+.-]*:", where):
             raise self.fail(
@@ -115,7 +146,14 @@ class _Bundler:
         if local is not None:
             return {"$ref": local}
         target = self.target(target_file, pointer, ref, file, keys)
-        place = self.placement(target_file, pointer, keys)
+        if not pointer and isinstance(target, Mapping) and "openapi" in target:
+            raise self.fail(
+                f"`$ref` {ref!r} names a whole OpenAPI document, not a schema "
+                "(add #/components/schemas/NAME)",
+                file,
+                keys,
+            )
+        place = self.placement(target_file, pointer, keys, schema)
         if place is None:
             if depth >= _MAX_INLINE_DEPTH:
                 raise self.fail(
@@ -156,14 +194,14 @@ class _Bundler:
         return value
 
     def placement(
-        self, target_file: Path, pointer: str, keys: tuple[str, ...]
+        self, target_file: Path, pointer: str, keys: tuple[str, ...], schema: bool = False
     ) -> tuple[str, str] | None:
         """Where a referenced piece goes: (components kind, free name), or None to copy it
         in place of the ref."""
         match = _COMPONENT.search(pointer)
         if match is not None:
             kind, name = match.group(1), _tokens("/" + match.group(2))[0]
-        elif _is_schema_place(keys):
+        elif schema or _is_schema_place(keys):
             kind = "schemas"
             name = _tokens(pointer)[-1] if pointer.strip("/") else target_file.stem
         else:
