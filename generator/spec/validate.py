@@ -247,27 +247,42 @@ def validate_spec(spec: SpecFile) -> None:
                 pointer=ptr,
             )
     # Imported here: only validation needs it (openapi-spec-validator is slow to import).
-    from generator.spec.validator import message_of, validator_for
+    from generator.spec.validator import absolute_path, explain, message_of, validator_for
 
     validator_class = validator_for(version)
+    crash = ""
     try:
         error = _deep_call(lambda: next(iter(validator_class(spec.data).iter_errors()), None))
     except RecursionError:
         raise InputError("the spec nests too deeply to validate", file=spec.path) from None
     except (ValueError, TypeError, LookupError) as exc:
-        # The validator is third-party code reading untrusted data; its crash is bad input.
+        # The validator is third-party code reading untrusted data; its crash is bad input
+        # (often only in reporting another fault, e.g. a YAML date in an invalid document).
+        error, crash = None, _short(str(exc), 120)
+    if error is None and not crash:
+        return
+    # The first error names only the outermost alternative that failed ("not valid under
+    # any of the schemas listed in 'oneOf'"): the deepest reason and its place, when known.
+    try:
+        reason = _deep_call(lambda: explain(spec.data, version, len(spec.text)))
+    except (RecursionError, ValueError, TypeError, LookupError):
+        reason = None
+    if reason is not None:
+        path, message = reason
+    elif error is not None:
+        path = absolute_path(spec.data, list(error.absolute_path), error.instance)
+        message = message_of(error)
+    else:
         raise InputError(
-            f"the OpenAPI validator cannot read this spec: {_short(str(exc), 120)}", file=spec.path
+            f"the OpenAPI validator cannot read this spec: {crash}", file=spec.path
         ) from None
-    if error is not None:
-        ptr = pointer(*error.absolute_path)
-        message = _short(message_of(error))
-        raise InputError(
-            f"invalid OpenAPI: {message}",
-            file=spec.path,
-            line=spec.line_of(ptr),
-            pointer=ptr or "/",
-        )
+    ptr = pointer(*path)
+    raise InputError(
+        f"invalid OpenAPI: {_short(message)}",
+        file=spec.path,
+        line=spec.line_of(ptr),
+        pointer=ptr or "/",
+    )
 
 
 class Judge:
