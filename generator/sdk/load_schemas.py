@@ -41,6 +41,7 @@ from generator.sdk.ir import (
 from generator.sdk.load_context import LoadContext, text
 from generator.spec.io import escape_pointer_token, pointer
 from generator.spec.openapi import HTTP_METHODS, SCHEMA_PREFIX
+from generator.spec.patterns import pattern_problem
 
 ODATA_TYPE = "@odata.type"
 INT_BOUNDS = {
@@ -540,7 +541,8 @@ class SchemaLoader:
         merged_type, merged_nullable, holder = self.type_of(merged, ptr, chain + (ptr,))
         return merged_type, nullable or merged_nullable, holder
 
-    def constraints(self, schema: Mapping[str, Any], type_ref: TypeRef) -> Constraints:
+    def constraints(self, schema: Mapping[str, Any], type_ref: TypeRef, ptr: str) -> Constraints:
+        """The checks the SDK's validators make on a field (``ptr``: its place, for warnings)."""
         minimum = schema.get("minimum")
         maximum = schema.get("maximum")
         exclusive_minimum = schema.get("exclusiveMinimum")
@@ -566,10 +568,22 @@ class SchemaLoader:
             exclusive_maximum=exclusive_maximum is True,
             min_length=_int(schema.get("minLength")),
             max_length=_int(schema.get("maxLength")),
-            pattern=schema.get("pattern") if isinstance(schema.get("pattern"), str) else None,
+            pattern=self._safe_pattern(schema.get("pattern"), ptr),
             min_items=_int(schema.get("minItems")),
             max_items=_int(schema.get("maxItems")),
         )
+
+    def _safe_pattern(self, pattern: Any, ptr: str) -> str | None:
+        """A `pattern` the validators may match with Python's `re`; one that could hang them
+        (or that `re` cannot read) is left out with a warning naming it."""
+        if not isinstance(pattern, str):
+            return None
+        problem = pattern_problem(pattern)
+        if problem is None:
+            return pattern
+        shown = pattern if len(pattern) <= 60 else pattern[:59] + "…"
+        self.ctx.warn(f"pattern {shown!r} {problem}; the SDK does not check it", ptr)
+        return None
 
     # -- models --------------------------------------------------------------------------
 
@@ -646,7 +660,7 @@ class SchemaLoader:
                         nullable=nullable,
                         read_only=info.get("readOnly") is True,
                         description=text(info.get("description")),
-                        constraints=self.constraints(holder, type_ref),
+                        constraints=self.constraints(holder, type_ref, ptr),
                     )
                 )
             schema = self._schemas[name]
