@@ -331,7 +331,7 @@ class SchemaLoader:
         if schema is True:
             return ANY, False, {}
         if schema is False:
-            self.ctx.warn("a `false` schema admits no value; typed as Any", ptr)
+            self.ctx.warn("a `false` schema admits no value; typed as object", ptr)
             return ANY, False, {}
         if not isinstance(schema, Mapping):
             raise self.ctx.fail("a schema must be a mapping or a boolean", ptr)
@@ -356,8 +356,10 @@ class SchemaLoader:
                 return NULL, False, schema
             if _is_scalar(value):
                 return LiteralOf((value,)), nullable, schema
-            self.ctx.warn("a `const` that is an array or object is typed as Any", ptr)
-            return ANY, nullable, schema
+            # Typed by its JSON type; which one value it must be is left to the server.
+            self.ctx.warn("a `const` array or object is typed by its JSON type only", ptr)
+            shape = MapOf(ANY, True) if isinstance(value, Mapping) else ArrayOf(ANY, True)
+            return shape, nullable, schema
         values = schema.get("enum")
         if isinstance(values, list):
             present = list(dict.fromkeys(v for v in values if v is not None and _is_scalar(v)))
@@ -402,9 +404,9 @@ class SchemaLoader:
             fmt = schema.get("format")
             return Primitive(scalar, fmt if isinstance(fmt, str) else None), nullable, schema
         if kind is not None:
-            self.ctx.warn(f"unknown type {kind!r}; typed as Any", ptr + "/type")
+            self.ctx.warn(f"unknown type {kind!r}; typed as object", ptr + "/type")
         elif "not" in schema:
-            self.ctx.warn("`not` cannot be expressed as a Python type; typed as Any", ptr)
+            self.ctx.warn("`not` cannot be expressed as a Python type; typed as object", ptr)
         return ANY, nullable, schema
 
     def _item_type(

@@ -109,7 +109,9 @@ _PRIMITIVE_ANNOTATIONS = {
     ("number", None): "float",
     ("boolean", None): "bool",
     ("null", None): "None",
-    ("any", None): "Any",
+    # Any JSON value: `object`, not `Any`, so that a user's code must check what it got
+    # before using it (mypy --strict then catches what `Any` would let through).
+    ("any", None): "object",
 }
 # The JSON type names a value of a primitive kind has (`_runtime.union_of` matches on them).
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
@@ -123,7 +125,7 @@ def or_none(text: str) -> str:
 def annotation(type_ref: TypeRef, names: _Names) -> str:
     if isinstance(type_ref, Primitive):
         key = (type_ref.kind, type_ref.format if type_ref.kind == "string" else None)
-        return _PRIMITIVE_ANNOTATIONS.get(key, "str" if type_ref.kind == "string" else "Any")
+        return _PRIMITIVE_ANNOTATIONS.get(key, "str" if type_ref.kind == "string" else "object")
     if isinstance(type_ref, (ModelRef, EnumRef)):
         return names.classes[type_ref.name]
     if isinstance(type_ref, ArrayOf):
@@ -135,7 +137,7 @@ def annotation(type_ref: TypeRef, names: _Names) -> str:
     if isinstance(type_ref, LiteralOf):
         # A float cannot be a `Literal`; the validator still checks the exact values.
         if any(isinstance(v, float) for v in type_ref.values):
-            return "float | int" if all(type(v) in (int, float) for v in type_ref.values) else "Any"
+            return "float | int" if all(type(v) in (int, float) for v in type_ref.values) else "object"
         values = [v for v in type_ref.values if v is not None]
         text = f"Literal[{', '.join(pyliteral(v) for v in values)}]" if values else "None"
         return text + (" | None" if values and None in type_ref.values else "")
