@@ -48,14 +48,58 @@ def may_have_external_refs(text: str) -> bool:
 def bundle(spec: SpecFile) -> SpecFile:
     """``spec`` with every relative `$ref` to another file bundled in (see the module
     docstring); the same spec when it has none."""
+    return bundle_with_origins(spec)[0]
+
+
+def bundle_with_origins(spec: SpecFile) -> tuple[SpecFile, Origins]:
+    """`bundle`, and where the bundled pieces came from (for lint, which reports a finding
+    in a bundled piece at its own file and line)."""
     bundler = _Bundler(spec)
     data = bundler.walk(spec.data, bundler.main, (), 0)
     if not bundler.files:
-        return spec
+        return spec, Origins({}, {})
     components = dict(data.get("components") or {})
     for (kind, name), value in bundler.placed.items():
         components[kind] = {**(components.get(kind) or {}), name: value}
-    return SpecFile(spec.path, {**data, "components": components}, spec.text)
+    bundled = SpecFile(spec.path, {**data, "components": components}, spec.text)
+    # Files are named as the spec is: relative to where it was named from.
+    shown = {
+        path: str(Path(spec.path).parent / path.relative_to(bundler.root))
+        for path in bundler.sources
+    }
+    return bundled, Origins(bundler.origins, bundler.sources, shown)
+
+
+class Origins:
+    """Where each bundled piece was read: its pointer in the bundled document -> (its file,
+    its pointer there)."""
+
+    def __init__(
+        self,
+        places: dict[str, tuple[Path, str]],
+        files: dict[Path, SpecFile],
+        shown: dict[Path, str] | None = None,
+    ) -> None:
+        self._places = places
+        self._files = files
+        self._shown = shown or {}
+
+    def locate(self, ptr: str) -> tuple[str, int, str] | None:
+        """(file, line, pointer in that file) of what ``ptr`` names in the bundled
+        document, when it was read from another file than the spec; else None."""
+        found = max(
+            (p for p in self._places if ptr == p or ptr.startswith(p + "/")), key=len, default=None
+        )
+        if found is None:
+            return None
+        file, source_ptr = self._places[found]
+        inner = source_ptr + ptr[len(found) :]
+        spec = self._files[file]
+        probe = inner
+        while probe and probe not in spec.positions:
+            probe = probe.rsplit("/", 1)[0]
+        line = spec.positions[probe][0] if probe in spec.positions else 1
+        return self._shown.get(file, str(file)), line, inner or "/"
 
 
 class _Bundler:
@@ -64,6 +108,9 @@ class _Bundler:
         self.main = Path(spec.path).resolve()
         self.root = self.main.parent
         self.files: dict[Path, Any] = {}
+        self.sources: dict[Path, SpecFile] = {}
+        # Bundled pointer -> (file, pointer in it) of each piece read from another file.
+        self.origins: dict[str, tuple[Path, str]] = {}
         self.bytes = 0
         # (file, pointer) -> the local ref it became; the components placed, in order.
         self.done: dict[tuple[Path, str], str] = {}
@@ -159,11 +206,17 @@ class _Bundler:
                 raise self.fail(
                     f"`$ref` {ref!r}: refs copied in place nest too deep (a cycle?)", file, keys
                 )
+            if file == self.main:  # copied in place where the spec has the ref
+                self.origins["".join("/" + escape_pointer_token(k) for k in keys)] = (
+                    target_file,
+                    pointer,
+                )
             return self.walk(target, target_file, _tokens(pointer), depth + 1)
         local = f"#/components/{place[0]}/{escape_pointer_token(place[1])}"
         self.done[(target_file, pointer)] = local
         self.taken.add(place)
         self.placed[place] = None  # reserved before its refs are followed (cycles)
+        self.origins[local[1:]] = (target_file, pointer)
         self.placed[place] = self.walk(target, target_file, _tokens(pointer), 0)
         return {"$ref": local}
 
@@ -182,7 +235,8 @@ class _Bundler:
                 raise self.fail(
                     f"the files the spec references pass {MAX_BYTES // 2**20} MiB", file, keys
                 )
-            self.files[target_file] = parse_spec_text(text, str(target_file)).data
+            self.sources[target_file] = parse_spec_text(text, str(target_file))
+            self.files[target_file] = self.sources[target_file].data
         value = self.files[target_file]
         for token in _tokens(pointer):
             if isinstance(value, Mapping) and token in value:
