@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -251,6 +252,44 @@ def test_a_ref_chain_past_the_limit_is_refused_at_once_not_validated_for_minutes
     assert f"(at most {MAX_REF_CHAIN}" in result.stderr and "/components/schemas/A" in result.stderr
     (tmp_path / "short.yaml").write_text(_chain_spec(MAX_REF_CHAIN - 2), encoding="utf-8")
     assert run_cli("generate", "short.yaml", "-o", "sdk", cwd=tmp_path, timeout=120).returncode == 0
+
+
+def _diamond_schemas(levels: int) -> dict[str, object]:
+    """S(i) made of A(i) and B(i), each made of S(i-1): 2**levels paths from the top."""
+    schemas: dict[str, object] = {"S0": {"type": "object", "properties": {"p": {"type": "string"}}}}
+    for i in range(1, levels + 1):
+        for side in "AB":
+            schemas[f"{side}{i}"] = {
+                "allOf": [{"$ref": f"#/components/schemas/S{i - 1}"}],
+                "properties": {f"{side.lower()}{i}": {"type": "string"}},
+            }
+        schemas[f"S{i}"] = {
+            "allOf": [
+                {"$ref": f"#/components/schemas/A{i}"},
+                {"$ref": f"#/components/schemas/B{i}"},
+            ]
+        }
+    return schemas
+
+
+def test_an_all_of_diamond_is_refused_fast_with_its_limit_not_validated_for_ever() -> None:
+    from generator.spec.io import SpecFile
+    from generator.spec.validate import MAX_REF_EXPANSION, check_ref_cycles
+
+    for levels in (30, 40, 400):  # 30: under the chain limit; 40 and 400: past it too
+        data = {"openapi": "3.0.3", "components": {"schemas": _diamond_schemas(levels)}}
+        started = time.perf_counter()
+        with pytest.raises(InputError) as caught:
+            check_ref_cycles(SpecFile("d.yaml", data, ""))
+        assert time.perf_counter() - started < 0.5
+        assert "at most" in str(caught.value) and caught.value.pointer.startswith(
+            "/components/schemas/"
+        )
+    data = {"openapi": "3.0.3", "components": {"schemas": _diamond_schemas(12)}}
+    with pytest.raises(InputError, match=f"at most {MAX_REF_EXPANSION}: the validator walks"):
+        check_ref_cycles(SpecFile("d.yaml", data, ""))
+    small = {"openapi": "3.0.3", "components": {"schemas": _diamond_schemas(5)}}
+    check_ref_cycles(SpecFile("d.yaml", small, ""))  # a small diamond is fine
 
 
 def test_an_enum_past_the_member_limit_is_refused_with_its_pointer(tmp_path: Path) -> None:

@@ -463,4 +463,4 @@ def test_lint_never_fetches_a_remote_ref(tmp_path: Path) -> None:
     finally:
         listener.close()
     assert result.returncode == 1
-    assert "is not a local #/ pointer" in result.stdout
+    assert "is remote; only files beside the spec are read" in result.stdout

@@ -94,3 +94,53 @@ def test_lint_reports_an_unsafe_pattern_and_an_unreadable_schema_without_hanging
     assert ("spec-pattern", "/components/schemas/P/properties/s/pattern") in rules
     unreadable = [f for f in findings if "schema is unreadable" in f["message"]]
     assert unreadable and unreadable[0]["pointer"].endswith("/201/content/application~1json/example")
+
+
+def test_the_sdk_leaves_out_an_unsafe_pattern_with_a_warning_and_never_hangs(
+    tmp_path: Path,
+) -> None:
+    import json
+    import subprocess
+    import sys
+
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "P": {
+                    "type": "object",
+                    "properties": {
+                        "s": {"type": "string", "pattern": "^(a+)+$"},
+                        "t": {"type": "string", "pattern": "^[a-z]+$"},
+                    },
+                }
+            }
+        },
+    }
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    result = run_cli("generate", "spec.json", "-o", "out", "--package", "p_sdk", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "at /components/schemas/P/properties/s: pattern '^(a+)+$' may backtrack catastrophically"
+        in result.stderr
+    )
+    strict = run_cli("generate", "spec.json", "-o", "out2", "--strict", cwd=tmp_path)
+    assert strict.returncode == 1
+    probe = (
+        "import time, p_sdk.validators as v\n"
+        "t = time.perf_counter()\n"
+        "assert v.validate_p({'s': 'a' * 40 + '!'}) == []\n"  # left out: accepted, at once
+        "assert time.perf_counter() - t < 1\n"
+        "assert [e.path for e in v.validate_p({'t': 'A'})] == ['/t']\n"  # a safe one is checked
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr

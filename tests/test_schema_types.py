@@ -243,7 +243,7 @@ def test_an_undiscriminated_any_of_takes_the_first_option_that_fits(zoo: tuple[A
     sdk, _ = zoo
     assert "tags: str | list[str] | UnsetType = UNSET" in _models(zoo)
     assert "either: Shape | Label | UnsetType = UNSET" in _models(zoo)
-    assert "list: builtins.list[builtins.str] | UnsetType = UNSET" in _models(zoo)
+    assert "list: _builtins.list[_builtins.str] | UnsetType = UNSET" in _models(zoo)
     assert sdk.Zoo.from_dict({"name": "z", "pet": {"kind": "dog"}, "tags": ["a"]}).tags == ["a"]
     found = sdk.Zoo.from_dict({"name": "z", "pet": {"kind": "dog"}, "either": {"text": "t"}}).either
     assert type(found) is sdk.Shape  # no required property tells them apart: the first fits
@@ -312,7 +312,7 @@ def test_inline_objects_and_enums_are_classes_named_from_their_place(zoo: tuple[
 def test_boolean_schemas_prefix_items_defs_and_all_of_over_an_enum(zoo: tuple[Any, Path]) -> None:
     sdk, _ = zoo
     code = _models(zoo)
-    assert "anything: Any | UnsetType = UNSET" in code  # `true`: any value, said so
+    assert "anything: object | UnsetType = UNSET" in code  # `true`: any value, said so
     assert "pair: list[str | int] | UnsetType = UNSET" in code
     assert "score: int | UnsetType = UNSET" in code
     assert "weight: Unit | UnsetType = UNSET" in code
@@ -405,3 +405,23 @@ def test_inline_class_names_never_take_a_component_name() -> None:
         "/b": "PetOwner_3",
         "/c": "Class",
     }
+
+
+def test_a_union_listing_itself_is_its_other_members_with_a_warning(tmp_path: Path) -> None:
+    item = {"$ref": "#/components/schemas/Item"}
+    schemas = {
+        "Ref": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "Item": {"oneOf": [item, {"$ref": "#/components/schemas/Ref"}]},
+        "Box": {"type": "object", "properties": {"item": item}},
+    }
+    result = _generate(tmp_path, schemas)
+    assert result.returncode == 0, result.stderr
+    assert "at /components/schemas/Item/oneOf/0: this oneOf member is the union itself" in (
+        result.stderr
+    )
+    models = (tmp_path / "out" / "t_sdk" / "models.py").read_text(encoding="utf-8")
+    assert "    item: Ref | UnsetType = UNSET" in models
+    (tmp_path / "only").mkdir()
+    alone = _generate(tmp_path / "only", {**schemas, "Item": {"anyOf": [item, item]}})
+    assert alone.returncode == 2 and "Traceback" not in alone.stderr  # nothing left: refused
+    assert "at /components/schemas/Item: every anyOf member is the union itself" in alone.stderr

@@ -164,3 +164,50 @@ def test_no_judge_process_is_forked_while_other_threads_run() -> None:
     finally:
         release.set()
         other.join()
+
+
+_REFUSALS = {
+    # A key a 3.0 schema object cannot have: the validator says only that the schema is
+    # "not valid under any of the schemas listed in 'oneOf'", after a dump of the schema.
+    "unknown key": (
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    Note:\n      type: object\n      properties:\n        comments:\n"
+        "          type: array\n          items: {type: string}\n"
+        "          default_factory: list\n",
+        "/components/schemas/Note/properties/comments",
+        10,
+        "unknown key 'default_factory' (only `x-` extension keys may be added)",
+    ),
+    # A YAML date in a document that is invalid for another reason (no `info`): the date
+    # must not hide the reason.
+    "date": (
+        "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n"
+        "    D: {type: string, format: date, example: 2023-12-25}\n",
+        "/",
+        1,
+        "'info' is a required property",
+    ),
+    # An error inside a 3.1 schema object comes relative to the schema: placed absolutely.
+    "relative": (
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    Base:\n      type: object\n      properties:\n        legacy:\n"
+        "          type: array\n          items: [{type: string}, {type: integer}]\n",
+        "/components/schemas/Base/properties/legacy/items",
+        11,
+        "the value is not of type 'object', 'boolean'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_REFUSALS))
+def test_a_refusal_is_one_line_with_the_reason_and_its_place_not_a_dump(case: str) -> None:
+    from generator.errors import InputError
+    from generator.spec.io import parse_spec_text
+    from generator.spec.validate import validate_spec
+
+    text, ptr, line, reason = _REFUSALS[case]
+    with pytest.raises(InputError) as caught:
+        validate_spec(parse_spec_text(text, "spec.yaml"))
+    error = caught.value
+    assert (error.pointer, error.line) == (ptr, line)
+    assert error.message == f"invalid OpenAPI: {reason}"

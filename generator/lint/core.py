@@ -238,6 +238,8 @@ class Hit(NamedTuple):
     column: int
     message: str
     pointer: str | None = None
+    # The file it is in, when not the one linted (a piece of a split spec bundled in).
+    file: str | None = None
 
 
 @dataclass(frozen=True, order=True)

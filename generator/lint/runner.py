@@ -21,7 +21,8 @@ from generator.lint.specs import lint_spec
 from generator.metadata.csdl import load_metadata
 from generator.pages.model import Page
 from generator.pages.parse import parse_page
-from generator.spec.io import parse_spec_text, read_text
+from generator.spec.io import SpecFile, parse_spec_text, read_text
+from generator.spec.refs import bundle_with_origins, may_have_external_refs
 
 PAGE_SUFFIXES = (".md",)
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -130,6 +131,26 @@ def _error_hit(rule_id: str, exc: InputError) -> Hit:
     return Hit(rule_id, exc.line or 1, 1, exc.message, exc.pointer)
 
 
+def _lint_spec_file(spec: SpecFile) -> list[Hit]:
+    """Spec rules on a spec with the files its `$ref`s name bundled in, as `generate` reads
+    it; a finding in a bundled piece is reported in that piece's file, at its line."""
+    if not may_have_external_refs(spec.text):
+        return lint_spec(spec)
+    try:
+        bundled, origins = bundle_with_origins(spec)
+    except InputError as exc:
+        other = exc.file if exc.file and exc.file != spec.path else None
+        return [_error_hit("spec-valid", exc)._replace(file=other)]
+    hits = []
+    for hit in lint_spec(bundled):
+        where = origins.locate(hit.pointer or "")
+        if where is not None:
+            file, line, ptr = where
+            hit = hit._replace(file=file, line=line, column=1, pointer=ptr)
+        hits.append(hit)
+    return hits
+
+
 def lint_paths(paths: Sequence[Path], settings: LintSettings) -> LintReport:
     """Lint pages (``.md``) and specs (``.yaml``/``.yml``/``.json``), or folders of them."""
     linted: list[str] = []
@@ -182,7 +203,7 @@ def lint_paths(paths: Sequence[Path], settings: LintSettings) -> LintReport:
             except InputError as exc:
                 hits.append(_error_hit("spec-syntax", exc))
             else:
-                hits.extend(lint_spec(spec))
+                hits.extend(_lint_spec_file(spec))
         per_file[source] = hits
     for source, hit in cross_page_case(names):
         per_file[source].append(hit)
@@ -192,7 +213,7 @@ def lint_paths(paths: Sequence[Path], settings: LintSettings) -> LintReport:
         for hit in hits:
             if sup.covers(hit):
                 continue
-            finding = _finding(source, hit, settings)
+            finding = _finding(hit.file or source, hit, settings)
             if finding is not None:
                 findings.add(finding)
     return LintReport(tuple(sorted(findings)), tuple(linted), tuple(skipped))

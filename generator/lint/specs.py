@@ -21,7 +21,7 @@ from generator.spec.io import SpecFile, escape_pointer_token, pointer
 from generator.spec.openapi import HTTP_METHODS
 from generator.spec.patterns import pattern_problem
 from generator.spec.validate import check_local_refs
-from generator.spec.validator import message_of, validator_for
+from generator.spec.validator import absolute_path, message_of, validator_for
 
 _TODO = re.compile(r"\b(TODO|TBD|FIXME)\b")
 _OP_ID = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*$")
@@ -60,12 +60,6 @@ _PATH_PARAM_UNRESOLVED = re.compile(
 # Apigen rules that say what some validator errors say, better located and worded: a
 # validator error at, above or below one of their findings is the same fault.
 _RESTATED_BY = ("spec-operation-id-duplicate", "spec-path-params", "spec-enum-values")
-# An OpenAPI document's own top-level keys: a validator error path starting elsewhere is
-# relative to the schema object it was checking.
-_TOP_LEVEL = {"openapi", "info", "servers", "paths", "components", "security", "tags",
-              "externalDocs", "webhooks", "jsonSchemaDialect"}  # fmt: skip
-
-
 # How jsonschema words a oneOf/anyOf failure: around a deeper error, it restates that one.
 _NO_ALTERNATIVE = "is not valid under any of the"
 
@@ -78,18 +72,6 @@ def _message(error: Any) -> str:
         if alternative.validator == "enum" and not list(alternative.relative_path):
             return message_of(alternative)
     return message_of(error)
-
-
-_MISSING = object()
-
-
-def _child(node: Any, token: str | int) -> Any:
-    """``node[token]`` along a JSON path, or `_MISSING`."""
-    if isinstance(node, Mapping):
-        return node.get(token, _MISSING) if isinstance(token, str) else _MISSING
-    if isinstance(node, list) and isinstance(token, int) and 0 <= token < len(node):
-        return node[token]
-    return _MISSING
 
 
 def _related(a: str, b: str) -> bool:
@@ -199,18 +181,7 @@ class _SpecLinter:
             m = pattern.match(message)
             if m is not None and not path:
                 return pointer("paths", m.group(2), m.group(1), *tail)
-        if path and path[0] in _TOP_LEVEL:
-            return pointer(*path)
-        instance = error.instance
-        for ptr, node in _walk(self.data):
-            here: Any = node
-            for token in path:
-                here = _child(here, token)
-                if here is _MISSING:
-                    break
-            if here is instance and (path or ptr):
-                return ptr + pointer(*path)
-        return pointer(*path)
+        return pointer(*absolute_path(self.data, path, error.instance))
 
     def collapse_valid(self) -> None:
         """One finding per fault: a validator error restating an apigen rule's finding goes

@@ -41,6 +41,7 @@ from generator.sdk.ir import (
 from generator.sdk.load_context import LoadContext, text
 from generator.spec.io import escape_pointer_token, pointer
 from generator.spec.openapi import HTTP_METHODS, PARTIAL_OF, SCHEMA_PREFIX
+from generator.spec.patterns import pattern_problem
 
 ODATA_TYPE = "@odata.type"
 INT_BOUNDS = {
@@ -332,7 +333,7 @@ class SchemaLoader:
         if schema is True:
             return ANY, False, {}
         if schema is False:
-            self.ctx.warn("a `false` schema admits no value; typed as Any", ptr)
+            self.ctx.warn("a `false` schema admits no value; typed as object", ptr)
             return ANY, False, {}
         if not isinstance(schema, Mapping):
             raise self.ctx.fail("a schema must be a mapping or a boolean", ptr)
@@ -362,8 +363,10 @@ class SchemaLoader:
                 return NULL, False, schema
             if _is_scalar(value):
                 return LiteralOf((value,)), nullable, schema
-            self.ctx.warn("a `const` that is an array or object is typed as Any", ptr)
-            return ANY, nullable, schema
+            # Typed by its JSON type; which one value it must be is left to the server.
+            self.ctx.warn("a `const` array or object is typed by its JSON type only", ptr)
+            shape = MapOf(ANY, True) if isinstance(value, Mapping) else ArrayOf(ANY, True)
+            return shape, nullable, schema
         values = schema.get("enum")
         if isinstance(values, list):
             present = list(dict.fromkeys(v for v in values if v is not None and _is_scalar(v)))
@@ -408,9 +411,9 @@ class SchemaLoader:
             fmt = schema.get("format")
             return Primitive(scalar, fmt if isinstance(fmt, str) else None), nullable, schema
         if kind is not None:
-            self.ctx.warn(f"unknown type {kind!r}; typed as Any", ptr + "/type")
+            self.ctx.warn(f"unknown type {kind!r}; typed as object", ptr + "/type")
         elif "not" in schema:
-            self.ctx.warn("`not` cannot be expressed as a Python type; typed as Any", ptr)
+            self.ctx.warn("`not` cannot be expressed as a Python type; typed as object", ptr)
         return ANY, nullable, schema
 
     def _item_type(
@@ -469,16 +472,33 @@ class SchemaLoader:
             if isinstance(part, Mapping) and part.get("nullable") is True and len(part) <= 2:
                 nullable = True  # Graph's `{nullable: true}` member
                 continue
+            if self._lists_itself(part, chain):
+                # `Item = Item | Ref` is `Ref`: the member adds no value the others lack.
+                self.ctx.warn(
+                    f"this {key} member is the union itself; left out", f"{ptr}/{key}/{index}"
+                )
+                continue
             part_type, part_nullable, _ = self.type_of(part, f"{ptr}/{key}/{index}", chain)
             nullable = nullable or part_nullable
             if part_type == NULL:
                 nullable = True
             else:
                 options.append(part_type)
+        if not options and not nullable:
+            raise self.ctx.fail(f"every {key} member is the union itself; nothing to type", ptr)
         if not options:
             return NULL, False
         discriminator = self._discriminator(schema.get("discriminator"), options, ptr)
         return _union_of(options, key == "oneOf", discriminator), nullable
+
+    def _lists_itself(self, part: Any, chain: tuple[str, ...]) -> bool:
+        """Whether a union member is a `$ref` to an alias being typed right now (the union
+        itself, or a union it is a member of)."""
+        ref = part.get("$ref") if isinstance(part, Mapping) else None
+        if not (isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX)):
+            return False
+        name = _unescape(ref[len(SCHEMA_PREFIX) :])
+        return name in chain and self._kinds.get(name) not in ("model", "enum")
 
     def _discriminator(self, value: Any, options: list[TypeRef], ptr: str) -> Discriminator | None:
         """The options a discriminator names: its mapping (by `$ref` or by schema name),
@@ -530,7 +550,8 @@ class SchemaLoader:
         merged_type, merged_nullable, holder = self.type_of(merged, ptr, chain + (ptr,))
         return merged_type, nullable or merged_nullable, holder
 
-    def constraints(self, schema: Mapping[str, Any], type_ref: TypeRef) -> Constraints:
+    def constraints(self, schema: Mapping[str, Any], type_ref: TypeRef, ptr: str) -> Constraints:
+        """The checks the SDK's validators make on a field (``ptr``: its place, for warnings)."""
         minimum = schema.get("minimum")
         maximum = schema.get("maximum")
         exclusive_minimum = schema.get("exclusiveMinimum")
@@ -556,10 +577,22 @@ class SchemaLoader:
             exclusive_maximum=exclusive_maximum is True,
             min_length=_int(schema.get("minLength")),
             max_length=_int(schema.get("maxLength")),
-            pattern=schema.get("pattern") if isinstance(schema.get("pattern"), str) else None,
+            pattern=self._safe_pattern(schema.get("pattern"), ptr),
             min_items=_int(schema.get("minItems")),
             max_items=_int(schema.get("maxItems")),
         )
+
+    def _safe_pattern(self, pattern: Any, ptr: str) -> str | None:
+        """A `pattern` the validators may match with Python's `re`; one that could hang them
+        (or that `re` cannot read) is left out with a warning naming it."""
+        if not isinstance(pattern, str):
+            return None
+        problem = pattern_problem(pattern)
+        if problem is None:
+            return pattern
+        shown = pattern if len(pattern) <= 60 else pattern[:59] + "…"
+        self.ctx.warn(f"pattern {shown!r} {problem}; the SDK does not check it", ptr)
+        return None
 
     # -- models --------------------------------------------------------------------------
 
@@ -636,7 +669,7 @@ class SchemaLoader:
                         nullable=nullable,
                         read_only=info.get("readOnly") is True,
                         description=text(info.get("description")),
-                        constraints=self.constraints(holder, type_ref),
+                        constraints=self.constraints(holder, type_ref, ptr),
                     )
                 )
             schema = self._schemas[name]

@@ -109,7 +109,9 @@ _PRIMITIVE_ANNOTATIONS = {
     ("number", None): "float",
     ("boolean", None): "bool",
     ("null", None): "None",
-    ("any", None): "Any",
+    # Any JSON value: `object`, not `Any`, so that a user's code must check what it got
+    # before using it (mypy --strict then catches what `Any` would let through).
+    ("any", None): "object",
 }
 # The JSON type names a value of a primitive kind has (`_runtime.union_of` matches on them).
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
@@ -123,7 +125,7 @@ def or_none(text: str) -> str:
 def annotation(type_ref: TypeRef, names: _Names) -> str:
     if isinstance(type_ref, Primitive):
         key = (type_ref.kind, type_ref.format if type_ref.kind == "string" else None)
-        return _PRIMITIVE_ANNOTATIONS.get(key, "str" if type_ref.kind == "string" else "Any")
+        return _PRIMITIVE_ANNOTATIONS.get(key, "str" if type_ref.kind == "string" else "object")
     if isinstance(type_ref, (ModelRef, EnumRef)):
         return names.classes[type_ref.name]
     if isinstance(type_ref, ArrayOf):
@@ -135,7 +137,7 @@ def annotation(type_ref: TypeRef, names: _Names) -> str:
     if isinstance(type_ref, LiteralOf):
         # A float cannot be a `Literal`; the validator still checks the exact values.
         if any(isinstance(v, float) for v in type_ref.values):
-            return "float | int" if all(type(v) in (int, float) for v in type_ref.values) else "Any"
+            return "float | int" if all(type(v) in (int, float) for v in type_ref.values) else "object"
         values = [v for v in type_ref.values if v is not None]
         text = f"Literal[{', '.join(pyliteral(v) for v in values)}]" if values else "None"
         return text + (" | None" if values and None in type_ref.values else "")
@@ -264,19 +266,31 @@ def check(
     return f"_v.nullable({text})" if nullable else text
 
 
-# Builtin types annotations use, which a field of the same name would hide in its class body.
-_BUILTIN_TYPES = frozenset({"str", "int", "float", "bool", "list", "dict"})
+# Module-level names annotations use, which a field of the same name would hide from the
+# rest of its class body: where a class has such a field, its annotations spell the name
+# through a private module alias instead (the field keeps its name; only the spelling changes).
+_SHADOWABLE = {
+    **{
+        name: f"_builtins.{name}"
+        for name in ("str", "int", "float", "bool", "bytes", "list", "dict", "object")
+    },
+    "date": "_datetime.date",
+    "datetime": "_datetime.datetime",
+}
 
 
 def _unshadowed(own: tuple[FieldView, ...]) -> tuple[FieldView, ...]:
-    """A class's own fields, their annotations spelling `builtins.str` where a field named
-    `str` (or `int`, `list`, ...) would otherwise hide the type from later annotations."""
-    hidden = _BUILTIN_TYPES & {view.field.python_name for view in own}
+    """A class's own fields, their annotations spelling `_builtins.str` or
+    `_datetime.date` where a field named `str`, `date`, ... would otherwise hide the type
+    from later annotations in the class body."""
+    hidden = _SHADOWABLE.keys() & {view.field.python_name for view in own}
     if not hidden:
         return own
     word = re.compile(rf"(?<![\w.\"'])({'|'.join(sorted(hidden))})(?![\w\"'])")
     return tuple(
-        dataclasses.replace(view, annotation=Code(word.sub(r"builtins.\1", view.annotation)))
+        dataclasses.replace(
+            view, annotation=Code(word.sub(lambda m: _SHADOWABLE[m.group(1)], view.annotation))
+        )
         for view in own
     )
 
@@ -360,12 +374,19 @@ class OperationView:
     binary_body: bool = False
 
 
+def _name_kind(name: str) -> int:
+    """isort's and ruff's kind of a name: 0 CONSTANT, 1 Class, 2 anything else (a one-letter
+    upper-case name such as `M` is a class to them, not a constant)."""
+    return 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+
+
 def export_order(names: Iterable[str]) -> list[str]:
     """Names sorted as linters expect `__all__`: CONSTANTS, then Classes, then the rest."""
 
     def key(name: str) -> tuple[int, list[int | str]]:
-        group = 0 if name.isupper() else 1 if name[:1].isupper() else 2
-        return group, [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+        return _name_kind(name), [
+            int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)
+        ]
 
     return sorted(names, key=key)
 
@@ -379,8 +400,7 @@ def import_order(names: Iterable[str]) -> list[str]:
         return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
     def key(name: str) -> tuple[int, list[int | str], list[int | str]]:
-        group = 0 if name.isupper() else 1 if name[:1].isupper() else 2
-        return group, natural(name.lower()), natural(name)
+        return _name_kind(name), natural(name.lower()), natural(name)
 
     return sorted(names, key=key)
 
@@ -758,7 +778,8 @@ _PACKAGE_NAMES = (
     "validators",
 )
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Names, not attributes: `_datetime.date` uses `_datetime` only.
+_WORD = re.compile(r"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _words(texts: Iterable[str]) -> set[str]:
@@ -773,7 +794,9 @@ def _model_words(models: Sequence[ModelView]) -> set[str]:
     return _words(
         t
         for view in models
-        for f in (*view.own, *view.all_fields)
+        # Every field is some class's own field (`all_fields` repeats inherited ones, spelled
+        # as in their own class); `own` holds the spelling the module really uses.
+        for f in view.own
         for t in (f.annotation, f.kind, f.default)
         if t
     )

@@ -83,6 +83,13 @@ def _resolve_pointer(data: Any, ptr: str) -> Any:
 # Graph's deepest inheritance is under ten; openapi-spec-validator's time grows with the
 # square of a chain's length (300 links: 3.4 s; 2,000: over a minute).
 MAX_REF_CHAIN = 64
+# The most schemas the component schemas may unroll into through those links, a schema
+# reached by two paths counted twice. openapi-spec-validator walks every path: an `allOf`
+# diamond (S1 made of A1 and B1, each made of S0, and so on) doubles its work at each
+# level (8 levels, 4,000 schemas: 1.5 s; 12 levels: 36 s; 40 levels would never end). A chain
+# of `MAX_REF_CHAIN` unrolls into 2,080.
+MAX_REF_EXPANSION = 4096
+_CAP = 10 * MAX_REF_EXPANSION  # counts stop growing here (no huge integers for deep diamonds)
 
 
 def check_ref_cycles(spec: SpecFile) -> None:
@@ -109,8 +116,16 @@ def check_ref_cycles(spec: SpecFile) -> None:
                 ref = part.get("$ref")
                 if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
                     targets.append(ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~"))
+            # A union listing itself (`Item: oneOf [Item, Ref]`) is its other members: the
+            # SDK leaves that member out with a warning; it is no cycle to refuse.
+            listed = [p.get("$ref") for k in ("anyOf", "oneOf") for p in _mappings(schema.get(k))]
+            if SCHEMA_PREFIX + escape_pointer_token(name) in listed:
+                targets = [t for t in targets if t != name]
         edges[name] = sorted(t for t in targets if t in schemas)
     state: dict[str, int] = {}  # 1: on the current path, 2: done
+    # How many schemas each one unrolls into through its "made of" links, counting a schema
+    # reached twice (a diamond) twice: what the validator walks.
+    unrolled: dict[str, int] = {}
     depth: dict[str, int] = {}  # the longest chain of "made of" links from a schema
     for start in sorted(edges):
         if state.get(start):
@@ -125,6 +140,7 @@ def check_ref_cycles(spec: SpecFile) -> None:
                 state[done] = 2
                 iterators.pop()
                 depth[done] = 1 + max((depth[e] for e in edges[done]), default=0)
+                unrolled[done] = min(1 + sum(unrolled[e] for e in edges[done]), _CAP)
                 if depth[done] > MAX_REF_CHAIN:
                     ptr = pointer("components", "schemas", done)
                     raise InputError(
@@ -147,6 +163,27 @@ def check_ref_cycles(spec: SpecFile) -> None:
                 state[nxt] = 1
                 path.append(nxt)
                 iterators.append(iter(edges[nxt]))
+    total = min(sum(unrolled.values()), _CAP)
+    if total > MAX_REF_EXPANSION:
+        largest = max(sorted(unrolled), key=lambda n: unrolled[n])
+        ptr = pointer("components", "schemas", largest)
+        raise InputError(
+            f"the `$ref`/`allOf`/`anyOf`/`oneOf` links unroll the schemas into "
+            f"{_at_least(total)} schemas, a schema reached by two paths counted twice (at "
+            f"most {MAX_REF_EXPANSION}: the validator walks every path); {largest!r} alone "
+            f"unrolls into {_at_least(unrolled[largest])}",
+            file=spec.path,
+            line=spec.line_of(ptr),
+            pointer=ptr,
+        )
+
+
+def _at_least(count: int) -> str:
+    return f"more than {_CAP}" if count >= _CAP else str(count)
+
+
+def _mappings(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
 # The most members one enum may have. Graph's largest enums have a few hundred; a generated
@@ -210,28 +247,43 @@ def validate_spec(spec: SpecFile) -> None:
                 pointer=ptr,
             )
     # Imported here: only validation needs it (openapi-spec-validator is slow to import).
-    from generator.spec.validator import message_of, validator_for
+    from generator.spec.validator import absolute_path, explain, message_of, validator_for
 
     validator_class = validator_for(version)
+    crash = ""
     try:
         error = _deep_call(lambda: next(iter(validator_class(spec.data).iter_errors()), None))
     except RecursionError:
         raise InputError("the spec nests too deeply to validate", file=spec.path) from None
     except (ValueError, TypeError, LookupError, OverflowError) as exc:
         # The validator is third-party code reading untrusted data; its crash is bad input
-        # (OverflowError: a `pattern` whose repetition count Python's `re` cannot hold).
+        # (often only in reporting another fault, e.g. a YAML date in an invalid document;
+        # OverflowError: a `pattern` whose repetition count Python's `re` cannot hold).
+        error, crash = None, _short(str(exc), 120)
+    if error is None and not crash:
+        return
+    # The first error names only the outermost alternative that failed ("not valid under
+    # any of the schemas listed in 'oneOf'"): the deepest reason and its place, when known.
+    try:
+        reason = _deep_call(lambda: explain(spec.data, version, len(spec.text)))
+    except (RecursionError, ValueError, TypeError, LookupError, OverflowError):
+        reason = None
+    if reason is not None:
+        path, message = reason
+    elif error is not None:
+        path = absolute_path(spec.data, list(error.absolute_path), error.instance)
+        message = message_of(error)
+    else:
         raise InputError(
-            f"the OpenAPI validator cannot read this spec: {_short(str(exc), 120)}", file=spec.path
+            f"the OpenAPI validator cannot read this spec: {crash}", file=spec.path
         ) from None
-    if error is not None:
-        ptr = pointer(*error.absolute_path)
-        message = _short(message_of(error))
-        raise InputError(
-            f"invalid OpenAPI: {message}",
-            file=spec.path,
-            line=spec.line_of(ptr),
-            pointer=ptr or "/",
-        )
+    ptr = pointer(*path)
+    raise InputError(
+        f"invalid OpenAPI: {_short(message)}",
+        file=spec.path,
+        line=spec.line_of(ptr),
+        pointer=ptr or "/",
+    )
 
 
 class Judge:

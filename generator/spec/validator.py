@@ -14,12 +14,14 @@ validated: the library is slow to import.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-__all__ = ["message_of", "validator_for"]
+__all__ = ["explain", "message_of", "validator_for", "without_instance"]
 
 
 class _SeenIds(list[int]):
@@ -108,5 +110,118 @@ def validator_for(version: str) -> type[Any]:
 
 def message_of(error: Any) -> str:
     """An error's message without the detail the jsonschema-rs backend adds after a blank
-    line (the failing schema and the instance, which the JSON pointer already locates)."""
-    return str(error.message).split("\n\n", 1)[0]
+    line (the failing schema and the instance, which the JSON pointer already locates), and
+    without the dump of the value it starts with."""
+    return without_instance(str(error.message), error.instance)
+
+
+# Explaining a failure walks the document again with jsonschema's own Python validator,
+# which keeps every oneOf/anyOf alternative's errors (the fast backend keeps none): only
+# for documents up to this size, the rest are told the fast backend's first line.
+_EXPLAIN_MAX_CHARS = 4 * 2**20
+
+
+def explain(data: Any, version: str, size: int) -> tuple[list[str | int], str] | None:
+    """The deepest reason ``data`` is not a valid OpenAPI ``version`` document: its JSON
+    path and one line saying what is wrong there, without a dump of the value (None when
+    the document is too large to explain, or valid after all)."""
+    if size > _EXPLAIN_MAX_CHARS:
+        return None
+    import jsonschema
+    from jsonschema.exceptions import best_match
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+
+    schema = dict(schema_v31 if version.startswith("3.1") else schema_v30)
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    plain = _plain(data)
+    error = best_match(validator.iter_errors(plain))
+    if error is None:
+        return None
+    while error.context:
+        # Of `oneOf [Schema, Reference]` the Reference branch says only "'$ref' is a
+        # required property": the other branch holds the reason.
+        others = [e for e in error.context if not _wants_ref(e)]
+        error = best_match(others or error.context)
+    message = without_instance(str(error.message), error.instance)
+    unknown = _UNKNOWN_KEY.fullmatch(message)
+    if unknown is not None:
+        message = f"unknown key {unknown.group(1)} (only `x-` extension keys may be added)"
+    elif error.validator in _BOUNDS:
+        message += f" (at most {error.validator_value})" if "max" in str(error.validator) else ""
+    return absolute_path(plain, list(error.absolute_path), error.instance), message
+
+
+_UNKNOWN_KEY = re.compile(r"('.*') does not match any of the regexes: '\^x-'")
+_BOUNDS = frozenset({"maxProperties", "maxItems", "minProperties", "minItems"})
+_TOP_LEVEL = frozenset(
+    {"openapi", "info", "servers", "paths", "components", "security", "tags"}
+    | {"externalDocs", "webhooks", "jsonSchemaDialect"}
+)
+
+
+def absolute_path(data: Any, path: list[str | int], instance: Any) -> list[str | int]:
+    """The path from the document's root of a validator error. Errors inside a 3.1 schema
+    object come relative to that schema (``properties/a/items``): its place is the node
+    from which ``path`` reaches the very ``instance`` the error names."""
+    if not path or path[0] in _TOP_LEVEL:
+        return path
+    stack: list[tuple[list[str | int], Any]] = [([], data)]
+    while stack:
+        where, node = stack.pop()
+        here: Any = node
+        for token in path:
+            here = _child(here, token)
+            if here is _MISSING:
+                break
+        if here is instance:
+            return where + path
+        if isinstance(node, Mapping):
+            stack.extend(([*where, k], v) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend(([*where, i], v) for i, v in reversed(list(enumerate(node))))
+    return path
+
+
+_MISSING = object()
+
+
+def _child(node: Any, token: str | int) -> Any:
+    """``node[token]`` along a JSON path, or `_MISSING`."""
+    if isinstance(node, Mapping):
+        return node.get(token, _MISSING) if isinstance(token, str) else _MISSING
+    if isinstance(node, list) and isinstance(token, int) and 0 <= token < len(node):
+        return node[token]
+    return _MISSING
+
+
+def _wants_ref(error: Any) -> bool:
+    return error.validator == "required" and "'$ref'" in str(error.message)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with YAML dates and times as the ISO strings JSON would hold."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat") and not isinstance(value, (str, int, float)):
+        return value.isoformat()
+    return value
+
+
+def without_instance(message: str, instance: Any) -> str:
+    """A validator message without the dump of the offending value it starts with (the
+    pointer locates the value); short scalar values are kept, as they say what is wrong."""
+    message = message.split("\n\n", 1)[0]
+    import json
+
+    dumps = {repr(instance)}
+    for sort in (False, True):
+        try:
+            dumps.add(json.dumps(instance, separators=(",", ":"), sort_keys=sort))
+        except (TypeError, ValueError):
+            pass
+    for dump in sorted(dumps, key=len, reverse=True):
+        if message.startswith(dump) and (len(dump) > 40 or isinstance(instance, (dict, list))):
+            return "the value" + message[len(dump) :]
+    return message
