@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -286,10 +288,34 @@ def test_an_all_of_diamond_is_refused_fast_with_its_limit_not_validated_for_ever
             "/components/schemas/"
         )
     data = {"openapi": "3.0.3", "components": {"schemas": _diamond_schemas(12)}}
-    with pytest.raises(InputError, match=f"at most {MAX_REF_EXPANSION}: the validator walks"):
+    with pytest.raises(InputError, match=f"at most {MAX_REF_EXPANSION} for one"):
         check_ref_cycles(SpecFile("d.yaml", data, ""))
     small = {"openapi": "3.0.3", "components": {"schemas": _diamond_schemas(5)}}
     check_ref_cycles(SpecFile("d.yaml", small, ""))  # a small diamond is fine
+
+
+def test_the_unroll_limit_grows_with_the_spec_but_not_with_diamonds_side_by_side() -> None:
+    from generator.spec.io import SpecFile
+    from generator.spec.validate import check_ref_cycles
+
+    # A large Graph-like spec: 5,000 types, each derived from a base derived from entity
+    # (the total grows with the spec, as validation time does): accepted.
+    ref = "#/components/schemas/"
+    wide: dict[str, Any] = {
+        "entity": {"type": "object"},
+        "base": {"allOf": [{"$ref": ref + "entity"}]},
+    }
+    for i in range(5000):
+        wide[f"t{i}"] = {"allOf": [{"$ref": ref + "base"}, {"type": "object"}]}
+    check_ref_cycles(SpecFile("wide.yaml", {"components": {"schemas": wide}}, ""))
+    # Forty 9-level diamonds (each under the one-schema limit) add up past the total one.
+    many: dict[str, Any] = {}
+    for copy in range(40):
+        for name, schema in _diamond_schemas(9).items():
+            text = json.dumps(schema).replace("/schemas/", f"/schemas/c{copy}")
+            many[f"c{copy}{name}"] = json.loads(text)
+    with pytest.raises(InputError, match="for all: the validator walks every path"):
+        check_ref_cycles(SpecFile("many.yaml", {"components": {"schemas": many}}, ""))
 
 
 def test_an_enum_past_the_member_limit_is_refused_with_its_pointer(tmp_path: Path) -> None:

@@ -83,13 +83,17 @@ def _resolve_pointer(data: Any, ptr: str) -> Any:
 # Graph's deepest inheritance is under ten; openapi-spec-validator's time grows with the
 # square of a chain's length (300 links: 3.4 s; 2,000: over a minute).
 MAX_REF_CHAIN = 64
-# The most schemas the component schemas may unroll into through those links, a schema
+# The most schemas one component schema may unroll into through those links, a schema
 # reached by two paths counted twice. openapi-spec-validator walks every path: an `allOf`
 # diamond (S1 made of A1 and B1, each made of S0, and so on) doubles its work at each
 # level (8 levels, 4,000 schemas: 1.5 s; 12 levels: 36 s; 40 levels would never end). A chain
-# of `MAX_REF_CHAIN` unrolls into 2,080.
+# of `MAX_REF_CHAIN` unrolls into 64; Graph's schemas into at most a dozen or so.
 MAX_REF_EXPANSION = 4096
-_CAP = 10 * MAX_REF_EXPANSION  # counts stop growing here (no huge integers for deep diamonds)
+# All component schemas together may unroll into this many per schema (or
+# `MAX_REF_EXPANSION`, if more): a large spec's total grows with its size, as its validation
+# time does, while many diamonds side by side add up to a hang as one deep one does.
+MAX_REF_EXPANSION_PER_SCHEMA = 32
+_CAP = 10 * MAX_REF_EXPANSION  # one schema's count stops growing here (no huge integers)
 
 
 def check_ref_cycles(spec: SpecFile) -> None:
@@ -163,15 +167,18 @@ def check_ref_cycles(spec: SpecFile) -> None:
                 state[nxt] = 1
                 path.append(nxt)
                 iterators.append(iter(edges[nxt]))
-    total = min(sum(unrolled.values()), _CAP)
-    if total > MAX_REF_EXPANSION:
-        largest = max(sorted(unrolled), key=lambda n: unrolled[n])
+    if not unrolled:
+        return
+    largest = max(sorted(unrolled), key=lambda n: unrolled[n])
+    total = sum(unrolled.values())
+    limit = max(MAX_REF_EXPANSION, MAX_REF_EXPANSION_PER_SCHEMA * len(unrolled))
+    if unrolled[largest] > MAX_REF_EXPANSION or total > limit:
         ptr = pointer("components", "schemas", largest)
         raise InputError(
-            f"the `$ref`/`allOf`/`anyOf`/`oneOf` links unroll the schemas into "
-            f"{_at_least(total)} schemas, a schema reached by two paths counted twice (at "
-            f"most {MAX_REF_EXPANSION}: the validator walks every path); {largest!r} alone "
-            f"unrolls into {_at_least(unrolled[largest])}",
+            f"the `$ref`/`allOf`/`anyOf`/`oneOf` links unroll {largest!r} into "
+            f"{_at_least(unrolled[largest])} schemas and all {len(unrolled)} component schemas "
+            f"into {_at_least(total)}, a schema reached by two paths counted twice (at most "
+            f"{MAX_REF_EXPANSION} for one, {limit} for all: the validator walks every path)",
             file=spec.path,
             line=spec.line_of(ptr),
             pointer=ptr,
@@ -179,7 +186,7 @@ def check_ref_cycles(spec: SpecFile) -> None:
 
 
 def _at_least(count: int) -> str:
-    return f"more than {_CAP}" if count >= _CAP else str(count)
+    return f"{_CAP} or more" if count >= _CAP else str(count)
 
 
 def _mappings(value: Any) -> list[Mapping[str, Any]]:
