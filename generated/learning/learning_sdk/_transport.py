@@ -401,6 +401,13 @@ class _Exchange:
         request.extensions["timeout"] = self.deadline
         return request
 
+    def unsendable(self) -> InvalidRequestError:
+        """The error for a URL httpx cannot connect to: a host that is no DNS name
+        (httpx raises a bare UnicodeError from the idna codec)."""
+        return InvalidRequestError(
+            f"{where(self.method, self.url)} cannot be sent: its host is not a valid name"
+        )
+
     def failed(self, exc: httpx.HTTPError) -> float:
         """Seconds to wait before trying again after ``exc``; raises when giving up."""
         core = self.core
@@ -485,6 +492,8 @@ class SyncTransport:
             except httpx.HTTPError as exc:
                 time.sleep(exchange.failed(exc))
                 continue
+            except UnicodeError:
+                raise exchange.unsendable() from None
             delay = exchange.answered(response)
             if delay is None:
                 return response
@@ -633,6 +642,8 @@ class AsyncTransport:
             except httpx.HTTPError as exc:
                 await asyncio.sleep(exchange.failed(exc))
                 continue
+            except UnicodeError:
+                raise exchange.unsendable() from None
             delay = exchange.answered(response)
             if delay is None:
                 return response
