@@ -379,6 +379,12 @@ class _Exchange:
         """The next request to send; ``credentials`` are asked for anew each time (a token
         may refresh)."""
         self.attempt += 1
+        try:
+            # A host that is no DNS name (`https://...`, a placeholder in documentation
+            # examples): httpx would raise a bare UnicodeError, or look the name up.
+            self.url.host.encode("idna")
+        except UnicodeError:
+            raise self.unsendable() from None
         if self.anonymous:
             credentials = {}
         url, headers = self.core.prepared(self.url, credentials, self.request_id, self.extra)
@@ -402,8 +408,7 @@ class _Exchange:
         return request
 
     def unsendable(self) -> InvalidRequestError:
-        """The error for a URL httpx cannot connect to: a host that is no DNS name
-        (httpx raises a bare UnicodeError from the idna codec)."""
+        """The error for a URL whose host is no DNS name."""
         return InvalidRequestError(
             f"{where(self.method, self.url)} cannot be sent: its host is not a valid name"
         )
@@ -492,8 +497,6 @@ class SyncTransport:
             except httpx.HTTPError as exc:
                 time.sleep(exchange.failed(exc))
                 continue
-            except UnicodeError:
-                raise exchange.unsendable() from None
             delay = exchange.answered(response)
             if delay is None:
                 return response
@@ -642,8 +645,6 @@ class AsyncTransport:
             except httpx.HTTPError as exc:
                 await asyncio.sleep(exchange.failed(exc))
                 continue
-            except UnicodeError:
-                raise exchange.unsendable() from None
             delay = exchange.answered(response)
             if delay is None:
                 return response
