@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import run_cli
 from support.prism import run_prism
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +35,7 @@ def readme_app() -> str:
     """The Python block of the README's "Example app" section."""
     readme = (SDK_DIR / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Example app\n", 1)[1].split("\n## ", 1)[0]
-    found = re.search(r"```python\n(.*?)\n```", section, re.S)
+    found = re.search(r"```python\n(.*?)\n```", section, re.DOTALL)
     assert found is not None, "the Example app section has no python block"
     return found.group(1)
 
@@ -46,7 +48,8 @@ def app() -> Iterator[dict[str, Any]]:
         module = importlib.import_module("graph_sdk")
         assert Path(str(module.__file__)).resolve().is_relative_to(SDK_DIR.resolve())
         namespace: dict[str, Any] = {"__name__": "readme_example_app"}
-        exec(compile(readme_app(), "README.md#example-app", "exec"), namespace)
+        # The README is the code under test: it runs as printed.
+        exec(compile(readme_app(), "README.md#example-app", "exec"), namespace)  # noqa: S102
         yield namespace
     finally:
         sys.path.remove(str(SDK_DIR))
@@ -62,7 +65,9 @@ def test_the_example_app_against_the_test_double(app: dict[str, Any], tmp_path: 
 
     fake = FakeApi()
     fake.add("/drives/d1/items", {"id": "folder", "name": "Documents", "folder": {"childCount": 2}})
-    draft, _ = fake.add("/drives/d1/items/folder/children", {"name": "draft.txt"}, {"name": "b.txt"})
+    draft, _ = fake.add(
+        "/drives/d1/items/folder/children", {"name": "draft.txt"}, {"name": "b.txt"}
+    )
     fake.set_content(f"/drives/d1/items/{draft['id']}", b"draft text")
     with fake.client() as client:
         seen = app["tidy_folder"](client, "d1", "folder", tmp_path)
@@ -201,3 +206,28 @@ def test_the_example_app_against_prism(app: dict[str, Any], tmp_path: Path) -> N
         "bytes 655360-719999/720000",
     ]
     assert bytes(route.uploaded) == b"log line\n" * 80_000 and seen["big"] == "big.log"
+
+
+def test_a_build_example_is_checked_and_shown_only_when_named(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "specs" / "seed.yaml", tmp_path / "s.yaml")
+    config = '[[build]]\nname = "x"\nspec = "s.yaml"\noutput = "o"\npackage = "p"\n'
+    (tmp_path / "apigen.toml").write_text(config + 'example = "app.py"\n')
+    missing = run_cli("build", cwd=tmp_path)
+    assert missing.returncode == 2 and "tool.apigen.build[0].example" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+    (tmp_path / "app.py").write_text('"""Shown."""\n\nprint("```")\n')
+    fence = run_cli("build", cwd=tmp_path)
+    assert fence.returncode == 2 and "app.py" in fence.stderr and "```" in fence.stderr
+    assert not (tmp_path / "o").exists()  # nothing half-written
+
+    (tmp_path / "app.py").write_text('"""Shown."""\n\nprint("hello")\n')
+    assert run_cli("build", cwd=tmp_path).returncode == 0
+    readme = (tmp_path / "o" / "README.md").read_text()
+    assert (
+        "## Example app\n" in readme and '```python\n"""Shown."""\n\nprint("hello")\n```' in readme
+    )
+
+    (tmp_path / "apigen.toml").write_text(config)
+    assert run_cli("build", cwd=tmp_path).returncode == 0
+    assert "## Example app" not in (tmp_path / "o" / "README.md").read_text()
