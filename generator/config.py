@@ -27,6 +27,7 @@ _BUILD_KEYS = {
     "distribution": str,
     "version": str,
     "templates": str,
+    "example": str,
     "version_policy": str,
     "include_paths": list,
     "exclude_paths": list,
@@ -51,6 +52,8 @@ class BuildConfig:
     # The docs tree whose resource pages the pages' type links are followed to.
     pages_root: Path | None = None
     templates: Path | None = None
+    # A Python file shown as the SDK README's "Example app" (tests run it from there).
+    example: Path | None = None
     # "diff": bump `version` from what changed in the spec (see generator.diff.versioning);
     # "fixed": always `version`.
     version_policy: str = "diff"
@@ -138,6 +141,9 @@ def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
     templates = root / raw["templates"] if "templates" in raw else None
     if templates is not None and not templates.is_dir():
         raise _fail(source, f"{where}.templates", f"{raw['templates']!r} is not a folder")
+    example = root / raw["example"] if "example" in raw else None
+    if example is not None and not example.is_file():
+        raise _fail(source, f"{where}.example", f"{raw['example']!r} is not a file")
     return BuildConfig(
         name=raw["name"],
         pages=tuple(root / p for p in pages),
@@ -149,6 +155,7 @@ def _build(raw: Any, index: int, source: str, root: Path) -> BuildConfig:
         distribution=distribution,
         version=version,
         templates=templates,
+        example=example,
         version_policy=policy,
         selection=selection,
     )

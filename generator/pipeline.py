@@ -36,6 +36,7 @@ from generator.pages.model import Page
 from generator.pages.operations import partial_bodies
 from generator.pages.typemodel import BuildDiagnostic
 from generator.progress import QUIET, Progress
+from generator.sdk.escape import Code
 from generator.sdk.ir import Api
 from generator.sdk.load import load_api
 from generator.sdk.render import PackageInfo, render_package, verbatim_texts
@@ -281,9 +282,14 @@ def run_build(
         spec_text, page_warnings = from_pages.text, from_pages.warnings
     else:
         spec_text = read_text(build.spec)
+    example = read_text(build.example) if build.example is not None else None
+    if build.example is not None and example is not None and "```" in example:
+        # It is shown inside a Markdown code block, which this would end.
+        raise InputError("an example app cannot hold ``` (it is shown in a code block)", file=str(build.example))
     inputs = inputs_key(
         spec_text,
         build.templates,
+        example or "",
         build.package,
         build.distribution,
         build.version,
@@ -308,7 +314,11 @@ def run_build(
             build.output, spec_text, api.title or build.name, build.version, build.version_policy
         )
         info = PackageInfo(
-            package=build.package, distribution=build.distribution, version=release.version
+            package=build.package,
+            distribution=build.distribution,
+            version=release.version,
+            # The build's own file, shown as it is (trusted as the templates are).
+            example=Code(example.rstrip()) if example is not None else None,
         )
         files = generate_files(api, info, build.templates, progress=progress, workers=workers)
         return release, files

@@ -543,3 +543,42 @@ def test_with_response_and_pages_are_typed_for_mypy_and_pyright(resp: Any, tmp_p
         use.write_text(USER_CODE.replace(old, new))
         status, out = _pyright(use)
         assert status == 1 and "ApiResponse[str]" in out, out
+
+
+# --- links whose host is no name ------------------------------------------------------------
+
+
+def test_a_next_link_without_a_host_name_is_the_clients_own_error(
+    resp: Any, mode: str, http_server: ScriptedServer
+) -> None:
+    """`https://...` (a placeholder in Graph's examples, served as is by mocks) once made
+    httpx raise a bare UnicodeError out of the listing."""
+    http_server.script(page([ITEM], **{"@odata.nextLink": "https://..."}))
+
+    def story(client: Any) -> Any:
+        return (yield client.list_items())
+
+    with pytest.raises(resp.ResponseDecodeError, match="`@odata.nextLink` that is not a URL"):
+        in_client(resp, mode, base(http_server), story)
+    assert len(http_server.requests) == 1
+
+
+@pytest.mark.parametrize("link", ["https://.../v1.0/items/delta()", "https://a..b/delta()"])
+def test_a_delta_link_or_redirect_without_a_host_name_is_the_clients_own_error(
+    resp: Any, mode: str, http_server: ScriptedServer, link: str
+) -> None:
+    def resume(client: Any) -> Any:
+        return (yield client.delta_items(delta_link=link))
+
+    with pytest.raises(resp.InvalidRequestError, match="its host is not a valid name"):
+        in_client(resp, mode, base(http_server), resume)
+    assert http_server.requests == ()
+
+    http_server.script(reply(302, headers={"Location": link}))
+
+    def follow(client: Any) -> Any:
+        return (yield client.list_items())
+
+    with pytest.raises(resp.InvalidRequestError, match="its host is not a valid name"):
+        in_client(resp, mode, base(http_server), follow)
+    assert len(http_server.requests) == 1

@@ -686,7 +686,8 @@ def _param_entry(param: Parameter) -> str | tuple[str, str, bool]:
 # table is generated from this, and render_package checks it against what it passes.
 TEMPLATE_CONTEXT: dict[str, str] = {
     "api": "`ir.Api`: title, version, description, servers, models, enums, operations (raw text: filter it)",
-    "info": "`PackageInfo`: package, distribution, version (raw text: filter it)",
+    "info": "`PackageInfo`: package, distribution, version (raw text: filter it), example (the "
+    "build's `example` file's Python source, or None)",
     "package": "the package name as `Code` (an identifier)",
     "models": "`ModelView`s, bases first: `.model` (`ir.Model`), `.base_class`, `.base_key`, `.odata_type`, `.own` "
     "and `.all_fields` (`FieldView`: `.field`, `.annotation`, `.kind` (None: JSON as is), `.check`, `.default` (`UNSET` or `_rt.required()`)), `.required`, "
@@ -737,6 +738,8 @@ class PackageInfo:
     package: str
     distribution: str
     version: str
+    # The build's example app (Python source, shown in the README), when it names one.
+    example: Code | None = None
 
 
 # What a generated package exports besides its models and enums (see __init__.py.j2).

@@ -148,7 +148,7 @@ OPERATIONS: tuple[_fake.OperationSpec, ...] = (
         "download",
         None,
         None,
-        200,
+        302,
     ),
     (
         "get_download_contents_of_drive_item_for_group",
@@ -157,7 +157,7 @@ OPERATIONS: tuple[_fake.OperationSpec, ...] = (
         "download",
         None,
         None,
-        200,
+        302,
     ),
     (
         "get_download_contents_of_drive_item_for_me",
@@ -166,7 +166,7 @@ OPERATIONS: tuple[_fake.OperationSpec, ...] = (
         "download",
         None,
         None,
-        200,
+        302,
     ),
     (
         "get_download_contents_of_drive_item_for_me2",
@@ -175,7 +175,7 @@ OPERATIONS: tuple[_fake.OperationSpec, ...] = (
         "download",
         None,
         None,
-        200,
+        302,
     ),
     (
         "get_download_contents_of_drive_item_for_share",
@@ -184,7 +184,7 @@ OPERATIONS: tuple[_fake.OperationSpec, ...] = (
         "download",
         None,
         None,
-        200,
+        302,
     ),
     (
         "get_download_contents_of_drive_item_for_site",
@@ -193,7 +193,7 @@ OPERATIONS: tuple[_fake.OperationSpec, ...] = (
         "download",
         None,
         None,
-        200,
+        302,
     ),
     (
         "get_download_contents_of_drive_item_for_user",
@@ -202,7 +202,7 @@ OPERATIONS: tuple[_fake.OperationSpec, ...] = (
         "download",
         None,
         None,
-        200,
+        302,
     ),
     (
         "get_drive_item_resource",

@@ -37,8 +37,12 @@ def page_parts(data: Any, url: httpx.URL) -> tuple[list[Any], httpx.URL | None]:
     if not isinstance(next_link, str) or not next_link:
         return data["value"], None
     try:
-        return data["value"], url.join(next_link)
-    except httpx.InvalidURL:
+        joined = url.join(next_link)
+        # A host no DNS name can be (`https://...`, a placeholder in documentation
+        # examples) would only fail later, inside httpx, as a bare UnicodeError.
+        joined.host.encode("idna")
+        return data["value"], joined
+    except (httpx.InvalidURL, UnicodeError):
         raise ResponseDecodeError(
             f"a collection page from {url.copy_with(query=None)} has an `@odata.nextLink` "
             "that is not a URL"

@@ -379,6 +379,12 @@ class _Exchange:
         """The next request to send; ``credentials`` are asked for anew each time (a token
         may refresh)."""
         self.attempt += 1
+        try:
+            # A host that is no DNS name (`https://...`, a placeholder in documentation
+            # examples): httpx would raise a bare UnicodeError, or look the name up.
+            self.url.host.encode("idna")
+        except UnicodeError:
+            raise self.unsendable() from None
         if self.anonymous:
             credentials = {}
         url, headers = self.core.prepared(self.url, credentials, self.request_id, self.extra)
@@ -400,6 +406,12 @@ class _Exchange:
         self.deadline = _Deadline(request.extensions["timeout"], self.core.total)
         request.extensions["timeout"] = self.deadline
         return request
+
+    def unsendable(self) -> InvalidRequestError:
+        """The error for a URL whose host is no DNS name."""
+        return InvalidRequestError(
+            f"{where(self.method, self.url)} cannot be sent: its host is not a valid name"
+        )
 
     def failed(self, exc: httpx.HTTPError) -> float:
         """Seconds to wait before trying again after ``exc``; raises when giving up."""
