@@ -421,7 +421,7 @@ class SchemaLoader:
                 return LiteralOf((value,)), nullable, schema
             # Typed by its JSON type; which one value it must be is left to the server.
             self.ctx.warn("a `const` array or object is typed by its JSON type only", ptr)
-            shape = MapOf(ANY, True) if isinstance(value, Mapping) else ArrayOf(ANY, True)
+            shape, _, _ = self._typed(_json_shape(value), ptr, chain, False)
             return shape, nullable, schema
         values = schema.get("enum")
         if isinstance(values, list):
@@ -891,6 +891,30 @@ def _is_scalar(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
     return value is None or isinstance(value, (str, int, bool))
+
+
+_JSON_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),  # before int: a bool is an int in Python
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (Mapping, "object"),
+    (list, "array"),
+)
+
+
+def _json_shape(value: Any) -> dict[str, Any]:
+    """The schema of a `const` object or array's JSON shape: `{enabled: true, limit: 3}` is
+    an object of booleans and integers (inner objects and arrays stay any value)."""
+    kinds: list[str] = []
+    for item in value.values() if isinstance(value, Mapping) else value:
+        kind = "null" if item is None else next(k for t, k in _JSON_KINDS if isinstance(item, t))
+        if kind not in kinds:
+            kinds.append(kind)
+    inner: dict[str, Any] = {"type": sorted(kinds)} if kinds else {}
+    if isinstance(value, Mapping):
+        return {"type": "object", "additionalProperties": inner}
+    return {"type": "array", "items": inner}
 
 
 def _refines(earlier: Any, later: Any) -> bool:
