@@ -5,6 +5,7 @@ spec text and imported."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -115,3 +116,15 @@ def imported_sdk(text: str, source: str, package: str, folder: Path) -> Iterator
     imported as ``package`` for the duration of the block, then forgotten."""
     with imported(write_sdk(text, source, package, folder), package) as sdk:
         yield sdk
+
+
+def load_bench(script: str) -> ModuleType:
+    """A script of bench/ (scripts, not a package) loaded by path as `bench_<name>`."""
+    spec = importlib.util.spec_from_file_location(
+        f"bench_{Path(script).stem}", ROOT / "bench" / script
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
+from helpers import load_bench
 from openapi_spec_validator import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_maker() -> ModuleType:
-    """bench/ is scripts, not a package: load make_spec.py by path."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_make_spec", ROOT / "bench" / "make_spec.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-maker = _load_maker()
+maker = load_bench("make_spec.py")
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +46,7 @@ def test_same_arguments_give_the_same_bytes_and_other_seeds_differ(
     first, second, other = tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "c.yaml"
     assert maker.main(["--schemas", "30", "--paths", "20", "-o", str(first)]) == 0
     assert maker.main(["--schemas", "30", "--paths", "20", "-o", str(second)]) == 0
-    assert (
-        maker.main(
-            ["--schemas", "30", "--paths", "20", "--seed", "1", "-o", str(other)]
-        )
-        == 0
-    )
+    assert maker.main(["--schemas", "30", "--paths", "20", "--seed", "1", "-o", str(other)]) == 0
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes() != other.read_bytes()
     assert yaml.safe_load(first.read_text()) == maker.make_spec(30, 20)
@@ -94,9 +75,7 @@ def test_names_are_dotted_and_entity_is_the_root_with_a_discriminator(
     assert set(entity["properties"]) == {"id", "@odata.type"}
     assert entity["discriminator"]["propertyName"] == "@odata.type"
     mapping = entity["discriminator"]["mapping"]
-    assert mapping and all(
-        key == "#" + value.rsplit("/", 1)[1] for key, value in mapping.items()
-    )
+    assert mapping and all(key == "#" + value.rsplit("/", 1)[1] for key, value in mapping.items())
 
 
 def _depth(schemas: dict[str, Any], name: str) -> int:
@@ -113,9 +92,7 @@ def test_inheritance_chains_are_one_to_three_deep_and_all_occur() -> None:
     depths = {_depth(schemas, n) for n, s in schemas.items() if "allOf" in s}
     assert depths == {1, 2, 3}
     for name, schema in schemas.items():
-        if (
-            "allOf" in schema and "discriminator" in schema
-        ):  # a base: lists every descendant
+        if "allOf" in schema and "discriminator" in schema:  # a base: lists every descendant
             for target in schema["discriminator"]["mapping"].values():
                 assert _depth(schemas, target.rsplit("/", 1)[1]) > _depth(schemas, name)
 
@@ -145,13 +122,9 @@ def test_property_shapes_graph_uses_all_appear(doc: dict[str, Any]) -> None:
         assert p["anyOf"][1] == {"type": "object", "nullable": True}
         assert p["anyOf"][0]["$ref"].startswith("#/components/schemas/microsoft.graph.")
     assert any(p.get("type") == "array" and "$ref" in p["items"] for p in props)
-    assert any(
-        p.get("type") == "array" and p["items"].get("type") == "string" for p in props
-    )
+    assert any(p.get("type") == "array" and p["items"].get("type") == "string" for p in props)
     int32 = [p for p in props if p.get("format") == "int32"]
-    assert int32 and all(
-        p["minimum"] == -(2**31) and p["maximum"] == 2**31 - 1 for p in int32
-    )
+    assert int32 and all(p["minimum"] == -(2**31) and p["maximum"] == 2**31 - 1 for p in int32)
     assert any(p.get("format") == "date-time" for p in props)
 
 
@@ -170,9 +143,7 @@ def test_recursion_a_model_holding_itself_and_a_pair_holding_each_other(
     doc: dict[str, Any],
 ) -> None:
     schemas = _schemas(doc)
-    own = {
-        name: _refs(schema.get("properties", {})) for name, schema in schemas.items()
-    }
+    own = {name: _refs(schema.get("properties", {})) for name, schema in schemas.items()}
     assert any(name in refs for name, refs in own.items())
     assert any(b in own[a] and a in own[b] for a in own for b in own[a] if a != b)
 
@@ -185,26 +156,20 @@ def test_each_entity_set_has_list_create_get_update_delete(doc: dict[str, Any]) 
         item = next(p for p in paths if p.startswith(path + "/{") and p.count("/") == 2)
         segment = path[1:]
         assert (
-            paths[path]["get"]["operationId"]
-            == f"{segment}.List{segment[0].upper()}{segment[1:]}"
+            paths[path]["get"]["operationId"] == f"{segment}.List{segment[0].upper()}{segment[1:]}"
         )
         assert set(paths[path]) == {"get", "post"}
         assert {"get", "patch", "delete", "parameters"} == set(paths[item])
         assert paths[item]["parameters"][-1]["in"] == "path"
         listing = paths[path]["get"]
         assert listing["x-ms-pageable"]["nextLinkName"] == "@odata.nextLink"
-        page = doc["components"]["responses"][
-            listing["responses"]["200"]["$ref"].rsplit("/", 1)[1]
-        ]
+        page = doc["components"]["responses"][listing["responses"]["200"]["$ref"].rsplit("/", 1)[1]]
         assert set(page["content"]["application/json"]["schema"]["properties"]) == {
             "value",
             "@odata.nextLink",
         }
     ids = [
-        op["operationId"]
-        for item in paths.values()
-        for k, op in item.items()
-        if k != "parameters"
+        op["operationId"] for item in paths.values() for k, op in item.items() if k != "parameters"
     ]
     assert len(ids) == len(set(ids))
 
@@ -217,9 +182,7 @@ def test_errors_and_security_follow_graph(doc: dict[str, Any]) -> None:
     for item in doc["paths"].values():
         for key, op in item.items():
             if key != "parameters":
-                assert op["responses"]["4XX"] == {
-                    "$ref": "#/components/responses/error"
-                }
+                assert op["responses"]["4XX"] == {"$ref": "#/components/responses/error"}
     assert doc["components"]["securitySchemes"]["bearerAuth"] == {
         "type": "http",
         "scheme": "bearer",

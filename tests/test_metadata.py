@@ -3,14 +3,12 @@ signatures apigen writes, and measuring a spec's fidelity category by category."
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from helpers import load_bench
 
 from generator.errors import InputError
 from generator.metadata import csdl
@@ -799,18 +797,8 @@ def test_graphs_metadata_reads_with_known_facts(graph: Metadata) -> None:
     assert [p.name for p in reminder.parameters] == ["StartDateTime", "EndDateTime"]
 
 
-def _load_bench() -> ModuleType:
-    """bench/ is scripts, not a package: load fidelity.py by path."""
-    spec = importlib.util.spec_from_file_location("bench_fidelity", ROOT / "bench" / "fidelity.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_fidelity_on_tests_pages_stays_above_its_floors(graph: Metadata) -> None:
-    bench = _load_bench()
+    bench = load_bench("fidelity.py")
     result = bench.measure([ROOT / "tests" / "pages"], REAL_METADATA)
     report: FidelityReport = result["report"]
     assert result["failed"] == []
@@ -908,7 +896,7 @@ CORPUS_FLOORS = {"train": (0.99, 0.99), "holdout": (0.99, 0.99)}
 def test_the_corpus_splits_with_link_following_stay_above_their_floors(
     graph: Metadata, split: str
 ) -> None:
-    bench = _load_bench()
+    bench = load_bench("fidelity.py")
     corpus = ROOT / "tests" / "corpus" / "graph-docs"
     result = bench.measure(bench.split_pages(split), REAL_METADATA, pages_root=corpus, md=graph)
     report: FidelityReport = result["report"]

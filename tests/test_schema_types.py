@@ -425,3 +425,123 @@ def test_a_union_listing_itself_is_its_other_members_with_a_warning(tmp_path: Pa
     alone = _generate(tmp_path / "only", {**schemas, "Item": {"anyOf": [item, item]}})
     assert alone.returncode == 2 and "Traceback" not in alone.stderr  # nothing left: refused
     assert "at /components/schemas/Item: every anyOf member is the union itself" in alone.stderr
+
+
+def _load(tmp_path: Path, package: str = "t_sdk") -> Any:
+    """The generated package under ``tmp_path/out``, imported afresh."""
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[name]
+        return importlib.import_module(package)
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+
+
+def _models_warning(
+    tmp_path: Path, schemas: dict[str, Any], warnings: list[str]
+) -> tuple[str, str]:
+    """Generate ``schemas``, check each warning is printed; the models module's text and
+    the warnings."""
+    result = _generate(tmp_path, schemas)
+    assert result.returncode == 0, result.stderr
+    for warning in warnings:
+        assert warning in result.stderr
+    return (tmp_path / "out" / "t_sdk" / "models.py").read_text(encoding="utf-8"), result.stderr
+
+
+def test_a_constraint_only_refinement_keeps_the_type_and_adds_the_constraint(
+    tmp_path: Path,
+) -> None:
+    # `code` is a string in the mixin; a later allOf part only adds `minLength`.
+    schemas = {
+        "Base": {"type": "object", "properties": {"id": {"type": "integer"}}},
+        "Coded": {"type": "object", "properties": {"code": {"type": "string"}}},
+        "Item": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"$ref": "#/components/schemas/Coded"},
+                {"properties": {"code": {"minLength": 1, "description": "short"}}},
+            ]
+        },
+    }
+    result = _generate(tmp_path, schemas)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    models = (tmp_path / "out" / "t_sdk" / "models.py").read_text(encoding="utf-8")
+    item = models[models.index("class Item(") :]
+    assert "code: str | UnsetType" in item and "object" not in item.split("\n\n\n")[0]
+    sdk = _load(tmp_path)
+    assert [e.path for e in sdk.validators.validate_item({"code": ""})] == ["/code"]
+    assert sdk.validators.validate_item({"code": "a"}) == []
+
+
+def test_refining_an_inherited_field_is_a_warning_and_makes_no_class(tmp_path: Path) -> None:
+    schemas = {
+        "Detail": {"type": "object", "properties": {"code": {"type": "string"}}},
+        "Base": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "detail": {"$ref": "#/components/schemas/Detail"},
+            },
+        },
+        "Derived": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {
+                    "properties": {
+                        "code": {"minLength": 1},
+                        "detail": {"properties": {"code": {"minLength": 1}}},
+                    }
+                },
+            ]
+        },
+        # The same schema again, or text only, refines nothing: no warning.
+        "Same": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"properties": {"code": {"type": "string"}, "detail": {"description": "d"}}},
+            ]
+        },
+    }
+    models, stderr = _models_warning(
+        tmp_path,
+        schemas,
+        [
+            f"at /components/schemas/Derived/allOf/1/properties/{prop}: property {prop!r} is "
+            "inherited from 'Base'; this part's refinement of it is not applied"
+            for prop in ("code", "detail")
+        ],
+    )
+    assert "Same" not in stderr
+    # No inline model for the refinement of `detail`, and no field typed `object`.
+    assert "class DerivedDetail" not in models and ": object" not in models
+    assert _load(tmp_path).models.Derived(code="x").code == "x"
+
+
+def test_a_const_object_or_array_is_typed_by_the_json_types_of_its_values(tmp_path: Path) -> None:
+    schemas = {
+        "Settings": {
+            "type": "object",
+            "properties": {
+                "settings": {"const": {"enabled": True, "limit": 3}},
+                "choices": {"const": [1, "two", None]},
+            },
+        }
+    }
+    # Which one value it must be is not checked: still a warning at each pointer.
+    models, _ = _models_warning(
+        tmp_path,
+        schemas,
+        [
+            f"at /components/schemas/Settings/properties/{prop}: a `const` array or object is "
+            "typed by its JSON type only"
+            for prop in ("settings", "choices")
+        ],
+    )
+    assert "settings: dict[str, bool | int] | UnsetType" in models
+    assert "choices: list[int | str | None] | UnsetType" in models
+    sdk = _load(tmp_path)
+    data = {"settings": {"enabled": True, "limit": 3}, "choices": [1, "two", None]}
+    assert sdk.models.Settings.from_dict(data).to_dict() == data
+    assert sdk.validators.validate_settings(data) == []

@@ -73,6 +73,10 @@ _CONSTRAINTS = (
 )
 # Keywords under which a schema holds schemas of its own, walked to find inline ones.
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+# Keys that describe a value without constraining it.
+_ANNOTATIONS = frozenset(
+    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"}
+)
 _SUBSCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties")
 # Every subclass repeats its ancestors' fields in its constructor and validator, so output
 # grows with the square of the depth; Graph's deepest chains are under ten.
@@ -190,7 +194,8 @@ class SchemaLoader:
         """Every inline object and string enum, keyed by its pointer, named from its place."""
         for name, schema in sorted(self.ctx.schemas.items()):
             place = (naming.pascal_case(name.rsplit(".", 1)[-1]),)
-            self._walk(schema, self._ptrs[name], place, top=True)
+            inherited = self._inherited_names(name) if self._kinds[name] == "model" else set()
+            self._walk(schema, self._ptrs[name], place, top=True, inherited=frozenset(inherited))
         data = self.ctx.spec.data
         for path, item in sorted((data.get("paths") or {}).items()):
             if not isinstance(item, Mapping):
@@ -231,7 +236,56 @@ class SchemaLoader:
                 m_ptr = f"{ptr}/content/{escape_pointer_token(str(media))}/schema"
                 self._walk(media_obj["schema"], m_ptr, place, False)
 
-    def _walk(self, schema: Any, ptr: str, place: tuple[str, ...], top: bool) -> None:
+    def _inherited_names(self, name: str) -> set[str]:
+        """The JSON names a model's base class already has (its first top-level `allOf`
+        ref to a model, that base's own parts, mixins and base, as `_object_parts` collects
+        them): the model's parts that name them again refine an inherited field."""
+        schema = self._schemas[name]
+        for item in schema.get("allOf") or [] if isinstance(schema, Mapping) else []:
+            base = self._local_name(item)
+            if base is not None and self._kinds.get(base) == "model":
+                return self._model_names(base, set())
+        return set()
+
+    def _local_name(self, item: Any) -> str | None:
+        """The component a `{$ref: ...}` names, None when it names none (the refusal is
+        `_object_parts`'s, at its place)."""
+        ref = item.get("$ref") if isinstance(item, Mapping) else None
+        if not isinstance(ref, str) or not ref.startswith(SCHEMA_PREFIX):
+            return None
+        name = ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~")
+        return name if name in self.ctx.schemas else None
+
+    def _model_names(self, name: str, seen: set[str]) -> set[str]:
+        """Every JSON property name a model has, its parts and model refs included."""
+        if name in seen:
+            return set()
+        seen.add(name)
+        names: set[str] = set()
+        pending: list[Any] = [self._schemas[name]]
+        while pending:
+            part = pending.pop()
+            if not isinstance(part, Mapping):
+                continue
+            if "$ref" in part:
+                ref = self._local_name(part)
+                if ref is not None and self._kinds.get(ref) == "model":
+                    names |= self._model_names(ref, seen)
+                continue
+            names.update(str(k) for k in part.get("properties") or {})
+            pending.extend(part.get("allOf") or [])
+        return names
+
+    def _walk(
+        self,
+        schema: Any,
+        ptr: str,
+        place: tuple[str, ...],
+        top: bool,
+        inherited: frozenset[str] = frozenset(),
+    ) -> None:
+        """Find the inline models and enums under ``schema``; properties named in
+        ``inherited`` refine a base class's field and make no types of their own."""
         if not isinstance(schema, Mapping) or "$ref" in schema or id(schema) in self._inline:
             return
         if PARTIAL_OF in schema:
@@ -248,6 +302,8 @@ class SchemaLoader:
             children = schema.get(key)
             if isinstance(children, Mapping):
                 for name, child in sorted(children.items()):
+                    if key == "properties" and str(name) in inherited:
+                        continue
                     child_ptr = f"{ptr}/{key}/{escape_pointer_token(str(name))}"
                     self._walk(child, child_ptr, (*place, str(name)), False)
         for key, word in (("items", "item"), ("additionalProperties", "value")):
@@ -259,7 +315,7 @@ class SchemaLoader:
             for index, part in enumerate(parts):
                 part_ptr = f"{ptr}/{key}/{index}"
                 if key == "allOf":  # merged into this schema: its parts are not types
-                    self._walk(part, part_ptr, place, True)
+                    self._walk(part, part_ptr, place, True, inherited)
                 else:
                     self._walk(part, part_ptr, (*place, f"{key}{index + 1}"), False)
 
@@ -365,7 +421,7 @@ class SchemaLoader:
                 return LiteralOf((value,)), nullable, schema
             # Typed by its JSON type; which one value it must be is left to the server.
             self.ctx.warn("a `const` array or object is typed by its JSON type only", ptr)
-            shape = MapOf(ANY, True) if isinstance(value, Mapping) else ArrayOf(ANY, True)
+            shape, _, _ = self._typed(_json_shape(value), ptr, chain, False)
             return shape, nullable, schema
         values = schema.get("enum")
         if isinstance(values, list):
@@ -652,7 +708,21 @@ class SchemaLoader:
             inherited_json = self._all_json_names(base, own_props, bases) if base else set()
             props: dict[str, tuple[str, Any]] = {}
             for ptr, json_name, prop_schema in own_props[name]:
-                if json_name not in inherited_json:
+                if json_name in inherited_json:
+                    if not self._changes_inherited(base, json_name, prop_schema, own_props, bases):
+                        continue
+                    self.ctx.warn(
+                        f"property {json_name!r} is inherited from {base!r}; this part's "
+                        "refinement of it is not applied (the field keeps the base's type)",
+                        ptr,
+                    )
+                    continue
+                earlier = props.get(json_name)
+                if earlier is not None and _refines(earlier[1], prop_schema):
+                    # Constraints only (`code: {minLength: 1}` over `code: {type: string}`):
+                    # the field keeps its type and gets the constraints.
+                    props[json_name] = (earlier[0], {**earlier[1], **prop_schema})
+                else:
                     props[json_name] = (ptr, prop_schema)  # a later part overrides
             python_names = self._field_names(list(props), inherited)
             taken[name] = inherited | set(python_names.values())
@@ -684,6 +754,27 @@ class SchemaLoader:
                 abstract=schema.get("x-abstract") is True,
                 discriminator=tags.get(name),
             )
+
+    def _changes_inherited(
+        self,
+        base: str | None,
+        json_name: str,
+        schema: Any,
+        own: Mapping[str, list[tuple[str, str, Any]]],
+        bases: Mapping[str, str | None],
+    ) -> bool:
+        """Whether a subclass's definition of an inherited property says more than the
+        inherited one (not the same schema again, not only text)."""
+        if isinstance(schema, Mapping) and all(k in _ANNOTATIONS for k in schema):
+            return False
+        seen: set[str] = set()
+        while base is not None and base not in seen:
+            seen.add(base)
+            for _, name, inherited in own[base]:
+                if name == json_name:
+                    return bool(inherited != schema)
+            base = bases[base]
+        return True
 
     def _field_names(self, json_names: list[str], inherited: set[str]) -> dict[str, str]:
         reserved = naming.RESERVED_MEMBER_NAMES | frozenset(inherited)
@@ -800,6 +891,42 @@ def _is_scalar(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
     return value is None or isinstance(value, (str, int, bool))
+
+
+_JSON_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),  # before int: a bool is an int in Python
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (Mapping, "object"),
+    (list, "array"),
+)
+
+
+def _json_shape(value: Any) -> dict[str, Any]:
+    """The schema of a `const` object or array's JSON shape: `{enabled: true, limit: 3}` is
+    an object of booleans and integers (inner objects and arrays stay any value)."""
+    kinds: list[str] = []
+    for item in value.values() if isinstance(value, Mapping) else value:
+        kind = "null" if item is None else next(k for t, k in _JSON_KINDS if isinstance(item, t))
+        if kind not in kinds:
+            kinds.append(kind)
+    inner: dict[str, Any] = {"type": sorted(kinds)} if kinds else {}
+    if isinstance(value, Mapping):
+        return {"type": "object", "additionalProperties": inner}
+    return {"type": "array", "items": inner}
+
+
+def _refines(earlier: Any, later: Any) -> bool:
+    """Whether a later definition of a property only adds constraints or text to an
+    earlier one that says its type."""
+    return (
+        isinstance(earlier, Mapping)
+        and isinstance(later, Mapping)
+        and ("$ref" in earlier or _says_type(earlier))
+        and not _says_type(later)
+        and "$ref" not in later
+    )
 
 
 def _says_type(schema: Mapping[str, Any]) -> bool:
