@@ -259,6 +259,24 @@ def test_a_trickling_head_cannot_hold_a_call_past_its_timeout(
     assert elapsed < 4.0, f"held for {elapsed:.1f}s with timeout=1.5 (the head takes ~20 s)"
 
 
+def test_the_callers_http_client_is_bounded_only_within_the_sdks_calls(
+    http_server: ScriptedServer,
+) -> None:
+    """The bound on reads the SDK puts on a caller's httpx client holds during its own
+    calls only: the caller's own request on it, slower than the SDK's timeout, completes."""
+    body = b'{"ok": true}'
+    http_server.script(trickle(body, 0.25, head=True), trickle(body, 0.03, head=True))
+    with httpx.Client() as http:
+        error = fails("sync", base(http_server), timeout=1.0, http_client=http)
+        assert type(error) is sdk.RequestTimeoutError
+        started = time.monotonic()
+
+        answer = http.get(f"{http_server.url}/mine", timeout=10.0)
+
+        assert answer.json() == {"ok": True}
+        assert time.monotonic() - started > 1.5  # longer than the SDK's timeout: not cut
+
+
 def test_an_answer_larger_than_max_response_bytes_is_refused(
     mode: str, http_server: ScriptedServer
 ) -> None:
