@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 from support.http_server import (
     ScriptedServer,
@@ -235,6 +236,45 @@ def test_a_trickling_answer_cannot_hold_a_call_past_its_timeout(
     elapsed = time.monotonic() - started
     assert type(error) is sdk.RequestTimeoutError
     assert elapsed < 5.0, f"held for {elapsed:.1f}s with timeout=1.5 (the body takes 29 s)"
+
+
+@pytest.mark.parametrize("http", ["the SDK's", "the caller's"])
+def test_a_trickling_head_cannot_hold_a_call_past_its_timeout(
+    mode: str, http: str, http_server: ScriptedServer
+) -> None:
+    """The status line and headers a byte at a time: httpcore bounds each read, not the
+    head, so the client itself must stop at the try's total (issue 18), also when it
+    sends through the caller's own httpx client."""
+    http_server.script(trickle(b'{"learnerUserId": "user-1"}', 0.25, head=True))
+    settings: dict[str, Any] = {"timeout": 1.5}
+    if http == "the caller's":
+        settings["http_client"] = httpx.Client() if mode == "sync" else httpx.AsyncClient()
+    started = time.monotonic()
+
+    error = fails(mode, base(http_server), **settings)
+
+    elapsed = time.monotonic() - started
+    assert type(error) is sdk.RequestTimeoutError
+    assert "timed out" in str(error)
+    assert elapsed < 4.0, f"held for {elapsed:.1f}s with timeout=1.5 (the head takes ~20 s)"
+
+
+def test_the_callers_http_client_is_bounded_only_within_the_sdks_calls(
+    http_server: ScriptedServer,
+) -> None:
+    """The bound on reads the SDK puts on a caller's httpx client holds during its own
+    calls only: the caller's own request on it, slower than the SDK's timeout, completes."""
+    body = b'{"ok": true}'
+    http_server.script(trickle(body, 0.25, head=True), trickle(body, 0.03, head=True))
+    with httpx.Client() as http:
+        error = fails("sync", base(http_server), timeout=1.0, http_client=http)
+        assert type(error) is sdk.RequestTimeoutError
+        started = time.monotonic()
+
+        answer = http.get(f"{http_server.url}/mine", timeout=10.0)
+
+        assert answer.json() == {"ok": True}
+        assert time.monotonic() - started > 1.5  # longer than the SDK's timeout: not cut
 
 
 def test_an_answer_larger_than_max_response_bytes_is_refused(

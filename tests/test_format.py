@@ -114,6 +114,7 @@ def test_the_bundled_runtime_files_are_the_texts_a_build_skips() -> None:
     assert names == [
         "_auth.py",
         "_batch.py",
+        "_bounded.py",
         "_endpoint.py",
         "_fake.py",
         "_fake_query.py",

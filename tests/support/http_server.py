@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Final, cast
 from urllib.parse import parse_qs, urlsplit
@@ -130,10 +131,12 @@ class Respond:
 
 @dataclass(frozen=True)
 class Trickle:
-    """Send the head of `reply` at once, then its body one byte every `interval_s`."""
+    """Send the head of `reply` at once, then its body one byte every `interval_s` (with
+    `head`, the status line and headers come one byte at a time too)."""
 
     reply: Reply
     interval_s: float
+    head: bool = False
 
 
 Action = Reply | Reset | SlowBody | TruncatedBody | Respond | Trickle
@@ -300,10 +303,14 @@ def redirect(to_url: str, status: int = 302) -> Reply:
     return reply(status, headers={"Location": to_url})
 
 
-def trickle(body: bytes, interval_s: float = 1.0, *, status: int = 200) -> Trickle:
+def trickle(
+    body: bytes, interval_s: float = 1.0, *, status: int = 200, head: bool = False
+) -> Trickle:
     """A JSON answer whose body comes one byte per `interval_s` (a server that never quite
-    stalls, so no per-read timeout fires). Closing the server stops it."""
-    return Trickle(reply(status, body, headers={"Content-Type": "application/json"}), interval_s)
+    stalls, so no per-read timeout fires); with `head`, its status line and headers too.
+    Closing the server stops it."""
+    answer = reply(status, body, headers={"Content-Type": "application/json"})
+    return Trickle(answer, interval_s, head)
 
 
 def truncated_body(status: int = 200, *, missing: int = 64) -> TruncatedBody:
@@ -313,6 +320,15 @@ def truncated_body(status: int = 200, *, missing: int = 64) -> TruncatedBody:
     return TruncatedBody(
         reply(status, json={"id": "1", "displayName": "cut short"}), missing
     )
+
+
+def _head_bytes(response: Reply, content_length: int) -> bytes:
+    """The status line and headers of `response`, as `_Handler._send_head` sends them."""
+    lines = [f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}"]
+    lines += [f"{name}: {value}" for name, value in response.headers]
+    if not _has(response.headers, "Content-Length"):
+        lines.append(f"Content-Length: {content_length}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -371,12 +387,16 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._write(action.reply.body)
         elif isinstance(action, Trickle):
-            self._send_head(action.reply, len(action.reply.body))
-            for index in range(len(action.reply.body)):
+            data = action.reply.body
+            if action.head:
+                data = _head_bytes(action.reply, len(data)) + data
+            else:
+                self._send_head(action.reply, len(data))
+            for index in range(len(data)):
                 if self.owner._stopping.wait(action.interval_s if index else 0):
                     break
                 try:
-                    self.wfile.write(action.reply.body[index : index + 1])
+                    self.wfile.write(data[index : index + 1])
                     self.wfile.flush()
                 except OSError:
                     break  # the client gave up, as it should

@@ -4,7 +4,8 @@
 and redirects without doing any I/O; `SyncTransport` and `AsyncTransport` do the I/O, so
 `Client` and `AsyncClient` keep the same rules by construction:
 - Every request has a timeout, for each network step and in total for receiving each
-  answer (a server sending a byte a second cannot hold a call), and a response body is
+  answer, head and body (a server sending a byte a second cannot hold a call: each
+  network read waits at most the time left, see `_bounded`), and a response body is
   read in full, up to
   ``max_response_bytes`` counted after decompression, before it is returned.
 - Every request carries a `client-request-id`, the same on its retries and redirects.
@@ -23,6 +24,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -108,6 +110,14 @@ class _Deadline(dict[str, float | None]):
         left = max(self.ends - now, 0.001)  # 0 would mean non-blocking
         return left if value is None else min(value, left)
 
+    def left(self) -> float | None:
+        """Seconds left to receive the answer; None before httpcore waits for it (the
+        clock has not started) or once lifted. Each network read waits at most this
+        long (`_bounded`), so a head trickled a byte at a time is bounded too."""
+        if self.total is None or self.ends is None:
+            return None
+        return self.ends - time.monotonic()
+
     def check(self, response: httpx.Response) -> None:
         """Raise RequestTimeoutError when the time for the answer has run out."""
         if self.total is not None and self.ends is not None and time.monotonic() > self.ends:
@@ -115,6 +125,21 @@ class _Deadline(dict[str, float | None]):
                 f"timed out reading the response (longer than {self.total:g}s in all): "
                 f"{where(response.request.method, response.request.url)}"
             )
+
+
+# The try whose answer is being received here (this thread, this task): `_bounded` cuts
+# each network read to what is left of it.
+READ_LIMIT: ContextVar[_Deadline | None] = ContextVar("read_limit", default=None)
+
+
+@contextmanager
+def _receiving(deadline: _Deadline) -> Iterator[None]:
+    """Network reads in this block wait at most what is left of ``deadline``."""
+    token = READ_LIMIT.set(deadline)
+    try:
+        yield
+    finally:
+        READ_LIMIT.reset(token)
 
 
 def _too_large(response: httpx.Response, limit: int) -> ResponseTooLargeError:
@@ -463,6 +488,9 @@ class SyncTransport:
         self.core = core
         self._owns_http = http is None  # a caller's own client is the caller's to close
         self.http = http or httpx.Client(timeout=core.timeout, follow_redirects=False)
+        from ._bounded import bound_reads  # loads httpcore, as creating an httpx client does
+
+        bound_reads(self.http)
 
     def send(
         self,
@@ -486,14 +514,15 @@ class SyncTransport:
         while True:
             request = exchange.request(self.http, self.core.auth.sync_credentials(security))
             try:
-                response = self.http.send(request, follow_redirects=False, stream=True)
-                if _keep_open(response, stream):
-                    exchange.deadline.stop()
-                else:
-                    try:
-                        _read(response, self.core.max_response_bytes, exchange.deadline)
-                    finally:
-                        response.close()
+                with _receiving(exchange.deadline):
+                    response = self.http.send(request, follow_redirects=False, stream=True)
+                    if _keep_open(response, stream):
+                        exchange.deadline.stop()
+                    else:
+                        try:
+                            _read(response, self.core.max_response_bytes, exchange.deadline)
+                        finally:
+                            response.close()
             except httpx.HTTPError as exc:
                 time.sleep(exchange.failed(exc))
                 continue
@@ -615,6 +644,9 @@ class AsyncTransport:
         self.core = core
         self._owns_http = http is None
         self.http = http or httpx.AsyncClient(timeout=core.timeout, follow_redirects=False)
+        from ._bounded import bound_reads  # loads httpcore, as creating an httpx client does
+
+        bound_reads(self.http)
 
     async def send(
         self,
@@ -634,14 +666,15 @@ class AsyncTransport:
             credentials = await self.core.auth.async_credentials(security)
             request = exchange.request(self.http, credentials)
             try:
-                response = await self.http.send(request, follow_redirects=False, stream=True)
-                if _keep_open(response, stream):
-                    exchange.deadline.stop()
-                else:
-                    try:
-                        await _aread(response, self.core.max_response_bytes, exchange.deadline)
-                    finally:
-                        await response.aclose()
+                with _receiving(exchange.deadline):
+                    response = await self.http.send(request, follow_redirects=False, stream=True)
+                    if _keep_open(response, stream):
+                        exchange.deadline.stop()
+                    else:
+                        try:
+                            await _aread(response, self.core.max_response_bytes, exchange.deadline)
+                        finally:
+                            await response.aclose()
             except httpx.HTTPError as exc:
                 await asyncio.sleep(exchange.failed(exc))
                 continue
