@@ -277,6 +277,20 @@ def test_the_callers_http_client_is_bounded_only_within_the_sdks_calls(
         assert time.monotonic() - started > 1.5  # longer than the SDK's timeout: not cut
 
 
+def test_an_httpx_transport_whose_pool_cannot_be_found_is_a_logged_warning(
+    http_server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another httpx version may keep its pool elsewhere: the client is then bounded per read
+    only, and says so when it is built instead of degrading in silence."""
+    with httpx.Client() as http:
+        transport: Any = http._transport
+        pool, transport._pool = transport._pool, None  # as if httpx had moved it
+        with caplog.at_level(logging.WARNING, logger="seed_sdk"):
+            sdk.Client(base(http_server), http_client=http)
+        transport._pool = pool  # for closing
+    assert any("cannot bound the reads of HTTPTransport" in r.getMessage() for r in caplog.records)
+
+
 def test_an_answer_larger_than_max_response_bytes_is_refused(
     mode: str, http_server: ScriptedServer
 ) -> None:

@@ -13,6 +13,7 @@ Imported when a client is created, not with the package: httpx loads httpcore th
 
 from __future__ import annotations
 
+import logging
 import ssl
 from collections.abc import Iterable
 from typing import Any
@@ -144,7 +145,9 @@ def bound_reads(http: httpx.Client | httpx.AsyncClient) -> None:
     """Wrap the network backend of each connection pool of ``http`` (its transport and
     its proxy mounts) so reads honour `READ_LIMIT`. httpx does not expose the pools, so this
     looks for httpx's own transports (`HTTPTransport`, with or without a proxy) and leaves
-    anything else (a custom transport) as it is: bounded per read only, by httpcore."""
+    anything else (a custom transport) as it is: bounded per read only, by httpcore. One of
+    httpx's own transports whose pool it cannot find (another httpx version) is logged as a
+    warning, never skipped in silence."""
     transports = [getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()]
     for transport in transports:
         if transport is None:
@@ -157,3 +160,10 @@ def bound_reads(http: httpx.Client | httpx.AsyncClient) -> None:
             pool._network_backend = _Backend(backend)
         elif isinstance(backend, httpcore.AsyncNetworkBackend):
             pool._network_backend = _AsyncBackend(backend)
+        elif isinstance(transport, (httpx.HTTPTransport, httpx.AsyncHTTPTransport)):
+            logging.getLogger(__name__.rsplit(".", 1)[0]).warning(
+                "cannot bound the reads of %s (httpx %s keeps its connection pool elsewhere): "
+                "an answer's head is bounded per read only, not by the call's timeout",
+                type(transport).__name__,
+                httpx.__version__,
+            )
