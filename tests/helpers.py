@@ -128,3 +128,12 @@ def load_bench(script: str) -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def models_source(package: Path) -> str:
+    """The source of a generated package's models: the `models` index, then each class's
+    own module (`models/_<name>.py`) in name order."""
+    folder = package / "models"
+    index = folder / "__init__.py"
+    modules = sorted(p for p in folder.glob("*.py") if p != index)
+    return "".join(p.read_text(encoding="utf-8") for p in [index, *modules])

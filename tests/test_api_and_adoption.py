@@ -64,7 +64,7 @@ def test_template_override_adds_a_method_to_every_model(tmp_path: Path) -> None:
     thing = override_sdk.Thing(display_name="t", count=3)
     assert thing.describe() == "Thing with 3 properties"  # @odata.type, displayName, count
     models = [getattr(override_sdk.models, n) for n in override_sdk.models.__all__]
-    classes = [m for m in models if isinstance(m, type) and issubclass(m, override_sdk.models._rt.Model)]
+    classes = [m for m in models if isinstance(m, type) and issubclass(m, override_sdk._runtime.Model)]
     assert classes and all(hasattr(c, "describe") for c in classes)
 
 

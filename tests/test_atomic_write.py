@@ -158,7 +158,7 @@ def test_a_regenerated_tree_keeps_the_users_files_and_drops_stale_generated_ones
         k.startswith("extra/etc-link/") for k in new
     )
     assert (
-        b"Courses 2" in new[f"{PACKAGE}/__init__.py"] and f"{PACKAGE}/models.py" in new
+        b"Courses 2" in new[f"{PACKAGE}/__init__.py"] and f"{PACKAGE}/models/__init__.py" in new
     )
     manifest = new[MANIFEST]
     assert (

@@ -47,10 +47,10 @@ def test_check_mode_reports_a_stale_file_as_a_unified_diff(tmp_path: Path) -> No
     build = next(b for b in BUILDS.builds if b.name == "edge")
     out = tmp_path / "sdk"
     run_build(dataclasses.replace(build, output=out), check=False)
-    models = out / "edge_sdk" / "models.py"
+    models = out / "edge_sdk" / "models" / "_thing.py"
     models.write_text(models.read_text().replace("class Thing(", "class Thingy("), encoding="utf-8")
     outcome = run_build(dataclasses.replace(build, output=out), check=True)
-    assert "--- a/sdk/edge_sdk/models.py" in outcome.stale
+    assert "--- a/sdk/edge_sdk/models/_thing.py" in outcome.stale
     assert "-class Thingy(" in outcome.stale and "+class Thing(" in outcome.stale
     # check mode wrote nothing
     assert "class Thingy(" in models.read_text()

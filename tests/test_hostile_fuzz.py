@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 
 from generator import cli
 from generator.output import format as format_stage
+from generator.sdk.class_modules import module_names
 from generator.sdk.load import load_api
 from generator.spec.io import read_spec
 
@@ -283,6 +284,7 @@ def identifiers_from_naming(spec_path: Path) -> set[str]:
     """Every identifier the loader chose for this spec (all made by `generator.sdk.naming`)."""
     api = load_api(read_spec(spec_path))
     names = {m.python_name for m in api.models} | {e.python_name for e in api.enums}
+    names |= set(module_names(names).values())  # each class's module in `models/`
     names |= {f"validate_{m.snake_name}" for m in api.models} | {
         m.snake_name for m in api.models
     }

@@ -60,16 +60,23 @@ def test_layout_leaves_lines_it_cannot_read_alone() -> None:
 @pytest.mark.parametrize("spec", ["specs/seed.yaml", "specs/learning.yaml", "tests/golden/edge/spec.yaml"])
 def test_rendered_modules_are_already_black_stable(spec: str) -> None:
     files = rendered((ROOT / spec).read_text(encoding="utf-8"), spec)
-    for name in ("client.py", "models.py", "validators.py"):
-        text = files[f"pkg/{name}"]
+    for name in _modules(files):
+        text = files[name]
         assert _black(text) == text, f"{spec}: {name} is not laid out as black lays it out"
 
 
 def test_the_synthetic_graph_spec_renders_black_stable() -> None:
     files = rendered(synthetic_spec(40, 80), "synthetic.json")
-    for name in ("client.py", "models.py", "validators.py"):
-        text = files[f"pkg/{name}"]
+    for name in _modules(files):
+        text = files[name]
         assert _black(text) == text, name
+
+
+def _modules(files: dict[str, str]) -> list[str]:
+    """The rendered modules: the client, the validators and every module in `models/`."""
+    models = sorted(name for name in files if name.startswith("pkg/models/"))
+    assert "pkg/models/__init__.py" in models and len(models) > 2
+    return ["pkg/client.py", "pkg/validators.py", *models]
 
 
 def test_the_runtime_files_copied_as_they_are_are_black_stable() -> None:

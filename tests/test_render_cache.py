@@ -20,7 +20,7 @@ from generator.spec.io import read_spec
 
 INFO = PackageInfo("pkg", "pkg", "1.0.0")
 CLIENT = "pkg/client.py"
-MODELS = "pkg/models.py"
+MODELS = "pkg/models/"  # each class's module
 
 
 class _Recording(Cache):
@@ -95,7 +95,8 @@ def test_a_schema_description_edit_reuses_the_client(tmp_path: Path) -> None:
     after = render_package(edited, INFO, None, cache)
     assert cache.hits >= 1  # the client (and the package files that read no schema)
     assert after[CLIENT] == before[CLIENT]
-    assert "Edited words." in after[MODELS] and after == _fresh(edited)
+    edited_modules = [n for n, text in after.items() if n.startswith(MODELS) and "Edited words." in text]
+    assert len(edited_modules) == 1 and after == _fresh(edited)
 
 
 def test_an_operation_edit_renders_the_client_again(tmp_path: Path) -> None:
@@ -148,8 +149,8 @@ def test_what_templates_read() -> None:
     assert client.api_attributes is not None and client.api_attributes <= API_SCALARS
     partial = (render.bundled_templates() / "partials" / "operation.py.j2").read_text()
     assert partial in client.sources  # the included partial is part of the client's key
-    models = template_reads(env, "package/__package__/models.py.j2")
-    assert models is not None and "models" in models.names
+    per_class = template_reads(env, "package/__package__/models/__model__.py.j2")
+    assert per_class is not None and "module" in per_class.names and "models" not in per_class.names
 
 
 @pytest.mark.parametrize(
@@ -178,7 +179,7 @@ def test_a_template_pulled_in_by_a_computed_name_is_not_cached(tmp_path: Path) -
 
 @pytest.mark.parametrize(
     "name",
-    ["package/__package__/models.py.j2", "package/__package__/validators.py.j2", "package/README.md.j2"],
+    ["package/__package__/validators.py.j2", "package/README.md.j2"],
 )
 def test_a_template_that_reads_every_model_has_no_key(tmp_path: Path, name: str) -> None:
     # Rendered every time: a schema's documentation edit changes `models` anyway.

@@ -487,7 +487,7 @@ def show(client: Client, aclient: AsyncClient, d: DeltaClient, ad: DeltaAsyncCli
 # What each line of REVEAL shows: (mypy's spelling, pyright's).
 REVEALED = [
     (
-        "ApiResponse[learning_sdk.models.LearningCourseActivity]",
+        "ApiResponse[learning_sdk.models._learning_course_activity.LearningCourseActivity]",
         "ApiResponse[LearningCourseActivity]",
     ),
     (
@@ -495,13 +495,13 @@ REVEALED = [
         "-> Awaitable[ApiResponse[None]]",
     ),
     (
-        "typing.Iterator[learning_sdk._response.Page[learning_sdk.models.LearningCourseActivity]]",
+        "typing.Iterator[learning_sdk._response.Page[learning_sdk.models._learning_course_activity.LearningCourseActivity]]",
         "Iterator[Page[LearningCourseActivity]]",
     ),
-    ("resp_sdk._response.DeltaIterator[resp_sdk.models.Item]", "DeltaIterator[Item]"),
-    ("resp_sdk._response.AsyncDeltaIterator[resp_sdk.models.Item]", "AsyncDeltaIterator[Item]"),
+    ("resp_sdk._response.DeltaIterator[resp_sdk.models._item.Item]", "DeltaIterator[Item]"),
+    ("resp_sdk._response.AsyncDeltaIterator[resp_sdk.models._item.Item]", "AsyncDeltaIterator[Item]"),
     (
-        "typing.AsyncIterator[resp_sdk._response.Page[resp_sdk.models.Item]]",
+        "typing.AsyncIterator[resp_sdk._response.Page[resp_sdk.models._item.Item]]",
         "AsyncIterator[Page[Item]]",
     ),
 ]

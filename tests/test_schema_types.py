@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run_cli
+from helpers import models_source, run_cli
 
 from generator.sdk import naming
 
@@ -187,7 +187,7 @@ def zoo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
 
 
 def _models(zoo: tuple[Any, Path]) -> str:
-    return (zoo[1] / "zoo_sdk" / "models.py").read_text(encoding="utf-8")
+    return models_source(zoo[1] / "zoo_sdk")
 
 
 def test_the_package_passes_mypy_strict_and_ruff(zoo: tuple[Any, Path], tmp_path: Path) -> None:
@@ -419,7 +419,7 @@ def test_a_union_listing_itself_is_its_other_members_with_a_warning(tmp_path: Pa
     assert "at /components/schemas/Item/oneOf/0: this oneOf member is the union itself" in (
         result.stderr
     )
-    models = (tmp_path / "out" / "t_sdk" / "models.py").read_text(encoding="utf-8")
+    models = models_source(tmp_path / "out" / "t_sdk")
     assert "    item: Ref | UnsetType = UNSET" in models
     (tmp_path / "only").mkdir()
     alone = _generate(tmp_path / "only", {**schemas, "Item": {"anyOf": [item, item]}})
@@ -447,7 +447,7 @@ def _models_warning(
     assert result.returncode == 0, result.stderr
     for warning in warnings:
         assert warning in result.stderr
-    return (tmp_path / "out" / "t_sdk" / "models.py").read_text(encoding="utf-8"), result.stderr
+    return models_source(tmp_path / "out" / "t_sdk"), result.stderr
 
 
 def test_a_constraint_only_refinement_keeps_the_type_and_adds_the_constraint(
@@ -467,7 +467,7 @@ def test_a_constraint_only_refinement_keeps_the_type_and_adds_the_constraint(
     }
     result = _generate(tmp_path, schemas)
     assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
-    models = (tmp_path / "out" / "t_sdk" / "models.py").read_text(encoding="utf-8")
+    models = models_source(tmp_path / "out" / "t_sdk")
     item = models[models.index("class Item(") :]
     assert "code: str | UnsetType" in item and "object" not in item.split("\n\n\n")[0]
     sdk = _load(tmp_path)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run_cli
+from helpers import models_source, run_cli
 
 # Properties named like every module-level name an annotation may use.
 _SHADOWING_FIELDS = {
@@ -116,7 +116,7 @@ def test_fields_keep_their_names_and_json_names(sdk: tuple[Any, Path]) -> None:
     assert record.str == "s" and record.int == 3 and record.builtins == "b"
     assert record.date.isoformat() == "2024-01-02" and record.day.isoformat() == "2024-02-03"
     assert record.to_dict()["datetime"] == "2024-01-02T03:04:05Z"
-    text = (folder / "names_sdk" / "models.py").read_text(encoding="utf-8")
+    text = models_source(folder / "names_sdk")
     # Only the spelling of the hidden types changes, through private module aliases.
     assert "    date: _datetime.date | UnsetType = UNSET" in text
     assert "    day: _datetime.date | UnsetType = UNSET" in text

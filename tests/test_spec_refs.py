@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import models_source, run_cli
 
 from generator.errors import InputError
 from generator.sdk.load import load_api
@@ -109,7 +109,7 @@ def test_generate_reads_a_split_spec(tmp_path: Path) -> None:
     spec = _write(tmp_path / "spec")
     result = run_cli("generate", str(spec), "-o", str(tmp_path / "out"), "--package", "split_sdk")
     assert result.returncode == 0, result.stderr
-    models = (tmp_path / "out" / "split_sdk" / "models.py").read_text()
+    models = models_source(tmp_path / "out" / "split_sdk")
     assert "class Pet(" in models and "class Person(" in models
 
 

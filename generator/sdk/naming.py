@@ -83,6 +83,7 @@ RESERVED_MODULE_NAMES = frozenset(
         "httpx",
         "validators",
         "models",
+        "TYPE_CHECKING",
     }
     | set(dir(builtins))
 )
@@ -183,6 +184,11 @@ def pascal_case(text: str) -> str:
 def upper_snake(text: str) -> str:
     """Enum member names: `notStarted` -> `NOT_STARTED`."""
     return "_".join(word.upper() for word in _ascii_words(text))
+
+
+def unique_names(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Original -> candidate, made unique as `_unique` does (for names made elsewhere)."""
+    return _unique(pairs)
 
 
 def _unique(pairs: Iterable[tuple[str, str]], taken: Iterable[str] = ()) -> dict[str, str]:

@@ -20,6 +20,14 @@ import jinja2
 from generator.cache import Cache
 from generator.errors import InputError
 from generator.sdk import escape, fake_table
+from generator.sdk.class_modules import (
+    MODELS_ALIAS,
+    ClassModule,
+    enum_module,
+    model_module,
+    module_names,
+    module_order,
+)
 from generator.sdk.escape import Code, pyliteral, pystr
 from generator.sdk.ir import (
     Api,
@@ -44,6 +52,9 @@ from generator.sdk.load import MAX_CODE_CHARS
 from generator.sdk.render_cache import RenderCache
 
 PACKAGE_TEMPLATES = "package"
+# A template whose name holds this is rendered once per model and enum, as the module of
+# that class (`models/__model__.py.j2` -> `models/_access_campaign.py`).
+PER_CLASS = "__model__"
 
 
 def bundled_templates() -> Path:
@@ -144,9 +155,11 @@ def annotation(type_ref: TypeRef, names: _Names) -> str:
     return " | ".join(dict.fromkeys(annotation(o, names) for o in type_ref.options))
 
 
-def kind(type_ref: TypeRef, names: _Names) -> str | None:
+def kind(type_ref: TypeRef, names: _Names, via: str = "") -> str | None:
     """The runtime's kind of a value (`_runtime.Kind`): how it goes between JSON and
-    Python, both ways. None where the JSON value is the Python value."""
+    Python, both ways. None where the JSON value is the Python value. Classes are spelled
+    ``via`` + name: a model's module reads them as `_m.Name` from the models index, on
+    first use, so that importing one model does not import the models it refers to."""
     if isinstance(type_ref, Primitive):
         if type_ref.kind == "string" and type_ref.format == "date-time":
             return "_rt.DATETIME"
@@ -154,14 +167,14 @@ def kind(type_ref: TypeRef, names: _Names) -> str | None:
             return "_rt.DATE"
         return None
     if isinstance(type_ref, (EnumRef, ModelRef)):
-        return names.classes[type_ref.name]
+        return via + names.classes[type_ref.name]
     if isinstance(type_ref, ArrayOf):
-        return f"_rt.list_of({kind(type_ref.item, names)})"
+        return f"_rt.list_of({kind(type_ref.item, names, via)})"
     if isinstance(type_ref, MapOf):
-        return f"_rt.map_of({kind(type_ref.value, names)})"
+        return f"_rt.map_of({kind(type_ref.value, names, via)})"
     if isinstance(type_ref, LiteralOf):
         return None
-    return _union_kind(type_ref, names)
+    return _union_kind(type_ref, names, via)
 
 
 def _json_type(type_ref: TypeRef) -> str:
@@ -177,11 +190,11 @@ def _json_type(type_ref: TypeRef) -> str:
     return ""
 
 
-def _union_kind(union: UnionOf, names: _Names) -> str | None:
+def _union_kind(union: UnionOf, names: _Names, via: str) -> str | None:
     """A union's codec: the discriminator's choice, else the first option (in the spec's
     order) whose JSON type and required properties the value has and that decodes.
     None when every option is JSON as it is."""
-    kinds = [kind(o, names) for o in union.options]
+    kinds = [kind(o, names, via) for o in union.options]
     if all(k is None for k in kinds) and union.discriminator is None:
         return None
     options = []
@@ -193,7 +206,7 @@ def _union_kind(union: UnionOf, names: _Names) -> str | None:
     text = f"_rt.union_of(({', '.join(options)},)"
     found = union.discriminator
     if found is not None:
-        mapping = ", ".join(f"{pystr(tag)}: {names.classes[m]}" for tag, m in found.mapping)
+        mapping = ", ".join(f"{pystr(tag)}: {via}{names.classes[m]}" for tag, m in found.mapping)
         text += f", discriminator=({pystr(found.property)}, {{{mapping}}})"
     return text + ")"
 
@@ -489,7 +502,7 @@ class _Builder:
             text = annotation(field.type, self.names)
             if field.nullable:
                 text = or_none(text)
-            field_kind = kind(field.type, self.names)
+            field_kind = kind(field.type, self.names, MODELS_ALIAS + ".")
             value_check = self.shared_check(
                 check(field.type, field.constraints, self.names, self.enums, field.nullable)
             )
@@ -706,6 +719,11 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "has_api_key": "whether a scheme sends an API key (bool)",
     "has_basic": "whether a scheme is HTTP basic (bool)",
     "model_exports": "class names for `models.__all__`, in linter order (`Code`)",
+    "model_modules": "(class name, module name) pairs (`Code`) for the `models` index, in the "
+    "modules' import order: each model and enum lives in `models/<module>.py`",
+    "module": "in `models/__model__.py.j2` only (rendered once per class; None elsewhere): a "
+    "`ClassModule`: `.module`, `.class_name`, `.model` (a `ModelView`) or `.enum` (an "
+    "`ir.EnumType`), `.imports` and `.type_imports` (import lines, `Code`)",
     "model_imports": "class names sorted for an import list (`Code`)",
     "validator_exports": "names for `validators.__all__` (`Code`)",
     "package_exports": "names for the package's `__all__` besides the models' (`Code`)",
@@ -863,6 +881,7 @@ def render_package(
     """The generated SDK project as {relative path: text}, before formatting; templates
     come from ``cache`` (default: the "render" cache) when their inputs allow."""
     env = environment(overrides)
+    _check_overrides(overrides)
     builder = _Builder(api)
     models = [builder.model_view(m) for m in _models_base_first(api.models)]
     operations = [builder.operation_view(op) for op in api.operations]
@@ -872,6 +891,10 @@ def render_package(
     # After the operations' views: the table reuses the body checks they named.
     fake_operations = fake_table.entries(api.operations, builder.check_key)
     model_words = _model_words(models)
+    modules = module_names(class_names)
+    class_modules = [enum_module(e, modules) for e in api.enums] + [
+        model_module(view, _model_words([view]), modules) for view in models
+    ]
     upload_item = _upload_item(api)
     client_words = _client_words(operations) | _words(upload_item or ())
     context: dict[str, Any] = {
@@ -898,6 +921,11 @@ def render_package(
         "has_basic": any(s.kind == "basic" for s in api.security_schemes),
         "model_exports": [Code(n) for n in export_order(class_names)],
         "model_imports": [Code(n) for n in class_names],
+        "model_modules": [
+            (Code(n), Code(modules[n]))
+            for n in sorted(class_names, key=lambda n: module_order(modules[n]))
+        ],
+        "module": None,
         "validator_exports": [
             Code(n)
             for n in export_order(
@@ -934,6 +962,9 @@ def render_package(
     for name in names:
         target = name.removesuffix(".j2")
         target = target.replace("__package__", info.package)
+        if PER_CLASS in name:
+            files.update(_render_each(renderer, name, target, class_modules))
+            continue
         if name.endswith(".j2"):
             text = renderer.render(f"{PACKAGE_TEMPLATES}/{name}")
         elif overrides is not None and (overrides / PACKAGE_TEMPLATES / name).is_file():
@@ -942,3 +973,36 @@ def render_package(
             text = (root / name).read_text(encoding="utf-8")
         files[target] = text
     return files
+
+
+def _render_each(
+    renderer: RenderCache, name: str, target: str, class_modules: Sequence[ClassModule]
+) -> dict[str, str]:
+    """A per-class template rendered for each class, as {path: text}."""
+    return {
+        target.replace(PER_CLASS, str(m.module)): renderer.render_each(
+            f"{PACKAGE_TEMPLATES}/{name}", {"module": m}
+        )
+        for m in class_modules
+    }
+
+
+# Templates of earlier apigen versions, and what replaced them.
+_RETIRED_TEMPLATES = {
+    "__package__/models.py.j2": "models/__init__.py.j2 (the models index) and "
+    "models/__model__.py.j2 (each class's own module, with the model_methods block)",
+}
+
+
+def _check_overrides(overrides: Path | None) -> None:
+    """A file in the override folder's package/ that names no bundled template would never
+    be used: an error, not a quiet no-op (a template renamed since it was written, say)."""
+    if overrides is None or not (overrides / PACKAGE_TEMPLATES).is_dir():
+        return
+    bundled = bundled_templates() / PACKAGE_TEMPLATES
+    for path in sorted((overrides / PACKAGE_TEMPLATES).rglob("*")):
+        name = path.relative_to(overrides / PACKAGE_TEMPLATES).as_posix()
+        if path.is_file() and "__pycache__" not in path.parts and not (bundled / name).is_file():
+            replaced = _RETIRED_TEMPLATES.get(name)
+            hint = f"; it is now {replaced}" if replaced else "; it would never be used"
+            raise InputError(f"no bundled template is named package/{name}{hint}", file=str(path))

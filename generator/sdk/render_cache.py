@@ -140,6 +140,14 @@ class RenderCache:
         except (jinja2.TemplateError, UnescapedValueError, TypeError) as exc:
             raise _template_error(exc) from None
 
+    def render_each(self, name: str, extra: Mapping[str, Any]) -> str:
+        """Template ``name`` with ``extra`` context values, never cached: a template
+        rendered once per class has a context of its own each time, and is small."""
+        try:
+            return self.env.get_template(name).render({**self.context, **extra})
+        except (jinja2.TemplateError, UnescapedValueError, TypeError) as exc:
+            raise _template_error(exc) from None
+
     def _render(self, name: str) -> str:
         digest = self._key(name)
         if digest is not None:

@@ -1,14 +1,17 @@
 """Shared runtime of this SDK: UNSET, date-time handling, enums, the Model base class.
 
-Models are plain classes with slots. Each model's fields are described once, in a table of
-`FieldSpec`s bound after all classes exist (so fields may refer to any model, including
-their own class); `from_dict`, `to_dict` and `to_patch_dict` read that table. A field's
+Models are plain classes, each in a module of its own under `models/`. Each model's fields
+are described once, in a table of `FieldSpec`s built on the model's first use (so fields
+may refer to any model, including their own class, and name it through the `models`
+index, which imports it then); `from_dict`, `to_dict` and `to_patch_dict` read that table. A field's
 kind says how its value goes between JSON and Python, both ways: a model or enum class,
 a `Codec` (`DATETIME`, `DATE`, `list_of(...)`, `map_of(...)`), or None for JSON as is.
 """
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from enum import Enum, StrEnum
@@ -348,6 +351,16 @@ def _odata_key(value: str) -> str:
     return value.lstrip("#").lower()
 
 
+def _model_class(name: str) -> type[Model]:
+    """A model class by name, from the `models` index (which imports it on first use)."""
+    models = sys.modules.get(_MODELS) or importlib.import_module(_MODELS)
+    found: type[Model] = getattr(models, name)
+    return found
+
+
+_MODELS = f"{__package__}.models"
+
+
 # The class attributes a model's field tables live in (see `Model._build_tables`).
 _TABLES = ("_FIELDS", "_BY_JSON", "_BY_ATTR", "_DECODE", "_ENCODE", "_ODATA_ATTR")
 
@@ -402,15 +415,12 @@ class Model:
     _ENCODE: ClassVar[dict[str, tuple[str, Encoder | None, bool]]] = {}
     _ODATA_TYPE: ClassVar[str | None] = None
     _ODATA_ATTR: ClassVar[str | None] = None
-    _SUBTYPES: ClassVar[dict[str, type[Model]]] = {}
+    # Each descendant's `@odata.type` (as `_odata_key` has it) -> its class name.
+    _SUBTYPES: ClassVar[Mapping[str, str]] = {}
     # The property whose value names a subtype (a family root may name another).
     _TAG: ClassVar[str] = "@odata.type"
 
     additional_data: dict[str, Any]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._SUBTYPES = {}
 
     @classmethod
     def _bind(
@@ -418,24 +428,18 @@ class Model:
         odata_type: str | None,
         fields: Callable[[], tuple[FieldSpec, ...]],
         tag: str | None = None,
+        subtypes: Mapping[str, str] | None = None,
     ) -> None:
-        """Register the class under its `@odata.type` with every ancestor (for dispatch in
-        `from_dict`), and attach its field tables, built from ``fields`` (the own fields)
-        on first use: building every model's tables at import would be most of a large
-        package's import time."""
+        """Attach the class's `@odata.type`, its subtypes by their `@odata.type` (for
+        dispatch in `from_dict`: class names, imported when one is read) and its field
+        tables, built from ``fields`` (the own fields) on first use: building every
+        model's tables at import would be most of a large package's import time."""
         for name in _TABLES:
             setattr(cls, name, _Unbuilt(cls, fields, name))
         if tag is not None:
             cls._TAG = tag
         cls._ODATA_TYPE = odata_type
-        if odata_type:
-            for ancestor in cls.__mro__:
-                if (
-                    isinstance(ancestor, type)
-                    and issubclass(ancestor, Model)
-                    and ancestor is not Model
-                ):
-                    ancestor._SUBTYPES[_odata_key(odata_type)] = cls
+        cls._SUBTYPES = subtypes or {}
 
     @classmethod
     def _build_tables(cls, fields: tuple[FieldSpec, ...]) -> None:
@@ -492,7 +496,9 @@ class Model:
         if cls._SUBTYPES:
             odata_type = data.get(cls._TAG)
             if isinstance(odata_type, str):
-                target = cls._SUBTYPES.get(_odata_key(odata_type), cls)  # type: ignore[assignment]
+                subtype = cls._SUBTYPES.get(_odata_key(odata_type))
+                if subtype is not None:
+                    target = _model_class(subtype)  # type: ignore[assignment]
         table = target._DECODE
         state: dict[str, Any] = {}
         extra: dict[str, Any] = {}
