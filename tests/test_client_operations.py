@@ -129,11 +129,11 @@ def test_a_list_that_takes_a_body_is_returned_as_one_page() -> None:
         "components": {"schemas": {"item": {"type": "object", "properties": {"id": {"type": "string"}}}}},
     }
     client = rendered(json.dumps(spec), "pages.json")["pkg/client.py"]
-    assert '@_http.get.paged("/items", returns=Item)' in client
+    assert '@_http.get.paged("/items", returns=lambda: _m.Item)' in client
     assert "-> Iterator[Item]:" in client
     # The inline page object is a model of its own, named from its place.
-    post = " ".join(client[client.index("@_http.post(") :].split()[:4])
-    assert post == '@_http.post( "/items", body=_rt.JSON, returns=ItemsSearchResponse,'
+    post = " ".join(client[client.index("@_http.post(") :].split()[:5])
+    assert post == '@_http.post( "/items", body=_rt.JSON, returns=lambda: _m.ItemsSearchResponse,'
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:

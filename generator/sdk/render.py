@@ -613,7 +613,7 @@ class _Builder:
             text = annotation(body.type, self.names)
             if isinstance(body.type, ModelRef):
                 body_annotation = Code(f"{text} | Mapping[str, Any]")
-                body_kind = Code(text)
+                body_kind = Code(kind(body.type, self.names, MODELS_ALIAS + ".") or "")
             else:
                 body_annotation = Code(text)
                 body_kind = Code("_rt.JSON")
@@ -631,7 +631,7 @@ class _Builder:
             answer = pyliteral((success.encoding, success.content_type))
         elif result_type is not None:
             returns = Code(annotation(result_type, self.names))
-            result_kind = Code(kind(result_type, self.names) or "_rt.JSON")
+            result_kind = Code(kind(result_type, self.names, MODELS_ALIAS + ".") or "_rt.JSON")
             checks[1] = self.operation_check(result_type)
             own_checks = own_checks and isinstance(result_type, ModelRef)
         self.spend(op.path, op.summary, op.description, *(p.description for p in params))
@@ -645,13 +645,13 @@ class _Builder:
         )
         args = {
             **{name: pyliteral(entries) if entries else None for name, entries in places.items()},
-            "body": body_kind,
+            "body": _deferred(body_kind),
             "content_type": (
                 pystr(body.content_type)
                 if body is not None and body.content_type != "application/json"
                 else None
             ),
-            "returns": result_kind,
+            "returns": _deferred(result_kind),
             "answer": answer,
             "checks": (
                 None if own_checks else Code(f"({checks[0] or 'None'}, {checks[1] or 'None'})")
@@ -676,6 +676,15 @@ class _Builder:
             delta=paged and op.delta,
             binary_body=body is not None and body.encoding == "binary",
         )
+
+
+def _deferred(kind_text: Code | None) -> Code | None:
+    """A decorator's kind that names a model, as a function returning it (`_http.Deferred`):
+    the client names models only when an operation is first used, so importing it does not
+    import every model."""
+    if kind_text is None or f"{MODELS_ALIAS}." not in kind_text:
+        return kind_text
+    return Code(f"lambda: {kind_text}")
 
 
 # What a body that is not JSON is given as.
@@ -845,7 +854,7 @@ def _upload_item(api: Api) -> tuple[Code, Code] | None:
         return None
     for model in api.models:
         if model.name.rsplit(".", 1)[-1] == "driveItem":
-            return Code(model.python_name), Code(model.python_name)
+            return Code(model.python_name), Code(f"{MODELS_ALIAS}.{model.python_name}")
     return Code("dict[str, Any]"), Code("_rt.JSON")
 
 

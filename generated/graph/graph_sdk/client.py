@@ -14,24 +14,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 from . import _http
 from . import _validation as _v
+from . import models as _m
 from ._http import RetryPolicy, TokenSource
 from ._runtime import UNSET, UnsetType
-from .models import (
-    CreateUploadSessionDriveItemAltBody,
-    CreateUploadSessionDriveItemBody,
-    CreateUploadSessionDriveItemForDriveBody,
-    CreateUploadSessionDriveItemForGroupBody,
-    CreateUploadSessionDriveItemForSiteBody,
-    CreateUploadSessionDriveItemForUserBody,
-    DriveItem,
-    UploadSession,
-)
+
+if TYPE_CHECKING:  # the operations name models as `_m.Name`, imported on first use
+    from .models import (
+        CreateUploadSessionDriveItemAltBody,
+        CreateUploadSessionDriveItemBody,
+        CreateUploadSessionDriveItemForDriveBody,
+        CreateUploadSessionDriveItemForGroupBody,
+        CreateUploadSessionDriveItemForSiteBody,
+        CreateUploadSessionDriveItemForUserBody,
+        DriveItem,
+        UploadSession,
+    )
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client", "RetryPolicy"]
 
@@ -75,8 +78,8 @@ class _Operations:
     @_http.post(
         "/me/drive/items/{parentItemId}:/{fileName}:/createUploadSession",
         header=("if-match", "if-none-match"),
-        body=CreateUploadSessionDriveItemBody,
-        returns=UploadSession,
+        body=lambda: _m.CreateUploadSessionDriveItemBody,
+        returns=lambda: _m.UploadSession,
     )
     def create_upload_session_drive_item(
         self,
@@ -108,8 +111,8 @@ class _Operations:
     @_http.post(
         "/me/drive/items/{itemId}/createUploadSession",
         header=("if-match", "if-none-match"),
-        body=CreateUploadSessionDriveItemAltBody,
-        returns=UploadSession,
+        body=lambda: _m.CreateUploadSessionDriveItemAltBody,
+        returns=lambda: _m.UploadSession,
     )
     def create_upload_session_drive_item_alt(
         self,
@@ -139,8 +142,8 @@ class _Operations:
     @_http.post(
         "/drives/{driveId}/items/{itemId}/createUploadSession",
         header=("if-match", "if-none-match"),
-        body=CreateUploadSessionDriveItemForDriveBody,
-        returns=UploadSession,
+        body=lambda: _m.CreateUploadSessionDriveItemForDriveBody,
+        returns=lambda: _m.UploadSession,
     )
     def create_upload_session_drive_item_for_drive(
         self,
@@ -172,8 +175,8 @@ class _Operations:
     @_http.post(
         "/groups/{groupId}/drive/items/{itemId}/createUploadSession",
         header=("if-match", "if-none-match"),
-        body=CreateUploadSessionDriveItemForGroupBody,
-        returns=UploadSession,
+        body=lambda: _m.CreateUploadSessionDriveItemForGroupBody,
+        returns=lambda: _m.UploadSession,
     )
     def create_upload_session_drive_item_for_group(
         self,
@@ -205,8 +208,8 @@ class _Operations:
     @_http.post(
         "/sites/{siteId}/drive/items/{itemId}/createUploadSession",
         header=("if-match", "if-none-match"),
-        body=CreateUploadSessionDriveItemForSiteBody,
-        returns=UploadSession,
+        body=lambda: _m.CreateUploadSessionDriveItemForSiteBody,
+        returns=lambda: _m.UploadSession,
     )
     def create_upload_session_drive_item_for_site(
         self,
@@ -238,8 +241,8 @@ class _Operations:
     @_http.post(
         "/users/{userId}/drive/items/{itemId}/createUploadSession",
         header=("if-match", "if-none-match"),
-        body=CreateUploadSessionDriveItemForUserBody,
-        returns=UploadSession,
+        body=lambda: _m.CreateUploadSessionDriveItemForUserBody,
+        returns=lambda: _m.UploadSession,
     )
     def create_upload_session_drive_item_for_user(
         self,
@@ -395,7 +398,7 @@ class _Operations:
         "/drives/{driveId}/root/delta",
         query=(("$expand", "form", False), ("$select", "form", False), "token", "$top"),
         header=("deltaExcludeParent", "Prefer"),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def delta_drive_item(
         self,
@@ -430,7 +433,7 @@ class _Operations:
         "/groups/{groupId}/drive/root/delta",
         query=(("$expand", "form", False), ("$select", "form", False), "token", "$top"),
         header=("deltaExcludeParent", "Prefer"),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def delta_drive_item_for_group(
         self,
@@ -465,7 +468,7 @@ class _Operations:
         "/me/drive/root/delta",
         query=(("$expand", "form", False), ("$select", "form", False), "token", "$top"),
         header=("deltaExcludeParent", "Prefer"),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def delta_drive_item_for_me(
         self,
@@ -498,7 +501,7 @@ class _Operations:
         "/sites/{siteId}/drive/root/delta",
         query=(("$expand", "form", False), ("$select", "form", False), "token", "$top"),
         header=("deltaExcludeParent", "Prefer"),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def delta_drive_item_for_site(
         self,
@@ -533,7 +536,7 @@ class _Operations:
         "/users/{userId}/drive/root/delta",
         query=(("$expand", "form", False), ("$select", "form", False), "token", "$top"),
         header=("deltaExcludeParent", "Prefer"),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def delta_drive_item_for_user(
         self,
@@ -730,7 +733,7 @@ class _Operations:
         "/drives/{driveId}/items/{itemId}",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource(
         self,
@@ -764,7 +767,7 @@ class _Operations:
         "/drives/{driveId}/root:/{itemPath}",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource_alt(
         self,
@@ -798,7 +801,7 @@ class _Operations:
         "/groups/{groupId}/drive/items/{itemId}",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource_for_group(
         self,
@@ -832,7 +835,7 @@ class _Operations:
         "/groups/{groupId}/drive/root:/{itemPath}",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource_for_group2(
         self,
@@ -866,7 +869,7 @@ class _Operations:
         "/me/drive/items/{itemId}",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource_for_me(
         self,
@@ -898,7 +901,7 @@ class _Operations:
         "/me/drive/root:/{itemPath}",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource_for_me2(
         self,
@@ -930,7 +933,7 @@ class _Operations:
         "/sites/{siteId}/drive/items/{itemId}",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource_for_site(
         self,
@@ -964,7 +967,7 @@ class _Operations:
         "/sites/{siteId}/drive/root:/{itemPath}",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource_for_site2(
         self,
@@ -998,7 +1001,7 @@ class _Operations:
         "/sites/{siteId}/lists/{listId}/items/{itemId}/driveItem",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource_for_site3(
         self,
@@ -1034,7 +1037,7 @@ class _Operations:
         "/users/{userId}/drive/items/{itemId}",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource_for_user(
         self,
@@ -1068,7 +1071,7 @@ class _Operations:
         "/users/{userId}/drive/root:/{itemPath}",
         query=(("$expand", "form", False), ("$select", "form", False)),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def get_drive_item_resource_for_user2(
         self,
@@ -1112,7 +1115,7 @@ class _Operations:
             "$top",
         ),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def list_children_of_drive_item(
         self,
@@ -1165,7 +1168,7 @@ class _Operations:
             "$top",
         ),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def list_children_of_drive_item_for_group(
         self,
@@ -1218,7 +1221,7 @@ class _Operations:
             "$top",
         ),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def list_children_of_drive_item_for_me(
         self,
@@ -1269,7 +1272,7 @@ class _Operations:
             "$top",
         ),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def list_children_of_drive_item_for_site(
         self,
@@ -1322,7 +1325,7 @@ class _Operations:
             "$top",
         ),
         header=("if-none-match",),
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def list_children_of_drive_item_for_user(
         self,
@@ -1365,7 +1368,7 @@ class _Operations:
         "/drives/{driveId}/items/{itemId}/content",
         body="binary",
         content_type="text/plain",
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def replace_upload_or_replace_contents_of_drive_item(
         self,
@@ -1396,7 +1399,7 @@ class _Operations:
         "/drives/{driveId}/items/{parentId}:/{filename}:/content",
         body="binary",
         content_type="text/plain",
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def replace_upload_or_replace_contents_of_drive_item_alt(
         self,
@@ -1429,7 +1432,7 @@ class _Operations:
         "/groups/{groupId}/drive/items/{itemId}/content",
         body="binary",
         content_type="text/plain",
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def replace_upload_or_replace_contents_of_drive_item_for_group(
         self,
@@ -1460,7 +1463,7 @@ class _Operations:
         "/groups/{groupId}/drive/items/{parentId}:/{filename}:/content",
         body="binary",
         content_type="text/plain",
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def replace_upload_or_replace_contents_of_drive_item_for_group2(
         self,
@@ -1493,7 +1496,7 @@ class _Operations:
         "/me/drive/items/{itemId}/content",
         body="binary",
         content_type="text/plain",
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def replace_upload_or_replace_contents_of_drive_item_for_me(
         self,
@@ -1522,7 +1525,7 @@ class _Operations:
         "/me/drive/items/{parentId}:/{filename}:/content",
         body="binary",
         content_type="text/plain",
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def replace_upload_or_replace_contents_of_drive_item_for_me2(
         self,
@@ -1553,7 +1556,7 @@ class _Operations:
         "/sites/{siteId}/drive/items/{itemId}/content",
         body="binary",
         content_type="text/plain",
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def replace_upload_or_replace_contents_of_drive_item_for_site(
         self,
@@ -1584,7 +1587,7 @@ class _Operations:
         "/sites/{siteId}/drive/items/{parentId}:/{filename}:/content",
         body="binary",
         content_type="text/plain",
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def replace_upload_or_replace_contents_of_drive_item_for_site2(
         self,
@@ -1617,7 +1620,7 @@ class _Operations:
         "/users/{userId}/drive/items/{itemId}/content",
         body="binary",
         content_type="text/plain",
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def replace_upload_or_replace_contents_of_drive_item_for_user(
         self,
@@ -1648,7 +1651,7 @@ class _Operations:
         "/users/{userId}/drive/items/{parentId}:/{filename}:/content",
         body="binary",
         content_type="text/plain",
-        returns=DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def replace_upload_or_replace_contents_of_drive_item_for_user2(
         self,
@@ -1678,7 +1681,10 @@ class _Operations:
         """
 
     @_http.patch(
-        "/drives/{driveId}/items/{itemId}", header=("if-match",), body=DriveItem, returns=DriveItem
+        "/drives/{driveId}/items/{itemId}",
+        header=("if-match",),
+        body=lambda: _m.DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def update_drive_item_properties(
         self,
@@ -1703,8 +1709,8 @@ class _Operations:
     @_http.patch(
         "/groups/{groupId}/drive/items/{itemId}",
         header=("if-match",),
-        body=DriveItem,
-        returns=DriveItem,
+        body=lambda: _m.DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def update_drive_item_properties_for_group(
         self,
@@ -1727,7 +1733,10 @@ class _Operations:
         """
 
     @_http.patch(
-        "/me/drive/items/{itemId}", header=("if-match",), body=DriveItem, returns=DriveItem
+        "/me/drive/items/{itemId}",
+        header=("if-match",),
+        body=lambda: _m.DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def update_drive_item_properties_for_me(
         self,
@@ -1750,8 +1759,8 @@ class _Operations:
     @_http.patch(
         "/sites/{siteId}/drive/items/{itemId}",
         header=("if-match",),
-        body=DriveItem,
-        returns=DriveItem,
+        body=lambda: _m.DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def update_drive_item_properties_for_site(
         self,
@@ -1776,8 +1785,8 @@ class _Operations:
     @_http.patch(
         "/users/{userId}/drive/items/{itemId}",
         header=("if-match",),
-        body=DriveItem,
-        returns=DriveItem,
+        body=lambda: _m.DriveItem,
+        returns=lambda: _m.DriveItem,
     )
     def update_drive_item_properties_for_user(
         self,
@@ -1930,7 +1939,7 @@ class Client(_Operations, _http.SyncInvoker):
         without the item (a deferred commit).
         """
         item: DriveItem | None = _http.upload_sync(
-            self._transport, session, source, chunk_size, on_progress, DriveItem
+            self._transport, session, source, chunk_size, on_progress, _m.DriveItem
         )
         return item
 
@@ -2010,6 +2019,6 @@ class AsyncClient(_Operations, _http.AsyncInvoker):
     ) -> DriveItem | None:
         """`Client.upload_large_file`, awaited."""
         item: DriveItem | None = await _http.upload_async(
-            self._transport, session, source, chunk_size, on_progress, DriveItem
+            self._transport, session, source, chunk_size, on_progress, _m.DriveItem
         )
         return item

@@ -30,6 +30,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import replace
+from types import FunctionType
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -39,6 +40,7 @@ from typing import (
     Literal,
     ParamSpec,
     Self,
+    TypeAlias,
     TypeVar,
     overload,
 )
@@ -201,13 +203,23 @@ class _OperationBase:
     its docstring the method's documentation, and the transport does the work.
     """
 
-    def __init__(self, fn: Callable[..., Any], endpoint: Endpoint[Any]) -> None:
-        self.endpoint = endpoint
+    def __init__(self, fn: Callable[..., Any], build: Callable[[], Endpoint[Any]]) -> None:
+        self._build: Callable[[], Endpoint[Any]] | None = build
+        self._endpoint: Endpoint[Any] | None = None
         self.__wrapped__ = fn
         self.__name__ = fn.__name__
         self.__qualname__ = fn.__qualname__
         self.__doc__ = fn.__doc__
         self._signature: _Signature | None = None
+
+    @property
+    def endpoint(self) -> Endpoint[Any]:
+        """The operation as data, built on first use: it names the models of the body and
+        the answer, and importing the client must not import every model."""
+        if self._endpoint is None:
+            assert self._build is not None
+            self._endpoint, self._build = self._build(), None
+        return self._endpoint
 
     def _parameters(self) -> _Signature:
         if self._signature is None:
@@ -386,9 +398,9 @@ class _Method:
         header: tuple[ParamEntry, ...] = (),
         cookie: tuple[ParamEntry, ...] = (),
         segments: tuple[ParamEntry, ...] = (),
-        body: type[_rt.Model] | _rt.Codec | BodyMode | None = None,
+        body: type[_rt.Model] | _rt.Codec | BodyMode | Deferred | None = None,
         content_type: str = "application/json",
-        returns: _rt.Kind = None,
+        returns: _rt.Kind | Deferred = None,
         answer: tuple[Answer, str] | None = None,
         checks: tuple[str | None, str | None] | None = None,
         security: Requirements | None = None,
@@ -396,12 +408,15 @@ class _Method:
         params = _params(path, segments, (("query", query), ("header", header), ("cookie", cookie)))
 
         def make(fn: Callable[Concatenate[Any, P], R]) -> Operation[P, R]:
-            endpoint = self.endpoint(fn, path, params, body, returns, checks, security)
-            if answer is not None:
-                endpoint = replace(
-                    endpoint, decode=_rt.identity, answer=answer[0], accept=answer[1]
-                )
-            return Operation(fn, replace(endpoint, content_type=content_type))
+            def build() -> Endpoint[Any]:
+                endpoint = self.endpoint(fn, path, params, body, returns, checks, security)
+                if answer is not None:
+                    endpoint = replace(
+                        endpoint, decode=_rt.identity, answer=answer[0], accept=answer[1]
+                    )
+                return replace(endpoint, content_type=content_type)
+
+            return Operation(fn, build)
 
         return make
 
@@ -413,15 +428,19 @@ class _Method:
         header: tuple[ParamEntry, ...] = (),
         cookie: tuple[ParamEntry, ...] = (),
         segments: tuple[ParamEntry, ...] = (),
-        returns: _rt.Kind = None,
+        returns: _rt.Kind | Deferred = None,
         checks: tuple[None, str | None] | None = None,
         security: Requirements | None = None,
     ) -> Callable[[Callable[Concatenate[Any, P], Iterator[T]]], PagedOperation[P, T]]:
         params = _params(path, segments, (("query", query), ("header", header), ("cookie", cookie)))
 
         def make(fn: Callable[Concatenate[Any, P], Iterator[T]]) -> PagedOperation[P, T]:
-            endpoint = self.endpoint(fn, path, params, None, returns, checks, security, paged=True)
-            return PagedOperation(fn, endpoint)
+            return PagedOperation(
+                fn,
+                lambda: self.endpoint(
+                    fn, path, params, None, returns, checks, security, paged=True
+                ),
+            )
 
         return make
 
@@ -433,7 +452,7 @@ class _Method:
         header: tuple[ParamEntry, ...] = (),
         cookie: tuple[ParamEntry, ...] = (),
         segments: tuple[ParamEntry, ...] = (),
-        returns: _rt.Kind = None,
+        returns: _rt.Kind | Deferred = None,
         checks: tuple[None, str | None] | None = None,
         security: Requirements | None = None,
     ) -> Callable[[Callable[Concatenate[Any, P], Iterator[T]]], DeltaOperation[P, T]]:
@@ -450,8 +469,8 @@ class _Method:
         )
 
         def make(fn: Callable[Concatenate[Any, P], Iterator[T]]) -> DeltaOperation[P, T]:
-            endpoint = replace(listed(fn).endpoint, delta=True)
-            return DeltaOperation(fn, endpoint)
+            listing = listed(fn)
+            return DeltaOperation(fn, lambda: replace(listing.endpoint, delta=True))
 
         return make
 
@@ -460,13 +479,15 @@ class _Method:
         fn: Callable[..., Any],
         path: str,
         params: tuple[Param, ...],
-        body: type[_rt.Model] | _rt.Codec | BodyMode | None,
-        returns: _rt.Kind,
+        deferred_body: type[_rt.Model] | _rt.Codec | BodyMode | Deferred | None,
+        deferred_returns: _rt.Kind | Deferred,
         checks: tuple[str | None, str | None] | None,
         security: Requirements | None,
         *,
         paged: bool = False,
     ) -> Endpoint[Any]:
+        body: type[_rt.Model] | _rt.Codec | BodyMode | None = _resolved(deferred_body)
+        returns: _rt.Kind = _resolved(deferred_returns)
         mode: BodyMode | None = None
         if isinstance(body, str):
             mode = body
@@ -485,6 +506,16 @@ class _Method:
             checks if checks is not None else (_model_key(body), _model_key(returns)),
             security=security,
         )
+
+
+# A model class given as a function that returns it (`lambda: _m.User`): the generated
+# client names models so, and they are imported when the operation is first used.
+Deferred: TypeAlias = Callable[[], type[_rt.Model] | _rt.Codec]
+
+
+def _resolved(value: Any) -> Any:
+    """A `Deferred` called; anything else (a class, a codec, a body mode) as it is."""
+    return value() if isinstance(value, FunctionType) else value
 
 
 def _model_key(kind: Any) -> str | None:

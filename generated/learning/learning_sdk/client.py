@@ -14,17 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 from . import _http
 from . import _validation as _v
+from . import models as _m
 from ._http import RetryPolicy, TokenSource
 from ._runtime import UNSET, UnsetType
-from .models import (
-    LearningCourseActivity,
-)
+
+if TYPE_CHECKING:  # the operations name models as `_m.Name`, imported on first use
+    from .models import (
+        LearningCourseActivity,
+    )
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client", "RetryPolicy"]
 
@@ -67,8 +70,8 @@ class _Operations:
 
     @_http.post(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities",
-        body=LearningCourseActivity,
-        returns=LearningCourseActivity,
+        body=lambda: _m.LearningCourseActivity,
+        returns=lambda: _m.LearningCourseActivity,
     )
     def create_learning_course_activity(
         self,
@@ -115,7 +118,7 @@ class _Operations:
     @_http.get(
         "/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
         query=(("$expand", "form", False), ("$select", "form", False)),
-        returns=LearningCourseActivity,
+        returns=lambda: _m.LearningCourseActivity,
     )
     def get_learning_course_activity(
         self,
@@ -139,7 +142,7 @@ class _Operations:
     @_http.get(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities(externalCourseActivityId='{externalCourseActivityId}')",
         query=(("$select", "form", False),),
-        returns=LearningCourseActivity,
+        returns=lambda: _m.LearningCourseActivity,
     )
     def get_learning_course_activity_by_external_course_activity_id(
         self,
@@ -163,7 +166,7 @@ class _Operations:
     @_http.get(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}",
         query=(("$expand", "form", False), ("$select", "form", False)),
-        returns=LearningCourseActivity,
+        returns=lambda: _m.LearningCourseActivity,
     )
     def get_learning_course_activity_for_learning_provider(
         self,
@@ -189,7 +192,7 @@ class _Operations:
     @_http.get(
         "/me/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
         query=(("$expand", "form", False), ("$select", "form", False)),
-        returns=LearningCourseActivity,
+        returns=lambda: _m.LearningCourseActivity,
     )
     def get_learning_course_activity_for_me(
         self,
@@ -213,7 +216,7 @@ class _Operations:
     @_http.get(
         "/users/{userId}/employeeExperience/learningCourseActivities/{learningCourseActivityId}",
         query=(("$expand", "form", False), ("$select", "form", False)),
-        returns=LearningCourseActivity,
+        returns=lambda: _m.LearningCourseActivity,
     )
     def get_learning_course_activity_for_user(
         self,
@@ -248,7 +251,7 @@ class _Operations:
             "$skip",
             "$top",
         ),
-        returns=LearningCourseActivity,
+        returns=lambda: _m.LearningCourseActivity,
     )
     def list_learning_course_activities(
         self,
@@ -291,7 +294,7 @@ class _Operations:
             "$skip",
             "$top",
         ),
-        returns=LearningCourseActivity,
+        returns=lambda: _m.LearningCourseActivity,
     )
     def list_learning_course_activities_for_user(
         self,
@@ -326,7 +329,7 @@ class _Operations:
 
     @_http.patch(
         "/employeeExperience/learningProviders/{registrationId}/learningCourseActivities/{learningCourseActivityId}",
-        body=LearningCourseActivity,
+        body=lambda: _m.LearningCourseActivity,
     )
     def update_learning_course_activity(
         self,

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 from . import _http
 from . import _validation as _v
+from . import models as _m
 from ._http import RetryPolicy, TokenSource
-from .models import (
-    LearningSelfInitiatedCourse,
-)
+
+if TYPE_CHECKING:  # the operations name models as `_m.Name`, imported on first use
+    from .models import (
+        LearningSelfInitiatedCourse,
+    )
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client", "RetryPolicy"]
 
@@ -66,8 +69,8 @@ class _Operations:
 
     @_http.patch(
         "/learningSelfInitiatedCourse",
-        body=LearningSelfInitiatedCourse,
-        returns=LearningSelfInitiatedCourse,
+        body=lambda: _m.LearningSelfInitiatedCourse,
+        returns=lambda: _m.LearningSelfInitiatedCourse,
     )
     def update_learning_self_initiated_course(
         self,

@@ -14,19 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 from . import _http
 from . import _runtime as _rt
 from . import _validation as _v
+from . import models as _m
 from ._http import RetryPolicy, TokenSource
 from ._runtime import UNSET, UnsetType
-from .models import (
-    Size,
-    Thing,
-)
+
+if TYPE_CHECKING:  # the operations name models as `_m.Name`, imported on first use
+    from .models import (
+        Size,
+        Thing,
+    )
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client", "RetryPolicy"]
 
@@ -67,7 +70,7 @@ class _Operations:
       ``ConsistencyLevel: eventual`` unless the call or the client gives it.
     """
 
-    @_http.post("/things", body=Thing, returns=Thing)
+    @_http.post("/things", body=lambda: _m.Thing, returns=lambda: _m.Thing)
     def things_create_thing(
         self, body: Thing | Mapping[str, Any], *, params: Params = None, headers: Headers = None
     ) -> Thing:
@@ -89,7 +92,7 @@ class _Operations:
             if_match: header parameter If-Match
         """
 
-    @_http.get("/things/{thing-id}", query=("$select",), returns=Thing)
+    @_http.get("/things/{thing-id}", query=("$select",), returns=lambda: _m.Thing)
     def things_get_thing(
         self,
         thing_id: str,
@@ -106,7 +109,7 @@ class _Operations:
         """
 
     @_http.get.paged(
-        "/things", query=("$filter", "$top"), header=("ConsistencyLevel",), returns=Thing
+        "/things", query=("$filter", "$top"), header=("ConsistencyLevel",), returns=lambda: _m.Thing
     )
     def things_list_things(
         self,
@@ -128,7 +131,7 @@ class _Operations:
     @_http.put(
         "/things/{thing-id}/tags/{tag}",
         body=_rt.JSON,
-        returns=_rt.list_of(Size),
+        returns=lambda: _rt.list_of(_m.Size),
         checks=("_C18", "_C19"),
     )
     def things_tags_set_tag_counts(
@@ -147,7 +150,7 @@ class _Operations:
             tag: path parameter tag
         """
 
-    @_http.patch("/things/{thing-id}", body=Thing)
+    @_http.patch("/things/{thing-id}", body=lambda: _m.Thing)
     def things_update_thing(
         self,
         thing_id: str,
