@@ -12,7 +12,8 @@ first built (`_runtime.Model._bind`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -70,7 +71,9 @@ def enum_module(enum: EnumType, modules: Mapping[str, str]) -> ClassModule:
     )
 
 
-def model_module(view: ModelView, words: Set[str], modules: Mapping[str, str]) -> ClassModule:
+def model_module(
+    view: ModelView, words: AbstractSet[str], modules: Mapping[str, str]
+) -> ClassModule:
     """``words`` are the identifiers the class and its field table use (`render._words`)."""
     name = view.model.python_name
     base = view.base_class if view.base_class in modules else None
@@ -101,7 +104,7 @@ def model_module(view: ModelView, words: Set[str], modules: Mapping[str, str]) -
     )
 
 
-def _from(module: str, candidates: tuple[str, ...], words: Set[str]) -> list[str]:
+def _from(module: str, candidates: tuple[str, ...], words: AbstractSet[str]) -> list[str]:
     used = [n for n in candidates if n in words]
     return [f"from {module} import {', '.join(used)}"] if used else []
 

@@ -1,8 +1,8 @@
 """A cache of rendered templates, keyed by exactly what each template reads.
 
-A rebuild after a schema's documentation changed re-renders `models.py`; the client,
-which holds every operation and no schema's documentation, comes from here. The key of
-a template's output is the hash of:
+A rebuild after a schema's documentation changed re-renders that schema's module in
+`models/`; the client, which holds every operation and no schema's documentation, comes
+from here. The key of a template's output is the hash of:
 
 - apigen's own code and Jinja's version (the filters, the views and the compiler),
 - the source of the template and of every template it includes, imports or extends,
