@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, run_cli
 
+from generator.sdk.class_modules import module_names
+
 LEARNING = ROOT / "generated" / "learning"
 PREFIX = "learning_sdk.models._"
 
@@ -154,3 +156,14 @@ def test_an_override_that_names_no_template_is_exit_2(
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and str(template) in result.stderr, result.stderr
     assert fragment in result.stderr and not out.exists()
+
+
+def test_module_names_are_unique_lower_case_identifiers_of_bounded_length() -> None:
+    long = "Very" * 40
+    names = ["ABTest", "AbTest", "Item2", "Item10", long + "A", long + "B", "X"]
+    modules = module_names(names)
+    assert len(set(modules.values())) == len(names)
+    for module in modules.values():
+        assert module.isidentifier() and module == module.lower() and module.startswith("_")
+        assert len(module) <= 90
+    assert modules["ABTest"] != modules["AbTest"]  # one name on a case-insensitive disk

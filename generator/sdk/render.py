@@ -736,7 +736,6 @@ TEMPLATE_CONTEXT: dict[str, str] = {
     "model_imports": "class names sorted for an import list (`Code`)",
     "validator_exports": "names for `validators.__all__` (`Code`)",
     "package_exports": "names for the package's `__all__` besides the models' (`Code`)",
-    "model_uses": "identifiers used by model annotations and codecs (set of str, for conditional imports)",
     "client_uses": "identifiers used by client annotations and codecs (set of str)",
     "client_classes": "model and enum classes the client needs to import (`Code`)",
     "has_pages": "whether any operation is a pageable list (bool)",
@@ -899,7 +898,6 @@ def render_package(
     )
     # After the operations' views: the table reuses the body checks they named.
     fake_operations = fake_table.entries(api.operations, builder.check_key)
-    model_words = _model_words(models)
     modules = module_names(class_names)
     class_modules = [enum_module(e, modules) for e in api.enums] + [
         model_module(view, _model_words([view]), modules) for view in models
@@ -942,7 +940,6 @@ def render_package(
             )
         ],
         "package_exports": [Code(n) for n in export_order(_PACKAGE_NAMES)],
-        "model_uses": model_words,
         "client_uses": client_words,
         "client_classes": [Code(name) for name in class_names if name in client_words],
         "has_pages": any(view.paged for view in operations),
