@@ -3,9 +3,10 @@
 Models are plain classes, each in a module of its own under `models/`. Each model's fields
 are described once, in a table of `FieldSpec`s built on the model's first use (so fields
 may refer to any model, including their own class, and name it through the `models`
-index, which imports it then); `from_dict`, `to_dict` and `to_patch_dict` read that table. A field's
-kind says how its value goes between JSON and Python, both ways: a model or enum class,
-a `Codec` (`DATETIME`, `DATE`, `list_of(...)`, `map_of(...)`), or None for JSON as is.
+index, which imports it then); `from_dict`, `to_dict` and `to_patch_dict` read that
+table. A field's kind says how its value goes between JSON and Python, both ways: a model
+or enum class, a `Codec` (`DATETIME`, `DATE`, `list_of(...)`, `map_of(...)`), or None for
+JSON as is.
 """
 
 from __future__ import annotations
