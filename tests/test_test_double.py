@@ -146,6 +146,28 @@ def test_filter_eq_ne_and(fake: Any) -> None:
     assert ids("learningContentId eq 'O''Brien'") == []
 
 
+def test_orderby_sorts_by_simple_properties_nulls_first_ascending(fake: Any) -> None:
+    fake.add(
+        LEARNING,
+        _activity("a", status="completed", completionPercentage=90),
+        _activity("b", status="inProgress", completionPercentage=None),
+        _activity("c", status="completed", completionPercentage=100),
+        _activity("d", status="notStarted", completionPercentage=90),
+    )
+    client = fake.client()
+
+    def ids(*keys: str) -> list[str]:
+        items = client.list_learning_course_activities(orderby=list(keys))
+        return [item.learning_content_id for item in items]
+
+    assert ids("completionPercentage") == ["b", "a", "d", "c"]
+    assert ids("completionPercentage desc") == ["c", "a", "d", "b"]
+    assert ids("status asc", "completionPercentage desc") == ["c", "a", "b", "d"]
+    assert ids("learningContentId desc") == ["d", "c", "b", "a"]
+    fake.page_size = 3  # ordered first, then paged
+    assert ids("learningContentId desc") == ["d", "c", "b", "a"]
+
+
 @pytest.mark.parametrize(
     ("query", "named"),
     [
@@ -154,7 +176,10 @@ def test_filter_eq_ne_and(fake: Any) -> None:
         ({"$filter": "completionPercentage gt 5"}, "'gt'"),
         ({"$filter": "nothing eq 1"}, "'nothing'"),
         ({"$filter": "dueDateTime/timeZone eq 'UTC'"}, "/timeZone"),
-        ({"$orderby": "status"}, "$orderby"),
+        ({"$orderby": "nothing desc"}, "'nothing'"),
+        ({"$orderby": "status sideways"}, "property [asc|desc]"),
+        ({"$orderby": "dueDateTime/timeZone"}, "/timeZone"),
+        ({"$orderby": "dueDateTime"}, "not a simple property"),
         ({"$expand": "x"}, "$expand"),
         ({"$select": "nope"}, "'nope'"),
     ],
@@ -162,7 +187,8 @@ def test_filter_eq_ne_and(fake: Any) -> None:
 def test_what_the_fake_cannot_answer_is_a_400_naming_it(
     fake: Any, query: dict[str, str], named: str
 ) -> None:
-    fake.add(LEARNING, _activity("a"))
+    due = {"dateTime": "2024-01-01T00:00:00", "timeZone": "UTC"}
+    fake.add(LEARNING, _activity("a", dueDateTime=due), _activity("b", dueDateTime=due))
     response = fake.http_client().get(f"{fake.base_url}{LEARNING[1:]}", params=query)
     assert response.status_code == 400
     error = response.json()["error"]

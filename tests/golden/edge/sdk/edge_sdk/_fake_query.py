@@ -1,10 +1,11 @@
 """The OData query options the test double understands, and a clear refusal of the rest.
 
-`$select`, `$top`, `$skip`, `$count` and `$filter` with `eq` / `ne` comparisons of simple
-properties joined by `and` are applied as Graph applies them. Anything else (`$orderby`,
-`$expand`, `$search`, `or`, functions, property paths, a property the type does not have)
-raises `Unsupported`, which the fake answers with a 400 OData error naming it: a test
-never gets a silently wrong answer.
+`$select`, `$top`, `$skip`, `$count`, `$filter` with `eq` / `ne` comparisons of simple
+properties joined by `and`, and `$orderby` of simple properties (`asc` / `desc`, several
+keys, nulls first in ascending order as OData has it) are applied as Graph applies them.
+Anything else (`$expand`, `$search`, `or`, functions, property paths, a property the type
+does not have) raises `Unsupported`, which the fake answers with a 400 OData error naming
+it: a test never gets a silently wrong answer.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-__all__ = ["Options", "Unsupported", "parse_filter", "parse_options", "project"]
+__all__ = ["Options", "Unsupported", "parse_filter", "parse_options", "project", "sort_key"]
 
 # Options each kind of request takes; any other `$` option is refused by name.
-LIST_OPTIONS = frozenset({"$select", "$top", "$skip", "$count", "$filter", "$skiptoken"})
+LIST_OPTIONS = frozenset(
+    {"$select", "$top", "$skip", "$count", "$filter", "$orderby", "$skiptoken"}
+)
 GET_OPTIONS = frozenset({"$select"})
 DELTA_OPTIONS = frozenset({"$select", "$top", "$deltatoken", "$skiptoken"})  # $top: page size
 
@@ -49,6 +52,7 @@ class Options:
             raise Unsupported(f"$count must be true or false, got {query['$count']!r}")
         self.count = count == "true"
         self.filter = query.get("$filter")
+        self.orderby = _order(query.get("$orderby"))
 
 
 def parse_options(query: Mapping[str, str], allowed: Collection[str]) -> Options:
@@ -64,6 +68,40 @@ def _names(text: str | None) -> tuple[str, ...] | None:
         if "/" in name or "(" in name:
             raise Unsupported(f"the fake API does not support $select of {name!r}")
     return names
+
+
+def _order(text: str | None) -> tuple[tuple[str, bool], ...]:
+    """`$orderby` as (property, descending) keys, first key first."""
+    if text is None:
+        return ()
+    keys: list[tuple[str, bool]] = []
+    for part in text.split(","):
+        words = part.split()
+        if not words or len(words) > 2 or (len(words) == 2 and words[1] not in ("asc", "desc")):
+            raise Unsupported(f"$orderby {text!r} is not `property [asc|desc]`, comma-separated")
+        if "/" in words[0] or "(" in words[0]:
+            raise Unsupported(f"the fake API does not support $orderby of {words[0]!r}")
+        keys.append((words[0], words[1:] == ["desc"]))
+    return tuple(keys)
+
+
+def sort_key(name: str) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
+    """An entity's sort key by one simple property: absent or null first, then booleans,
+    numbers and strings each among their own kind (as the service never mixes them)."""
+
+    def key(entity: Mapping[str, Any]) -> tuple[int, Any]:
+        value = entity.get(name)
+        if value is None:
+            return (0, 0)
+        if isinstance(value, bool):
+            return (1, value)
+        if isinstance(value, (int, float)):
+            return (2, value)
+        if isinstance(value, str):
+            return (3, value)
+        raise Unsupported(f"{name!r} is not a simple property: the fake cannot order by it")
+
+    return key
 
 
 def _count_option(query: Mapping[str, str], name: str) -> int | None:

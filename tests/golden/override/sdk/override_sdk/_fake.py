@@ -601,6 +601,10 @@ class Fake:
         if options.filter is not None:
             keep = _q.parse_filter(options.filter, known, route.model or "?")
             items = [(key, item) for key, item in items if keep(item)]
+        _q.check_properties(tuple(name for name, _ in options.orderby), known, route.model or "?")
+        for name, descending in reversed(options.orderby):  # stable: the last key first
+            by = _q.sort_key(name)
+            items.sort(key=lambda pair: by(pair[1]), reverse=descending)
         count = len(items)
         start = options.skip or 0
         items = items[start : None if options.top is None else start + options.top]
