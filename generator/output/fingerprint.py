@@ -11,9 +11,11 @@ the full comparison.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Mapping
 from importlib.metadata import version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.cache import key
 from generator.sdk.render import bundled_templates
@@ -62,15 +64,6 @@ def fingerprint_text(inputs: str, files: Mapping[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _through_link(output: Path, parts: tuple[str, ...]) -> bool:
-    current = output
-    for part in parts:
-        current = current / part
-        if current.is_symlink():
-            return True
-    return False
-
-
 def up_to_date(output: Path, inputs: str) -> bool:
     """True when ``output`` was built from these inputs and no written file changed since."""
     record = output / FINGERPRINT
@@ -82,16 +75,29 @@ def up_to_date(output: Path, inputs: str) -> bool:
         return False
     if not lines or lines[0] != f"inputs {inputs}":
         return False
+    root = str(output)
+    plain: set[str] = set()  # folders inside the tree already found to be no link
     for line in lines[1:]:
         digest, _, name = line.partition("  ")
         # Only plain files inside the tree, reached through no link: a planted fingerprint
         # must not make apigen read (or vouch for) anything outside it.
-        parts = Path(name).parts
-        if not parts or Path(name).is_absolute() or ".." in parts or _through_link(output, parts):
+        parts = PurePosixPath(name).parts
+        if not parts or PurePosixPath(name).is_absolute() or ".." in parts:
             return False
-        path = output / name
-        if not path.is_file():
-            return False
-        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder not in plain:
+                if os.path.islink(os.path.join(root, folder)):
+                    return False
+                plain.add(folder)
+        path = os.path.join(root, name)
+        try:
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode):
+                return False
+            with open(path, "rb") as handle:
+                if hashlib.sha256(handle.read()).hexdigest() != digest:
+                    return False
+        except OSError:
             return False
     return True
