@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, run_cli
+from helpers import ROOT, imported, run_cli, write_sdk
 
 from generator.sdk.class_modules import module_names
 
@@ -167,3 +167,46 @@ def test_module_names_are_unique_lower_case_identifiers_of_bounded_length() -> N
         assert module.isidentifier() and module == module.lower() and module.startswith("_")
         assert len(module) <= 90
     assert modules["ABTest"] != modules["AbTest"]  # one name on a case-insensitive disk
+
+
+CASE_ONLY = """
+openapi: 3.0.3
+info: {title: dup, version: "1"}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties: {kind: {type: string}}
+      discriminator:
+        propertyName: kind
+        mapping: {cat: "#/components/schemas/Cat", Cat: "#/components/schemas/Kitten"}
+    Cat:
+      allOf: [{$ref: "#/components/schemas/Pet"}, {type: object, properties: {a: {type: string}}}]
+    Kitten:
+      allOf: [{$ref: "#/components/schemas/Pet"}, {type: object, properties: {b: {type: string}}}]
+"""
+
+
+def test_subtype_values_that_differ_only_in_case_pick_one_class_everywhere(
+    tmp_path: Path,
+) -> None:
+    # The runtime reads `@odata.type`-style values case-insensitively, so `cat` and `Cat` are
+    # one key: the model and the validators must agree on which class it names, and the
+    # index must hold no repeated key (ruff's F601). A spec with no paths has a client too.
+    folder = write_sdk(CASE_ONLY, "dup.yaml", "dup_sdk", tmp_path)
+    for tool in (["ruff", "check", "--no-cache"], ["mypy", "--strict", "--cache-dir", str(tmp_path / "c")]):
+        result = subprocess.run(
+            [sys.executable, "-m", *tool, "dup_sdk"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    with imported(folder, "dup_sdk") as sdk:
+        pet = sdk.Pet.from_dict({"kind": "cat", "b": "x"})
+        assert type(pet).__name__ == "Kitten"
+        errors = sdk.validators.validate_pet({"kind": "cat", "b": 1})
+        assert [e.path for e in errors] == ["/b"]  # Kitten's own check, as from_dict chose

@@ -557,9 +557,14 @@ class _Builder:
                 all_fields.append(self.field_view(field, ancestor.name in self.partial))
                 if field.required:
                     required.append(field.json_name)
+        # Keyed as `_runtime._odata_key` reads a value: two values that differ only in case
+        # are one key there, and the later subtype in the spec's order takes it, as the
+        # validators' `register_subtype` calls do.
         subtypes = sorted(
-            ((m.discriminator_value or "").lstrip("#").lower(), m.python_name)
-            for m in self.descendants.get(model.name, ())
+            {
+                (m.discriminator_value or "").lstrip("#").lower(): m.python_name
+                for m in self.descendants.get(model.name, ())
+            }.items()
         )
         base = self.names.classes[model.base] if model.base else "_rt.Model"
         return ModelView(

@@ -20,7 +20,7 @@ class BaseItem(_rt.Model):
 
 
 # The field table is built on the model's first use: a field may name any model, its own
-# class included, and the subtypes `@odata.type` picks are imported when one is read.
+# class included, and a subtype is imported when data names it.
 BaseItem._bind(
     "#microsoft.graph.baseItem",
     lambda: (_rt.FieldSpec("odata_type", "@odata.type"),),

@@ -22,7 +22,7 @@ class Entity(_rt.Model):
 
 
 # The field table is built on the model's first use: a field may name any model, its own
-# class included, and the subtypes `@odata.type` picks are imported when one is read.
+# class included, and a subtype is imported when data names it.
 Entity._bind(
     "#example.entity",
     lambda: (

@@ -58,7 +58,7 @@ class Thing(Entity):
 
 
 # The field table is built on the model's first use: a field may name any model, its own
-# class included, and the subtypes `@odata.type` picks are imported when one is read.
+# class included, and a subtype is imported when data names it.
 Thing._bind(
     "#example.thing",
     lambda: (
