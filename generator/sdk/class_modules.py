@@ -11,7 +11,6 @@ first built (`_runtime.Model._bind`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 from generator.codestyle import LINE_LENGTH
 from generator.sdk.escape import Code
 from generator.sdk.ir import EnumType
-from generator.sdk.naming import snake_case, unique_names
+from generator.sdk.naming import natural_order, snake_case, unique_names
 
 if TYPE_CHECKING:
     from generator.sdk.render import ModelView
@@ -53,12 +52,6 @@ def module_names(class_names: Iterable[str]) -> dict[str, str]:
     )
 
 
-def module_order(module: str) -> list[int | str]:
-    """The order isort and ruff give `from .<module> import ...` lines: case-insensitive,
-    numbers by value."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", module.lower())]
-
-
 def enum_module(enum: EnumType, modules: Mapping[str, str]) -> ClassModule:
     name = enum.python_name
     return ClassModule(
@@ -77,7 +70,9 @@ def model_module(
     """``words`` are the identifiers the class and its field table use (`render._words`)."""
     name = view.model.python_name
     base = view.base_class if view.base_class in modules else None
-    named = sorted((words & modules.keys()) - {name, base}, key=lambda n: module_order(modules[n]))
+    named = sorted(
+        (words & modules.keys()) - {name, base}, key=lambda n: natural_order(modules[n].lower())
+    )
     type_imports = tuple(Code(_import(modules[n], n, "    ")) for n in named)
     lines: list[str] = []
     if "_builtins" in words:

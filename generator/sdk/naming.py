@@ -186,6 +186,12 @@ def upper_snake(text: str) -> str:
     return "_".join(word.upper() for word in _ascii_words(text))
 
 
+def natural_order(text: str) -> list[int | str]:
+    """A sort key that takes runs of digits by value (`item2` before `item10`), as isort,
+    ruff and linters of `__all__` order names."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 def unique_names(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Original -> candidate, made unique as `_unique` does (for names made elsewhere)."""
     return _unique(pairs)

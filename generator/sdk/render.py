@@ -26,7 +26,6 @@ from generator.sdk.class_modules import (
     enum_module,
     model_module,
     module_names,
-    module_order,
 )
 from generator.sdk.escape import Code, pyliteral, pystr
 from generator.sdk.ir import (
@@ -49,6 +48,7 @@ from generator.sdk.ir import (
 )
 from generator.sdk.layout import layout
 from generator.sdk.load import MAX_CODE_CHARS
+from generator.sdk.naming import natural_order
 from generator.sdk.render_cache import RenderCache
 
 PACKAGE_TEMPLATES = "package"
@@ -395,27 +395,17 @@ def _name_kind(name: str) -> int:
 
 def export_order(names: Iterable[str]) -> list[str]:
     """Names sorted as linters expect `__all__`: CONSTANTS, then Classes, then the rest."""
-
-    def key(name: str) -> tuple[int, list[int | str]]:
-        return _name_kind(name), [
-            int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)
-        ]
-
-    return sorted(names, key=key)
+    return sorted(names, key=lambda name: (_name_kind(name), natural_order(name)))
 
 
 def import_order(names: Iterable[str]) -> list[str]:
     """Names sorted as isort and ruff order the members of a `from ... import (...)`: by
     kind (CONSTANTS, Classes, the rest), then case-insensitively, numbers by value
     (`CheckinItem` before `CheckMemberGroups`, which a plain sort puts the other way)."""
-
-    def natural(text: str) -> list[int | str]:
-        return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
-
-    def key(name: str) -> tuple[int, list[int | str], list[int | str]]:
-        return _name_kind(name), natural(name.lower()), natural(name)
-
-    return sorted(names, key=key)
+    return sorted(
+        names,
+        key=lambda name: (_name_kind(name), natural_order(name.lower()), natural_order(name)),
+    )
 
 
 def _models_base_first(models: Sequence[Model]) -> list[Model]:
@@ -935,7 +925,7 @@ def render_package(
         "model_imports": [Code(n) for n in class_names],
         "model_modules": [
             (Code(n), Code(modules[n]))
-            for n in sorted(class_names, key=lambda n: module_order(modules[n]))
+            for n in sorted(class_names, key=lambda n: natural_order(modules[n].lower()))
         ],
         "module": None,
         "validator_exports": [
