@@ -260,8 +260,9 @@ def write_tree(target: Path, files: Mapping[str, str]) -> None:
                     handle.write(text)
                 written.append(path)
             _fsync_files(written)
-            for folder in sorted({path.parent for path in written} - {staging}):
-                _fsync_dir(folder)  # each new entry's folder; staging's own comes below
+            folders = {f for path in written for f in path.relative_to(staging).parents}
+            for folder in sorted(folders - {Path(".")}):
+                _fsync_dir(staging / folder)  # each new folder's entries; staging's below
             for name in user_entries:
                 _carry(target / name, staging / name)
             for name in empty_dirs:
