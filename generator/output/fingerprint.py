@@ -81,8 +81,9 @@ def up_to_date(output: Path, inputs: str) -> bool:
         digest, _, name = line.partition("  ")
         # Only plain files inside the tree, reached through no link: a planted fingerprint
         # must not make apigen read (or vouch for) anything outside it.
-        parts = PurePosixPath(name).parts
-        if not parts or PurePosixPath(name).is_absolute() or ".." in parts:
+        relative = PurePosixPath(name)
+        parts = relative.parts
+        if not parts or relative.is_absolute() or ".." in parts:
             return False
         for depth in range(1, len(parts)):
             folder = "/".join(parts[:depth])

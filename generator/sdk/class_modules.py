@@ -70,9 +70,7 @@ def model_module(
     """``words`` are the identifiers the class and its field table use (`render._words`)."""
     name = view.model.python_name
     base = view.base_class if view.base_class in modules else None
-    named = sorted(
-        (words & modules.keys()) - {name, base}, key=lambda n: natural_order(modules[n].lower())
-    )
+    named = sorted((words & modules.keys()) - {name, base}, key=lambda n: natural_order(modules[n]))
     type_imports = tuple(Code(_import(modules[n], n, "    ")) for n in named)
     lines: list[str] = []
     if "_builtins" in words:

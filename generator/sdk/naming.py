@@ -192,12 +192,7 @@ def natural_order(text: str) -> list[int | str]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
-def unique_names(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Original -> candidate, made unique as `_unique` does (for names made elsewhere)."""
-    return _unique(pairs)
-
-
-def _unique(pairs: Iterable[tuple[str, str]], taken: Iterable[str] = ()) -> dict[str, str]:
+def unique_names(pairs: Iterable[tuple[str, str]], taken: Iterable[str] = ()) -> dict[str, str]:
     """Make candidate identifiers unique; ``pairs`` are (original, candidate).
 
     Originals are taken in sorted order so the outcome does not depend on the order
@@ -243,7 +238,7 @@ def class_names(schema_names: Iterable[str]) -> dict[str, str]:
             short = _guard(pascal_case(name), "Model", RESERVED_MODULE_NAMES)
         seen_short.add(short.lower())
         pairs.append((name, short))
-    return _unique(pairs)
+    return unique_names(pairs)
 
 
 def place_names(places: Mapping[str, Sequence[str]], taken: Iterable[str]) -> dict[str, str]:
@@ -252,7 +247,7 @@ def place_names(places: Mapping[str, Sequence[str]], taken: Iterable[str]) -> di
     against ``taken`` (the component classes, which keep their names) and each other.
     Keys (the places' JSON pointers) are taken in sorted order, so the outcome does not
     depend on the order the spec lists them in."""
-    return _unique(
+    return unique_names(
         (
             (key, _guard(pascal_case(" ".join(words)), "Model", RESERVED_MODULE_NAMES))
             for key, words in places.items()
@@ -265,7 +260,7 @@ def member_names(
     json_names: Iterable[str], reserved: frozenset[str] = RESERVED_MEMBER_NAMES
 ) -> dict[str, str]:
     """Property or parameter names to snake_case attribute names, unique in one scope."""
-    return _unique((name, _guard(snake_case(name), "field", reserved)) for name in json_names)
+    return unique_names((name, _guard(snake_case(name), "field", reserved)) for name in json_names)
 
 
 def parameter_names(
@@ -277,7 +272,9 @@ def parameter_names(
     (`x` and `x_2`, the later in sorted (name, location) order taking the suffix).
     """
     keyed = {f"{name}\x00{location}": (location, name) for location, name in params}
-    names = _unique((key, _guard(snake_case(keyed[key][1]), "param", reserved)) for key in keyed)
+    names = unique_names(
+        (key, _guard(snake_case(keyed[key][1]), "param", reserved)) for key in keyed
+    )
     return {keyed[key]: value for key, value in names.items()}
 
 
@@ -285,7 +282,7 @@ def enum_member_names(values: Iterable[str]) -> dict[str, str]:
     """Enum values to member names; sunder/dunder shapes are impossible by construction."""
     # Enum reserves names starting with "_" and the attribute `name`/`value` lookups
     # are properties, so members named `NAME`/`VALUE` are fine in upper case.
-    return _unique(
+    return unique_names(
         (value, _guard(upper_snake(value), "VALUE", frozenset({"MRO"}))) for value in values
     )
 
@@ -293,7 +290,9 @@ def enum_member_names(values: Iterable[str]) -> dict[str, str]:
 def method_names(operation_ids: Iterable[str]) -> dict[str, str]:
     """operationIds to client method names (`updateLearningSelfInitiatedCourse` -> snake)."""
     reserved = RESERVED_CLIENT_NAMES | RESERVED_MODULE_NAMES
-    return _unique((op_id, _guard(snake_case(op_id), "call", reserved)) for op_id in operation_ids)
+    return unique_names(
+        (op_id, _guard(snake_case(op_id), "call", reserved)) for op_id in operation_ids
+    )
 
 
 def module_name(text: str) -> str:

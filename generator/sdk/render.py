@@ -925,7 +925,7 @@ def render_package(
         "model_imports": [Code(n) for n in class_names],
         "model_modules": [
             (Code(n), Code(modules[n]))
-            for n in sorted(class_names, key=lambda n: natural_order(modules[n].lower()))
+            for n in sorted(class_names, key=lambda n: natural_order(modules[n]))
         ],
         "module": None,
         "validator_exports": [
