@@ -205,6 +205,11 @@ def test_subtype_values_that_differ_only_in_case_pick_one_class_everywhere(
             check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+    spec = tmp_path / "dup.yaml"
+    spec.write_text(CASE_ONLY, encoding="utf-8")
+    warned = run_cli("generate", str(spec), "-o", str(tmp_path / "again"), cwd=tmp_path)
+    assert warned.returncode == 0, warned.stderr
+    assert "'cat' ('Cat') and 'Cat' ('Kitten') differ only in case" in warned.stderr
     with imported(folder, "dup_sdk") as sdk:
         pet = sdk.Pet.from_dict({"kind": "cat", "b": "x"})
         assert type(pet).__name__ == "Kitten"

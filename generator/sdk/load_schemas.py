@@ -852,7 +852,29 @@ class SchemaLoader:
                     values[name] = ("#" + name) if roots[current] == ODATA_TYPE else name
                     break
                 current = bases[current]
+        self._warn_case_twins(values, bases)
         return values, {root: tag for root, tag in roots.items() if tag != ODATA_TYPE}
+
+    def _warn_case_twins(self, values: Mapping[str, str], bases: Mapping[str, str | None]) -> None:
+        """The SDK reads a discriminator value without its case (as Graph's `@odata.type`
+        is), so two members of one family whose values differ only in case are one value
+        to it: said, not left to a silent choice."""
+        first: dict[tuple[str, str], str] = {}
+        for name in sorted(values):
+            root = name
+            seen = {root}
+            while (parent := bases.get(root)) is not None and parent not in seen:
+                seen.add(parent)
+                root = parent
+            key = (root, values[name].lstrip("#").lower())
+            other = first.setdefault(key, name)
+            if other != name:
+                self.ctx.warn(
+                    f"discriminator values {values[other]!r} ({other!r}) and "
+                    f"{values[name]!r} ({name!r}) differ only in case; the SDK reads them "
+                    "as one value and decodes and validates it as one of the two",
+                    self._ptrs[name],
+                )
 
     def build_enums(self) -> None:
         for name in sorted(n for n, k in self._kinds.items() if k == "enum"):
